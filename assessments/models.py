@@ -1,0 +1,247 @@
+"""The instrument, pseudonymous research records, questionnaire responses and certificates."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from courses.models import CourseRunPage, Enrolment, Footstep
+
+# Codes avoid characters people confuse when reading them aloud or copying them: 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ITEM_CODES = [f"s{i}" for i in range(1, 15)]
+RATING_MIN, RATING_MAX = 1, 5
+YEARS_EXPERIENCE_MAX = 60
+
+
+def new_code(length: int = 6) -> str:
+    """A random code, not derived from anything about the person."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+class Instrument(models.Model):
+    """A versioned questionnaire; wording may change between versions, item codes do not."""
+
+    version = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    is_current = models.BooleanField(default=False)
+    introduced_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=models.Q(is_current=True),
+                name="one_current_instrument",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} (v{self.version})"
+
+
+class Statement(models.Model):
+    """One confidence statement; its ``code`` names the rating column on Response."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="statements")
+    code = models.CharField(max_length=4, choices=[(c, c) for c in ITEM_CODES])
+    position = models.PositiveSmallIntegerField()
+    footstep = models.ForeignKey(Footstep, on_delete=models.PROTECT, related_name="statements")
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["instrument", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="one_statement_per_code"),
+            models.UniqueConstraint(
+                fields=["instrument", "position"], name="one_statement_per_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.text}"
+
+
+class Participant(models.Model):
+    """The pseudonymous research record of one person on one course run.
+
+    Responses hang off it; evaluators only ever see ``code``. A platform participant links
+    to their enrolment until their account is deleted; an imported one never has a link.
+    """
+
+    class Source(models.TextChoices):
+        PLATFORM = "platform", "Platform"
+        IMPORT = "import", "Imported file"
+
+    code = models.CharField(max_length=12, unique=True, default=new_code)
+    course_run = models.ForeignKey(
+        CourseRunPage, on_delete=models.PROTECT, related_name="participants"
+    )
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.SET_NULL, null=True, blank=True, related_name="participant"
+    )
+    source = models.CharField(max_length=10, choices=Source, default=Source.PLATFORM)
+    consented_at = models.DateTimeField(
+        null=True, blank=True, help_text="When they agreed to research use; blank = no consent."
+    )
+    # Set for imported records (from the file) and frozen when a consenting user is deleted;
+    # otherwise the mandatory part is computed from attendance.
+    mandatory_completed = models.BooleanField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(source="import") | models.Q(enrolment__isnull=True),
+                name="imported_participant_has_no_enrolment",
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def has_consented(self) -> bool:
+        return self.consented_at is not None
+
+
+class Response(models.Model):
+    """One questionnaire wave of one participant; the 14 ratings are columns s1…s14."""
+
+    class Wave(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        FOLLOW_UP = "follow_up", "3-month follow-up"
+
+    class Profession(models.TextChoices):
+        SOCIAL_PRESCRIBER = "social_prescriber", "Social prescriber / link worker"
+        WELLBEING_COACH = "wellbeing_coach", "Wellbeing coach"
+        GENERAL_PRACTITIONER = "general_practitioner", "General practitioner"
+        PHARMACIST = "pharmacist", "Pharmacist"
+        PARAMEDIC = "paramedic", "Paramedic"
+        OTHER = "other", "Other"
+
+    class ResourceUse(models.TextChoices):
+        USED = "used", "I have used them with patients"
+        WOULD_USE = "would_use", "Not yet, but I would"
+        WOULD_NOT = "would_not", "No, and I would not"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="responses")
+    wave = models.CharField(max_length=10, choices=Wave)
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # Baseline background questions (blank on follow-up).
+    profession = models.CharField(max_length=30, choices=Profession, blank=True)
+    profession_other = models.CharField(max_length=200, blank=True)
+    years_experience = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(YEARS_EXPERIENCE_MAX)],
+    )
+    prior_training = models.TextField(blank=True)
+    uses_resources = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Uses self-management resources specific to persistent pain.",
+    )
+
+    # Follow-up questions (blank on baseline).
+    resource_use = models.CharField(max_length=10, choices=ResourceUse, blank=True)
+    programme_feedback = models.TextField(blank=True)
+    clinical_use = models.TextField(blank=True)
+    optional_sessions_attended = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    s1 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s2 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s3 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s4 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s5 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s6 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s7 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s8 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s9 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s10 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s11 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s12 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s13 = models.PositiveSmallIntegerField(null=True, blank=True)
+    s14 = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["participant", "wave"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "wave"], name="one_response_per_wave"),
+            models.CheckConstraint(
+                condition=models.Q(years_experience__isnull=True)
+                | models.Q(years_experience__gte=0, years_experience__lte=YEARS_EXPERIENCE_MAX),
+                name="years_experience_in_range",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{c}__isnull": True})
+                    | models.Q(**{f"{c}__gte": RATING_MIN, f"{c}__lte": RATING_MAX}),
+                    name=f"rating_{c}_1_to_5",
+                )
+                for c in ITEM_CODES
+            ],
+        ]
+        permissions = [("import_responses", "Can import questionnaire responses from a file")]
+
+    def __str__(self):
+        return f"{self.participant.code} {self.get_wave_display()}"
+
+    def clean(self):
+        if self.profession == self.Profession.OTHER and not self.profession_other.strip():
+            raise ValidationError({"profession_other": "Tell us your profession."})
+        for code in ITEM_CODES:
+            value = getattr(self, code)
+            if value is not None and not RATING_MIN <= value <= RATING_MAX:
+                raise ValidationError({code: "Choose a rating from 1 to 5."})
+
+    def ratings(self) -> list[int | None]:
+        return [getattr(self, c) for c in ITEM_CODES]
+
+
+class Certificate(models.Model):
+    """A certificate of completion; its code can be checked on a public page."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.SET_NULL, null=True, related_name="certificate"
+    )
+    verification_code = models.CharField(max_length=16, unique=True)
+    holder_name = models.CharField(max_length=300)
+    course_run_title = models.CharField(max_length=300)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.verification_code} ({self.holder_name})"
+
+
+class FollowUpEmail(models.Model):
+    """A follow-up invitation or reminder sent; one of each kind per enrolment."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", "Follow-up due"
+        REMINDER = "reminder", "Reminder"
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="follow_up_emails"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "kind"], name="one_follow_up_email_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.enrolment}"

@@ -1,0 +1,251 @@
+"""The curriculum (footsteps), the course's page tree, enrolment and attendance."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import ModuleBodyBlock
+
+MANDATORY_WORKSHOPS = 2
+
+
+class Footstep(models.Model):
+    """One of the ten footsteps; seeded by a migration, referenced by modules and statements."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=100)
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=10), name="footstep_number_1_to_10"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class CourseIndexPage(Page):
+    """Lists the course runs (cohorts) a trainee can join."""
+
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CourseRunPage"]
+    max_count = 1
+
+
+class CourseRunPage(Page):
+    """One cohort of the course: two mandatory workshops and optional Q&A sessions."""
+
+    network = models.CharField(
+        "clinical network or area", max_length=200, help_text="e.g. 'Bristol PCN'."
+    )
+    intro = RichTextField(blank=True)
+    enrolment_open = models.BooleanField(default=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    baseline_closes_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Leave blank to close the baseline questionnaire when the first mandatory "
+        "workshop starts; set a later time to extend it.",
+    )
+    follow_up_window_days = models.PositiveSmallIntegerField(
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How long the 3-month follow-up stays open once it is due.",
+    )
+
+    search_fields = Page.search_fields + [index.SearchField("network"), index.SearchField("intro")]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("network"),
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("enrolment_open"),
+                FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+            ],
+            heading="Enrolment and dates",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("baseline_closes_at"), FieldPanel("follow_up_window_days")],
+            heading="Questionnaire windows",
+        ),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.WorkshopPage", "courses.QASessionPage"]
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The course run cannot end before it starts."})
+
+
+class SessionPage(Page):
+    """A live online session of a course run; concrete so attendance can point at it."""
+
+    starts_at = models.DateTimeField(help_text="Date and time the session starts (UK time).")
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(15), MaxValueValidator(12 * 60)]
+    )
+    joining_url = models.URLField("online joining link", blank=True)
+    agenda = RichTextField(blank=True)
+    footsteps = ParentalManyToManyField(Footstep, blank=True, related_name="sessions")
+
+    is_mandatory = False
+    is_creatable = False
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("duration_minutes")]),
+        FieldPanel("joining_url"),
+        FieldPanel("agenda"),
+        FieldPanel("footsteps", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    parent_page_types = ["courses.CourseRunPage"]
+    subpage_types = []
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+
+class WorkshopPage(SessionPage):
+    """One of the two mandatory 4-hour workshops."""
+
+    is_mandatory = True
+    is_creatable = True
+    max_count_per_parent = MANDATORY_WORKSHOPS
+
+    parent_page_types = ["courses.CourseRunPage"]
+    subpage_types = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.duration_minutes is None:
+            self.duration_minutes = 240
+
+
+class QASessionPage(SessionPage):
+    """An optional 2-hour question-and-answer session."""
+
+    is_creatable = True
+
+    parent_page_types = ["courses.CourseRunPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "Q&A session page"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.duration_minutes is None:
+            self.duration_minutes = 120
+
+
+class FootstepLibraryPage(Page):
+    """The ten footstep modules, in order."""
+
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.FootstepModulePage"]
+    max_count = 1
+
+
+class FootstepModulePage(Page):
+    """Teaching material for one footstep, with resources trainees can hand to patients."""
+
+    footstep = models.OneToOneField(Footstep, on_delete=models.PROTECT, related_name="module")
+    summary = models.TextField(help_text="One or two sentences shown in lists.")
+    body = StreamField(ModuleBodyBlock(), blank=True)
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("footstep"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+
+    parent_page_types = ["courses.FootstepLibraryPage"]
+    subpage_types = []
+
+
+class Enrolment(models.Model):
+    """A trainee's place on a course run."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course_run = models.ForeignKey(
+        CourseRunPage, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    enrolled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course_run"], name="one_enrolment_per_run")
+        ]
+        permissions = [("take_attendance", "Can take attendance at course sessions")]
+
+    def __str__(self):
+        return f"{self.user} on {self.course_run}"
+
+
+class Attendance(models.Model):
+    """A record that an enrolled trainee attended a session; no row means absent."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
+    session = models.ForeignKey(SessionPage, on_delete=models.CASCADE, related_name="attendances")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "session"], name="one_attendance_per_session"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} attended {self.session}"
+
+    def clean(self):
+        if self.session.get_parent().id != self.enrolment.course_run_id:
+            raise ValidationError(
+                "This trainee is not enrolled on the run this session belongs to."
+            )

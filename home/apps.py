@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class HomeConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "home"
+
+    def ready(self):
+        from home.roles import sync_role_groups
+
+        # Permissions only exist after every app has migrated, so the role groups are kept
+        # in step with them here rather than in a data migration.
+        post_migrate.connect(sync_role_groups, sender=self)

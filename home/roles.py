@@ -1,0 +1,93 @@
+"""The three roles (trainee, trainer, evaluator) and every check made against them.
+
+Roles are Django groups carrying permissions; views ask for a permission, never a group
+name, so a superuser passes every check and a role can be re-scoped in one place.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+
+TRAINEE = "Trainees"
+TRAINER = "Trainers"
+EVALUATOR = "Evaluators"
+
+# app_label.codename for every permission a role's group carries.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    TRAINEE: [],
+    TRAINER: [
+        "wagtailadmin.access_admin",
+        "courses.take_attendance",
+        "courses.view_enrolment",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+    ],
+    EVALUATOR: [
+        "wagtailadmin.access_admin",
+        "analytics.view_analytics",
+        "assessments.import_responses",
+    ],
+}
+
+TAKE_ATTENDANCE = "courses.take_attendance"
+VIEW_ANALYTICS = "analytics.view_analytics"
+IMPORT_RESPONSES = "assessments.import_responses"
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create the role groups and give each exactly its permissions (idempotent)."""
+    # Runs after this app migrates, which can be before later apps have their permissions.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for name, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+def is_trainer(user) -> bool:
+    return user.is_authenticated and user.has_perm(TAKE_ATTENDANCE)
+
+
+def is_evaluator(user) -> bool:
+    return user.is_authenticated and user.has_perm(VIEW_ANALYTICS)
+
+
+def can_import(user) -> bool:
+    return user.is_authenticated and user.has_perm(IMPORT_RESPONSES)
+
+
+def role_required(check: Callable[[object], bool]):
+    """View decorator: sign in first, then 403 unless ``check(user)`` holds."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+trainer_required = role_required(is_trainer)
+evaluator_required = role_required(is_evaluator)

@@ -1,0 +1,133 @@
+"""Factories shared by every test module: users in each role and the course page tree."""
+
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from wagtail.models import Page
+
+from courses.models import (
+    CourseIndexPage,
+    CourseRunPage,
+    Enrolment,
+    FootstepLibraryPage,
+    FootstepModulePage,
+    QASessionPage,
+    WorkshopPage,
+)
+from home.roles import EVALUATOR, TRAINEE, TRAINER
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+class TraineeFactory(UserFactory):
+    role = TRAINEE
+
+
+class TrainerFactory(UserFactory):
+    role = TRAINER
+
+
+class EvaluatorFactory(UserFactory):
+    role = EVALUATOR
+
+
+def home_page() -> Page:
+    return Page.objects.get(depth=2).specific
+
+
+def course_index() -> CourseIndexPage:
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = home_page().add_child(instance=CourseIndexPage(title="Courses", slug="courses"))
+    return index
+
+
+_run_counter = iter(range(1, 10**6))
+
+
+def make_course_run(
+    *,
+    enrolment_open: bool = True,
+    first_workshop_in_days: int = 14,
+    with_sessions: bool = True,
+    **fields,
+) -> CourseRunPage:
+    """A published course run; with two workshops a fortnight apart and one Q&A by default."""
+    n = next(_run_counter)
+    defaults = {"title": f"Cohort {n}", "slug": f"cohort-{n}", "network": "Bristol PCN"}
+    run = course_index().add_child(
+        instance=CourseRunPage(enrolment_open=enrolment_open, **{**defaults, **fields})
+    )
+    if with_sessions:
+        first = timezone.now() + timedelta(days=first_workshop_in_days)
+        add_workshop(run, first, "Workshop 1")
+        add_workshop(run, first + timedelta(days=14), "Workshop 2")
+        add_qa_session(run, first + timedelta(days=42), "Q&A session 1")
+    return run
+
+
+def add_workshop(run: CourseRunPage, starts_at, title: str) -> WorkshopPage:
+    return run.add_child(
+        instance=WorkshopPage(
+            title=title, starts_at=starts_at, joining_url="https://meet.example.org/ws"
+        )
+    )
+
+
+def add_qa_session(run: CourseRunPage, starts_at, title: str) -> QASessionPage:
+    return run.add_child(instance=QASessionPage(title=title, starts_at=starts_at))
+
+
+def workshops(run: CourseRunPage) -> list[WorkshopPage]:
+    return list(WorkshopPage.objects.child_of(run).order_by("starts_at"))
+
+
+def enrol(user, run: CourseRunPage) -> Enrolment:
+    return Enrolment.objects.create(user=user, course_run=run)
+
+
+def footstep_library() -> FootstepLibraryPage:
+    library = FootstepLibraryPage.objects.first()
+    if library is None:
+        library = home_page().add_child(
+            instance=FootstepLibraryPage(title="The ten footsteps", slug="footsteps")
+        )
+    return library
+
+
+def make_module(footstep, **fields) -> FootstepModulePage:
+    defaults = {
+        "title": footstep.title,
+        "slug": f"footstep-{footstep.number}",
+        "summary": footstep.description,
+    }
+    return footstep_library().add_child(
+        instance=FootstepModulePage(footstep=footstep, **{**defaults, **fields})
+    )
