@@ -42,20 +42,32 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+        _join_group(self, create, extracted)
+
+
+def _join_group(user, create: bool, group_name: str | None) -> None:
+    if create and group_name:
+        user.groups.add(Group.objects.get(name=group_name))
+
+
+def _role_default(name: str):
+    """A ``role`` post-generation hook defaulting to ``name`` (a plain attribute would
+    replace the hook and be passed to the model as a field)."""
+    return factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: _join_group(user, create, extracted or name)
+    )
 
 
 class TraineeFactory(UserFactory):
-    role = TRAINEE
+    role = _role_default(TRAINEE)
 
 
 class TrainerFactory(UserFactory):
-    role = TRAINER
+    role = _role_default(TRAINER)
 
 
 class EvaluatorFactory(UserFactory):
-    role = EVALUATOR
+    role = _role_default(EVALUATOR)
 
 
 def home_page() -> Page:
