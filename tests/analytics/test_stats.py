@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -747,31 +746,10 @@ def test_overall_scores_and_holm_reject_bad_input() -> None:
         holm([[0.1, 0.2]])
 
 
-# --------------------------------------------------------------------------- performance
-
-
-def test_evaluate_100k_rows_well_under_a_second() -> None:
-    rng = np.random.default_rng(2024)
-    n = 100_000
-    baseline = rng.integers(1, 6, (n, N_ITEMS)).astype(float)
-    follow_up = np.clip(baseline + rng.integers(-1, 3, baseline.shape), 1, 5)
-    baseline[rng.random(baseline.shape) < 0.02] = NA
-    follow_up[rng.random(follow_up.shape) < 0.02] = NA
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        result = evaluate(baseline, follow_up, ITEM_FOOTSTEPS)
-        timings.append(time.perf_counter() - start)
-    assert result.overall.n_pairs > 50_000
-    assert result.overall.cohens_dz_ci[0] is not None
-    assert min(timings) < 1.0, timings
-
-
-def test_huge_t_gives_no_dz_interval_quickly() -> None:
-    # sd(d) = 1e-4 against a mean of 1: t is about 1.4e4, beyond MAX_ABS_T_FOR_DZ_CI
-    start = time.perf_counter()
+def test_huge_t_gives_no_dz_interval() -> None:
+    # sd(d) = 1e-4 against a mean of 1: t is about 1.4e4, beyond MAX_ABS_T_FOR_DZ_CI.
+    # (Speed is measured by benchmarks/bench_statistics.py, not here.)
     got = paired_comparison([0.0, 0.0], [1.0, 1.0 + 1.4142e-4])
-    assert time.perf_counter() - start < 0.5
     assert got.reason is None
     assert got.t > 1e4
     assert got.cohens_dz_ci == (None, None)
