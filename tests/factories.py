@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Page
 
+from assessments.models import Instrument, Participant, Response
 from courses.models import (
     CourseIndexPage,
     CourseRunPage,
@@ -142,4 +143,28 @@ def make_module(footstep, **fields) -> FootstepModulePage:
     }
     return footstep_library().add_child(
         instance=FootstepModulePage(footstep=footstep, **{**defaults, **fields})
+    )
+
+
+def make_participant(run: CourseRunPage, *, consented: bool = True, **fields) -> Participant:
+    """A research record on ``run``; imported (no enrolment) unless ``enrolment`` is given."""
+    if "enrolment" in fields:
+        fields.setdefault("source", Participant.Source.PLATFORM)
+    else:
+        fields.setdefault("source", Participant.Source.IMPORT)
+        fields.setdefault("mandatory_completed", True)
+    return Participant.objects.create(
+        course_run=run, consented_at=timezone.now() if consented else None, **fields
+    )
+
+
+def make_response(participant: Participant, wave: str, ratings=(3,) * 14, **fields) -> Response:
+    """One questionnaire wave; ``ratings`` are s1..s14 (None = unanswered)."""
+    items = {f"s{i}": value for i, value in enumerate(ratings, start=1)}
+    return Response.objects.create(
+        participant=participant,
+        wave=wave,
+        instrument=Instrument.objects.get(is_current=True),
+        **items,
+        **fields,
     )

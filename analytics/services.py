@@ -1,0 +1,24 @@
+"""Writes of the analytics app: every export leaves an entry in the audit log."""
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from analytics.selectors import CourseRunRef
+from home.models import AuditEvent
+from home.services import audit_record
+
+
+@transaction.atomic
+def export_record(
+    *, actor, what: str, file_format: str, course_runs: Sequence[CourseRunRef] | None
+) -> AuditEvent:
+    """Log who exported what, in which format, for which course runs (None: all runs)."""
+    slugs = [run.slug for run in course_runs] if course_runs is not None else []
+    scope = ", ".join(slugs) if slugs else "all course runs"
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        summary=f"Exported {what} ({file_format}) for {scope}",
+        detail={"format": file_format, "what": what, "course_runs": slugs or "all"},
+    )

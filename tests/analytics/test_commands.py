@@ -1,0 +1,52 @@
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from home.models import AuditEvent
+from tests.analytics.test_selectors import DATA, assert_matches_reference, load_import_file
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("export_statistics", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_to_stdout_matches_r_reference(db, course_run):
+    load_import_file(DATA / "responses.csv", course_run)
+    report = json.loads(run("--format", "json"))
+    assert_matches_reference(report, json.loads((DATA / "responses.ref.json").read_text()))
+    assert report["flow"]["analysed"] == 9
+    assert set(report["effect_size_variants"]) == {"cohens_dz", "d_av", "hedges_g_av"}
+    event = AuditEvent.objects.get()
+    assert event.action == "export" and event.actor is None
+    assert event.detail == {"format": "json", "what": "statistics", "course_runs": "all"}
+
+
+def test_cohort_selection_and_csv(db, course_run, tmp_path):
+    load_import_file(DATA / "responses.csv", course_run)
+    target = tmp_path / "stats.csv"
+    run("--cohort", course_run.slug, "--format", "csv", "--output", str(target))
+    rows = list(csv.DictReader(target.open(newline="", encoding="utf-8")))
+    assert [r["scope"] for r in rows] == ["footstep"] * 10 + ["overall"]
+    assert rows[-1]["n_pairs"] == "9"
+    assert AuditEvent.objects.get().detail["course_runs"] == [course_run.slug]
+
+
+def test_xlsx_needs_output_and_opens(db, course_run, tmp_path):
+    with pytest.raises(CommandError, match="--output"):
+        run("--format", "xlsx")
+    target = tmp_path / "stats.xlsx"
+    run("--format", "xlsx", "--output", str(target))
+    workbook = load_workbook(target)
+    assert workbook.sheetnames == ["Results", "Participant flow", "Sample", "Notes"]
+
+
+def test_unknown_cohort_is_a_clear_error(db, course_run):
+    with pytest.raises(CommandError, match="No course run with the slug.*nope"):
+        run("--cohort", course_run.slug, "--cohort", "nope")
+    assert not AuditEvent.objects.exists()

@@ -1,0 +1,220 @@
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analytics.reports import export_statistics
+from analytics.selectors import (
+    UnknownCourseRunError,
+    course_runs_by_slug,
+    evaluation_data,
+    participant_flow,
+    sample_description,
+)
+from assessments.models import Response
+from courses.models import Attendance
+from tests import factories
+
+DATA = Path(__file__).parent / "data"
+PROFESSIONS = {
+    "social prescriber": "social_prescriber",
+    "wellbeing coach": "wellbeing_coach",
+    "general practitioner": "general_practitioner",
+    "pharmacist": "pharmacist",
+    "paramedic": "paramedic",
+}
+
+
+def load_import_file(path: Path, run) -> None:
+    """Records as the import makes them: imported, consenting, and (as reference.R drops
+    every row marked "no") completed only when every row of the code says "yes"."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    completed: dict[str, bool] = {}
+    for row in rows:
+        code = row["participant_code"]
+        completed[code] = completed.get(code, True) and row["mandatory_completed"] == "yes"
+    participants = {
+        code: factories.make_participant(run, code=code, mandatory_completed=done)
+        for code, done in completed.items()
+    }
+    for row in rows:
+        label = row["profession"].strip()
+        profession = PROFESSIONS.get(label.lower(), "other")
+        factories.make_response(
+            participants[row["participant_code"]],
+            row["wave"],
+            [int(row[f"s{i}"]) if row[f"s{i}"] else None for i in range(1, 15)],
+            profession=profession,
+            profession_other=label if profession == "other" else "",
+            years_experience=row["years_experience"] or None,
+        )
+
+
+def assert_matches_reference(report: dict, reference: dict) -> None:
+    rows = [*zip(report["footsteps"], reference["footsteps"], strict=True)]
+    rows.append((report["overall"], reference["overall"]))
+    for ours, theirs in rows:
+        for key, expected in theirs.items():
+            actual = ours[key]
+            if isinstance(expected, list):
+                assert actual == pytest.approx(expected, rel=1e-6), key
+            elif expected is None:
+                assert actual is None, key
+            else:
+                assert actual == pytest.approx(expected, rel=1e-6), key
+
+
+@pytest.mark.parametrize("name", ["responses", "responses_60"])
+def test_statistics_match_r_reference(db, course_run, name):
+    load_import_file(DATA / f"{name}.csv", course_run)
+    reference = json.loads((DATA / f"{name}.ref.json").read_text())
+    assert_matches_reference(export_statistics(), reference)
+
+
+def test_flow_counts_and_exclusions(db, course_run):
+    load_import_file(DATA / "responses.csv", course_run)
+    flow = participant_flow(evaluation_data())
+    with (DATA / "responses.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    codes = {r["participant_code"] for r in rows}
+    baseline = {r["participant_code"] for r in rows if r["wave"] == "baseline"}
+    follow_up = {r["participant_code"] for r in rows if r["wave"] == "follow_up"}
+    not_completed = {r["participant_code"] for r in rows if r["mandatory_completed"] == "no"}
+    matched = baseline & follow_up
+    assert flow["enrolled"] == flow["consented"] == len(codes)
+    assert flow["baseline_responses"] == len(baseline)
+    assert flow["follow_up_responses"] == len(follow_up)
+    assert flow["matched_pairs"] == len(matched)
+    assert flow["excluded_mandatory_not_completed"] == len(matched & not_completed)
+    assert (
+        flow["analysed"]
+        == flow["matched_pairs"]
+        - flow["excluded_mandatory_not_completed"]
+        - flow["excluded_incomplete"]
+    )
+    assert flow["analysed"] == export_statistics()["overall"]["n_pairs"] == 9
+
+
+def _pair(run, baseline, follow_up, **fields):
+    participant = factories.make_participant(run, **fields)
+    factories.make_response(participant, Response.Wave.BASELINE, baseline)
+    factories.make_response(participant, Response.Wave.FOLLOW_UP, follow_up)
+    return participant
+
+
+def test_non_completers_and_non_consenting_are_excluded(db, course_run):
+    for i in range(3):
+        _pair(course_run, [2 + i % 2] * 14, [4] * 14)
+    _pair(course_run, [1] * 14, [5] * 14, mandatory_completed=False)
+    _pair(course_run, [1] * 14, [5] * 14, consented=False)
+    data = evaluation_data()
+    flow = participant_flow(data)
+    assert flow["enrolled"] == 5
+    assert flow["consented"] == 4
+    assert flow["matched_pairs"] == 4
+    assert flow["excluded_mandatory_not_completed"] == 1
+    assert flow["analysed"] == 3
+    report = export_statistics()
+    assert report["overall"]["n_pairs"] == 3
+    assert report["overall"]["baseline_mean"] == pytest.approx((2 + 3 + 2) / 3)
+
+
+def test_platform_participants_use_attendance(db, course_run):
+    trainee = factories.TraineeFactory()
+    enrolment = factories.enrol(trainee, course_run)
+    participant = _pair(course_run, [2] * 14, [4] * 14, enrolment=enrolment)
+    # The stored flag is ignored while the record is linked to an enrolment.
+    participant.mandatory_completed = True
+    participant.save()
+    factories.enrol(factories.TraineeFactory(), course_run)  # enrolled, never consented
+    data = evaluation_data()
+    assert participant_flow(data)["enrolled"] == 2
+    assert participant_flow(data)["excluded_mandatory_not_completed"] == 1
+    for workshop in factories.workshops(course_run):
+        Attendance.objects.create(enrolment=enrolment, session=workshop)
+    data = evaluation_data()
+    assert participant_flow(data)["excluded_mandatory_not_completed"] == 0
+    assert list(data.optional_sessions) == [0.0]
+
+
+def test_incomplete_responses_are_excluded_from_overall_only(db, course_run):
+    _pair(course_run, [2] * 14, [4] * 14)
+    _pair(course_run, [3] * 14, [4] * 14)
+    _pair(course_run, [None] + [2] * 13, [4] * 14)
+    report = export_statistics()
+    assert report["flow"]["excluded_incomplete"] == 1
+    assert report["overall"]["n_pairs"] == 2
+    assert report["footsteps"][0]["n_pairs"] == 2
+    assert report["footsteps"][1]["n_pairs"] == 3
+
+
+def test_selection_by_course_run(db, course_run):
+    other = factories.make_course_run()
+    _pair(course_run, [2] * 14, [4] * 14)
+    _pair(other, [2] * 14, [3] * 14)
+    _pair(other, [2] * 14, [5] * 14)
+    runs = course_runs_by_slug([other.slug])
+    assert participant_flow(evaluation_data(course_runs=runs))["matched_pairs"] == 2
+    assert participant_flow(evaluation_data())["matched_pairs"] == 3
+    with pytest.raises(UnknownCourseRunError, match="no-such-run"):
+        course_runs_by_slug([other.slug, "no-such-run"])
+
+
+def test_sample_description(db, course_run):
+    trainee = factories.TraineeFactory()
+    enrolment = factories.enrol(trainee, course_run)
+    sessions = factories.workshops(course_run)
+    Attendance.objects.create(enrolment=enrolment, session=sessions[0])
+    platform = factories.make_participant(course_run, enrolment=enrolment)
+    factories.make_response(
+        platform, "baseline", profession="pharmacist", years_experience=2, uses_resources=True
+    )
+    imported = factories.make_participant(course_run)
+    factories.make_response(
+        imported, "baseline", profession="pharmacist", years_experience=6, uses_resources=False
+    )
+    factories.make_response(
+        imported, "follow_up", resource_use="used", optional_sessions_attended=3
+    )
+    sample = sample_description(evaluation_data())
+    counts = {row["profession"]: row["count"] for row in sample["professions"]}
+    assert counts["pharmacist"] == 2 and counts["paramedic"] == 0
+    assert sample["years_experience"] == {
+        "n": 2,
+        "mean": 4.0,
+        "sd": pytest.approx(np.sqrt(8)),
+        "min": 2.0,
+        "max": 6.0,
+    }
+    assert sample["uses_resources_at_baseline"] == {"n": 2, "count": 1, "share": 0.5}
+    assert sample["used_resources_at_follow_up"] == {"n": 1, "count": 1, "share": 1.0}
+    # Attendance (0 optional sessions) for the platform trainee, the answer for the import.
+    assert sample["optional_sessions_attended"] == {"n": 2, "mean": 1.5}
+
+
+def test_degenerate_selection_gives_nulls_with_reasons(db, course_run):
+    report = export_statistics()
+    assert report["overall"]["n_pairs"] == 0
+    assert report["overall"]["t"] is None
+    assert report["overall"]["reason"]
+    assert all(row["p_holm"] is None for row in report["footsteps"])
+    json.dumps(report, allow_nan=False)
+
+
+def test_small_number_threshold(db, course_run, settings):
+    for _ in range(3):
+        _pair(course_run, [2] * 14, [4] * 14)
+    _pair(course_run, [2] * 14, [3] * 14, mandatory_completed=False)
+    settings.ANALYTICS_SMALL_NUMBER_THRESHOLD = 0
+    assert export_statistics()["flow"]["analysed"] == 3
+    settings.ANALYTICS_SMALL_NUMBER_THRESHOLD = 5
+    report = export_statistics()
+    assert report["flow"]["analysed"] == "<5"
+    assert report["flow"]["excluded_mandatory_not_completed"] == "<5"
+    assert report["overall"]["n_pairs"] == "<5"
+    assert report["sample"]["professions"][0]["count"] == "<5"
+    assert "<5" in report["small_number_note"]
+    assert export_statistics(small_number_threshold=0)["flow"]["analysed"] == 3
