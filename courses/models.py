@@ -49,6 +49,13 @@ class CourseIndexPage(Page):
     subpage_types = ["courses.CourseRunPage"]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_runs_for_index
+
+        context = super().get_context(request, *args, **kwargs)
+        context["runs"] = course_runs_for_index(self)
+        return context
+
 
 class CourseRunPage(Page):
     """One cohort of the course: two mandatory workshops and optional Q&A sessions."""
@@ -98,6 +105,23 @@ class CourseRunPage(Page):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The course run cannot end before it starts."})
 
+    @property
+    def is_open(self) -> bool:
+        return self.live and self.enrolment_open
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import run_sessions
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        context["sessions"] = run_sessions(self)
+        context["enrolment"] = (
+            Enrolment.objects.filter(user=user, course_run=self).first()
+            if user.is_authenticated
+            else None
+        )
+        return context
+
 
 class SessionPage(Page):
     """A live online session of a course run; concrete so attendance can point at it."""
@@ -133,6 +157,27 @@ class SessionPage(Page):
     @property
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    @property
+    def duration_display(self) -> str:
+        hours, minutes = divmod(self.duration_minutes, 60)
+        parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+        if minutes:
+            parts.append(f"{minutes} minutes")
+        return " ".join(parts)
+
+    @property
+    def kind(self) -> str:
+        return "Mandatory workshop" if self.is_mandatory else "Optional Q&A session"
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import can_join
+
+        context = super().get_context(request, *args, **kwargs)
+        context["run"] = self.get_parent().specific
+        context["can_join"] = can_join(request.user, self)
+        context["covered_footsteps"] = list(self.footsteps.order_by("number"))
+        return context
 
 
 class WorkshopPage(SessionPage):
@@ -179,6 +224,13 @@ class FootstepLibraryPage(Page):
     subpage_types = ["courses.FootstepModulePage"]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import footstep_modules
+
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = footstep_modules(self)
+        return context
+
 
 class FootstepModulePage(Page):
     """Teaching material for one footstep, with resources trainees can hand to patients."""
@@ -200,6 +252,20 @@ class FootstepModulePage(Page):
 
     parent_page_types = ["courses.FootstepLibraryPage"]
     subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import footstep_modules
+
+        context = super().get_context(request, *args, **kwargs)
+        modules = footstep_modules(self.get_parent())
+        ids = [m.pk for m in modules]
+        here = ids.index(self.pk) if self.pk in ids else None
+        context["library"] = self.get_parent()
+        context["previous_module"] = modules[here - 1] if here else None
+        context["next_module"] = (
+            modules[here + 1] if here is not None and here + 1 < len(modules) else None
+        )
+        return context
 
 
 class Enrolment(models.Model):
@@ -245,7 +311,8 @@ class Attendance(models.Model):
         return f"{self.enrolment} attended {self.session}"
 
     def clean(self):
-        if self.session.get_parent().id != self.enrolment.course_run_id:
+        # A tree-path comparison: no query per row when a register is saved.
+        if not self.session.is_child_of(self.enrolment.course_run):
             raise ValidationError(
                 "This trainee is not enrolled on the run this session belongs to."
             )

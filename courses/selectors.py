@@ -1,0 +1,279 @@
+"""Reads for the course: progress, schedules, registers and per-run summaries.
+
+This module is the one place that decides what "attended" and "completed the mandatory
+part" mean; assessments and analytics import these functions rather than counting rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Lower
+
+from courses.models import (
+    MANDATORY_WORKSHOPS,
+    Attendance,
+    CourseIndexPage,
+    CourseRunPage,
+    Enrolment,
+    FootstepLibraryPage,
+    FootstepModulePage,
+    SessionPage,
+    WorkshopPage,
+)
+from home.roles import is_trainer
+
+# A session is mandatory exactly when it is a WorkshopPage; the reverse one-to-one from
+# SessionPage to its WorkshopPage row says so inside a single SQL query.
+_IS_WORKSHOP = Q(attendances__session__workshoppage__isnull=False)
+_IS_QA = Q(attendances__session__qasessionpage__isnull=False)
+
+
+def enrolments_with_progress(queryset: QuerySet[Enrolment] | None = None) -> QuerySet[Enrolment]:
+    """Enrolments annotated with ``mandatory_attended``, ``optional_attended`` (ints) and
+    ``mandatory_completed`` (bool: attended both mandatory workshops), in one query."""
+    queryset = Enrolment.objects.all() if queryset is None else queryset
+    return queryset.annotate(
+        mandatory_attended=Count("attendances", filter=_IS_WORKSHOP, distinct=True),
+        optional_attended=Count("attendances", filter=_IS_QA, distinct=True),
+    ).annotate(
+        mandatory_completed=ExpressionWrapper(
+            Q(mandatory_attended__gte=MANDATORY_WORKSHOPS), output_field=BooleanField()
+        )
+    )
+
+
+def is_mandatory_complete(enrolment: Enrolment) -> bool:
+    """Whether the trainee attended both mandatory workshops of their run."""
+    annotated = getattr(enrolment, "mandatory_completed", None)
+    if annotated is not None:
+        return bool(annotated)
+    return (
+        enrolments_with_progress(Enrolment.objects.filter(pk=enrolment.pk))
+        .values_list("mandatory_completed", flat=True)
+        .first()
+        is True
+    )
+
+
+def _children_of(runs) -> Q:
+    """Pages directly under any of ``runs`` (the tree path has one step per level)."""
+    runs = list(runs)
+    if not runs:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(path__startswith=run.path, depth=run.depth + 1) for run in runs))
+
+
+def run_sessions(course_run: CourseRunPage, *, live_only: bool = True) -> list[SessionPage]:
+    """The run's sessions as their specific types (WorkshopPage / QASessionPage), by start."""
+    sessions = SessionPage.objects.child_of(course_run)
+    if live_only:
+        sessions = sessions.live()
+    return list(sessions.order_by("starts_at", "path").specific())
+
+
+def mandatory_workshops(course_run: CourseRunPage) -> list[WorkshopPage]:
+    """The run's published mandatory workshops, by start."""
+    return list(WorkshopPage.objects.child_of(course_run).live().order_by("starts_at", "path"))
+
+
+def first_mandatory_workshop_start(course_run: CourseRunPage) -> datetime | None:
+    workshops = mandatory_workshops(course_run)
+    return workshops[0].starts_at if workshops else None
+
+
+def last_mandatory_workshop_end(course_run: CourseRunPage) -> datetime | None:
+    """When the mandatory part of the run ends; the 3-month follow-up counts from here."""
+    workshops = mandatory_workshops(course_run)
+    return max((w.ends_at for w in workshops), default=None)
+
+
+def can_join(user, session: SessionPage) -> bool:
+    """The joining link is for trainers and trainees enrolled on the session's run."""
+    if not user.is_authenticated:
+        return False
+    if is_trainer(user):
+        return True
+    return Enrolment.objects.filter(
+        user=user, course_run__path=session.path[: -SessionPage.steplen]
+    ).exists()
+
+
+def course_runs_for_index(index: CourseIndexPage) -> list[CourseRunPage]:
+    """Published runs under ``index``, newest first, each with ``first_workshop_at``."""
+    first_workshop = (
+        WorkshopPage.objects.live()
+        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return list(
+        CourseRunPage.objects.child_of(index)
+        .live()
+        .annotate(first_workshop_at=Subquery(first_workshop))
+        .order_by("-enrolment_open", "-starts_on", "-first_workshop_at", "title")
+    )
+
+
+def footstep_modules(library: FootstepLibraryPage | None = None) -> list[FootstepModulePage]:
+    """Published footstep modules in footstep order (all libraries when none is given)."""
+    modules = FootstepModulePage.objects.live()
+    if library is not None:
+        modules = modules.child_of(library)
+    return list(modules.select_related("footstep").order_by("footstep__number"))
+
+
+@dataclass(frozen=True)
+class SessionProgress:
+    session: SessionPage
+    attended: bool
+
+
+@dataclass(frozen=True)
+class EnrolmentProgress:
+    """One of a trainee's enrolments with its schedule and what they attended."""
+
+    enrolment: Enrolment
+    sessions: list[SessionProgress] = field(default_factory=list)
+
+    @property
+    def run(self) -> CourseRunPage:
+        return self.enrolment.course_run
+
+    @property
+    def mandatory_attended(self) -> int:
+        return self.enrolment.mandatory_attended
+
+    @property
+    def optional_attended(self) -> int:
+        return self.enrolment.optional_attended
+
+    @property
+    def mandatory_completed(self) -> bool:
+        return bool(self.enrolment.mandatory_completed)
+
+
+def trainee_dashboard(user) -> list[EnrolmentProgress]:
+    """The user's enrolments, newest first, with each run's published sessions and attendance.
+
+    Five queries whatever the number of enrolments or sessions.
+    """
+    enrolments = list(
+        enrolments_with_progress(Enrolment.objects.filter(user=user))
+        .select_related("course_run")
+        .order_by("-enrolled_at")
+    )
+    if not enrolments:
+        return []
+    runs = [e.course_run for e in enrolments]
+    sessions = list(
+        SessionPage.objects.live().filter(_children_of(runs)).order_by("starts_at").specific()
+    )
+    attended = set(
+        Attendance.objects.filter(enrolment__in=enrolments).values_list(
+            "enrolment_id", "session_id"
+        )
+    )
+    by_run: dict[str, list[SessionPage]] = defaultdict(list)
+    for session in sessions:
+        by_run[session.path[: -SessionPage.steplen]].append(session)
+    return [
+        EnrolmentProgress(
+            enrolment=e,
+            sessions=[
+                SessionProgress(s, (e.pk, s.pk) in attended) for s in by_run[e.course_run.path]
+            ],
+        )
+        for e in enrolments
+    ]
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    enrolment: Enrolment
+    attended: bool
+
+    @property
+    def user(self):
+        return self.enrolment.user
+
+
+def run_register(session: SessionPage) -> list[RegisterRow]:
+    """Everyone enrolled on the session's run, by name, with whether they attended it."""
+    run_path = session.path[: -SessionPage.steplen]
+    enrolments = (
+        Enrolment.objects.filter(course_run__path=run_path)
+        .select_related("user")
+        .annotate(
+            attended=Exists(
+                Attendance.objects.filter(enrolment=OuterRef("pk"), session_id=session.pk)
+            )
+        )
+        .order_by(Lower("user__last_name"), Lower("user__first_name"), "user__email")
+    )
+    return [RegisterRow(enrolment=e, attended=e.attended) for e in enrolments]
+
+
+@dataclass(frozen=True)
+class SessionCount:
+    session: SessionPage
+    attended: int
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run: CourseRunPage
+    enrolled: int
+    completed_mandatory: int
+    sessions: list[SessionCount]
+
+
+def run_summaries() -> list[RunSummary]:
+    """Per course run (published or not): enrolled, attendance per session and how many
+    completed the mandatory part. Six queries whatever the number of runs or sessions."""
+    runs = list(
+        CourseRunPage.objects.annotate(enrolled=Count("enrolments")).order_by(
+            "-live", "-starts_on", "title"
+        )
+    )
+    if not runs:
+        return []
+    sessions = list(
+        SessionPage.objects.filter(_children_of(runs))
+        .annotate(attended=Count("attendances"))
+        .order_by("starts_at")
+        .specific()
+    )
+    completed = Counter(
+        run_id
+        for run_id, done in enrolments_with_progress(
+            Enrolment.objects.filter(course_run__in=runs)
+        ).values_list("course_run_id", "mandatory_completed")
+        if done
+    )
+    by_run: dict[str, list[SessionCount]] = defaultdict(list)
+    for session in sessions:
+        by_run[session.path[: -SessionPage.steplen]].append(SessionCount(session, session.attended))
+    return [
+        RunSummary(
+            run=run,
+            enrolled=run.enrolled,
+            completed_mandatory=completed[run.pk],
+            sessions=by_run[run.path],
+        )
+        for run in runs
+    ]

@@ -1,0 +1,138 @@
+"""Writes for the course: enrolment and attendance. Views and the demo loader go through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage
+from home.models import AuditEvent
+from home.roles import TRAINEE
+from home.services import audit_record
+
+CLOSED = "Enrolment on this course run is closed."
+ALREADY_ENROLLED = "You are already enrolled on this course run."
+NOT_A_TRAINEE = "Only trainees can enrol on a course run. Sign in with your trainee account."
+NOT_ENROLLED = (
+    "Someone you marked is not enrolled on this course run, so nothing was saved. "
+    "Reload the register and try again."
+)
+NOT_STARTED = "You can take the register once the session has started."
+
+
+def _is_trainee(user) -> bool:
+    # Membership of the role group, not a permission: trainees hold no permissions.
+    return user.is_authenticated and user.groups.filter(name=TRAINEE).exists()
+
+
+@transaction.atomic
+def enrolment_create(*, user, course_run: CourseRunPage) -> Enrolment:
+    """Enrol a trainee on an open, published course run.
+
+    Raises ValidationError (code ``closed``, ``already_enrolled`` or ``not_trainee``) and
+    changes nothing when the enrolment is not allowed. A second click, even a concurrent
+    one, finds the unique constraint and gets ``already_enrolled``.
+    """
+    if not _is_trainee(user):
+        raise ValidationError(NOT_A_TRAINEE, code="not_trainee")
+    if not (course_run.live and course_run.enrolment_open):
+        raise ValidationError(CLOSED, code="closed")
+    if Enrolment.objects.filter(user=user, course_run=course_run).exists():
+        raise ValidationError(ALREADY_ENROLLED, code="already_enrolled")
+    enrolment = Enrolment(user=user, course_run=course_run)
+    # The unique constraint is checked by the database below, where a race cannot slip past.
+    enrolment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        raise ValidationError(ALREADY_ENROLLED, code="already_enrolled") from None
+    return enrolment
+
+
+def _lock_session(session: SessionPage) -> None:
+    """Serialise register saves for one session so two trainers cannot interleave."""
+    SessionPage.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
+
+
+def _audit_attendance(*, session: SessionPage, enrolment_id: int, attended: bool, marked_by):
+    audit_record(
+        actor=marked_by,
+        action=AuditEvent.Action.ATTENDANCE,
+        summary=f"Enrolment {enrolment_id} marked {'present' if attended else 'absent'} "
+        f"at session {session.pk} ({session.title})",
+        detail={"session_id": session.pk, "enrolment_id": enrolment_id, "attended": attended},
+    )
+
+
+@transaction.atomic
+def attendance_mark(
+    *, session: SessionPage, enrolment: Enrolment, attended: bool, marked_by
+) -> Attendance | None:
+    """Mark one trainee present (returns the Attendance) or absent (returns None)."""
+    if not session.is_child_of(enrolment.course_run):
+        raise ValidationError(NOT_ENROLLED, code="not_enrolled")
+    if attended and not session.has_started:
+        raise ValidationError(NOT_STARTED, code="not_started")
+    _lock_session(session)
+    existing = Attendance.objects.filter(session=session, enrolment=enrolment).first()
+    if attended and existing is None:
+        existing = Attendance(session=session, enrolment=enrolment, marked_by=marked_by)
+        existing.full_clean()
+        existing.save()
+        _audit_attendance(
+            session=session, enrolment_id=enrolment.pk, attended=True, marked_by=marked_by
+        )
+    elif not attended and existing is not None:
+        existing.delete()
+        existing = None
+        _audit_attendance(
+            session=session, enrolment_id=enrolment.pk, attended=False, marked_by=marked_by
+        )
+    return existing
+
+
+@dataclass(frozen=True)
+class RegisterChanges:
+    marked_present: int
+    marked_absent: int
+
+
+@transaction.atomic
+def attendance_record(
+    *, session: SessionPage, enrolment_ids_attended: set[int], marked_by
+) -> RegisterChanges:
+    """Save a session's whole register: exactly these enrolments attended it.
+
+    Every id must be an enrolment on the session's run; otherwise ValidationError and
+    nothing is saved. Each change is written to the audit log.
+    """
+    run = CourseRunPage.objects.get(path=session.path[: -SessionPage.steplen])
+    enrolments = {e.pk: e for e in Enrolment.objects.filter(course_run=run)}
+    wanted = set(enrolment_ids_attended)
+    if wanted - enrolments.keys():
+        raise ValidationError(NOT_ENROLLED, code="not_enrolled")
+    if wanted and not session.has_started:
+        raise ValidationError(NOT_STARTED, code="not_started")
+    _lock_session(session)
+    current = set(Attendance.objects.filter(session=session).values_list("enrolment_id", flat=True))
+    to_add, to_remove = sorted(wanted - current), sorted(current - wanted)
+
+    Attendance.objects.filter(session=session, enrolment_id__in=to_remove).delete()
+    new = []
+    for pk in to_add:
+        enrolment = enrolments[pk]
+        enrolment.course_run = run
+        attendance = Attendance(enrolment=enrolment, session=session, marked_by=marked_by)
+        # Run membership was checked above in one query; skip the per-row foreign-key lookups.
+        attendance.full_clean(exclude=["enrolment", "session", "marked_by"])
+        new.append(attendance)
+    Attendance.objects.bulk_create(new)
+
+    for pk in to_add:
+        _audit_attendance(session=session, enrolment_id=pk, attended=True, marked_by=marked_by)
+    for pk in to_remove:
+        _audit_attendance(session=session, enrolment_id=pk, attended=False, marked_by=marked_by)
+    return RegisterChanges(marked_present=len(to_add), marked_absent=len(to_remove))

@@ -1,0 +1,154 @@
+"""Trainee and trainer views of the course. Thin: reads from selectors, writes via services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from courses import selectors
+from courses.calendar import CalendarEvent, ics_calendar
+from courses.forms import RegisterForm
+from courses.models import CourseRunPage, Enrolment, FootstepLibraryPage, SessionPage
+from courses.services import attendance_record, enrolment_create
+from home.roles import trainer_required
+
+
+@login_required
+def dashboard(request):
+    progress = selectors.trainee_dashboard(request.user)
+    enrolled_run_ids = [p.run.pk for p in progress]
+    open_runs = (
+        CourseRunPage.objects.live()
+        .filter(enrolment_open=True)
+        .exclude(pk__in=enrolled_run_ids)
+        .order_by("starts_on", "title")
+    )
+    return render(
+        request,
+        "courses/dashboard.html",
+        {
+            "progress": progress,
+            "open_runs": list(open_runs),
+            "modules": selectors.footstep_modules(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request, run_id: int):
+    run = get_object_or_404(CourseRunPage.objects.live(), pk=run_id)
+    if request.method == "GET":
+        # Signing in from the run page's "Sign in to enrol" link lands here; show the page.
+        return redirect(run.get_url(request))
+    try:
+        enrolment_create(user=request.user, course_run=run)
+    except ValidationError as error:
+        level = messages.INFO if error.code == "already_enrolled" else messages.ERROR
+        messages.add_message(request, level, " ".join(error.messages))
+        return redirect(run.get_url(request))
+    messages.success(request, f"You are enrolled on {run.title}. Your sessions are below.")
+    return redirect("courses:dashboard")
+
+
+def _event(request, session: SessionPage, run: CourseRunPage, *, with_link: bool):
+    page_url = request.build_absolute_uri(session.get_url(request))
+    host = request.get_host().split(":")[0]
+    joining = session.joining_url if with_link else ""
+    description = f"{session.kind} of {run.title}. Details: {page_url}"
+    if joining:
+        description += f"\nJoin online: {joining}"
+    return CalendarEvent(
+        uid=f"session-{session.pk}@{host}",
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        summary=f"{session.title} ({run.title})",
+        description=description,
+        url=joining or page_url,
+        location=f"Online: {joining}" if joining else "Online",
+    )
+
+
+def _calendar_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+    return response
+
+
+def session_calendar(request, session_id: int):
+    """One published session as .ics; public, but the joining link only for those who may join."""
+    session = get_object_or_404(SessionPage.objects.live(), pk=session_id).specific
+    run = session.get_parent().specific
+    event = _event(request, session, run, with_link=selectors.can_join(request.user, session))
+    body = ics_calendar([event], name=run.title, now=timezone.now())
+    return _calendar_response(body, slugify(f"{run.title} {session.title}"))
+
+
+@login_required
+def enrolment_calendar(request, enrolment_id: int):
+    """Every published session of the trainee's own run, with joining links."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("course_run"), pk=enrolment_id, user=request.user
+    )
+    run = enrolment.course_run
+    events = [
+        _event(request, session, run, with_link=True) for session in selectors.run_sessions(run)
+    ]
+    body = ics_calendar(events, name=run.title, now=timezone.now())
+    return _calendar_response(body, slugify(run.title))
+
+
+def modules(request):
+    library = FootstepLibraryPage.objects.live().first()
+    if library is None:
+        raise Http404("The footstep library has not been published yet.")
+    return redirect(library.get_url(request))
+
+
+@trainer_required
+def trainer_runs(request):
+    return render(request, "courses/trainer_runs.html", {"summaries": selectors.run_summaries()})
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def register(request, session_id: int):
+    session = get_object_or_404(SessionPage, pk=session_id).specific
+    run = session.get_parent().specific
+    rows = selectors.run_register(session)
+    form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changes = attendance_record(
+                    session=session,
+                    enrolment_ids_attended=set(form.cleaned_data["attended"]),
+                    marked_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Register saved: {changes.marked_present} marked present, "
+                    f"{changes.marked_absent} marked absent.",
+                )
+                return redirect("courses:register", session_id=session.pk)
+        status = 400
+    checked = {str(pk) for pk in (form["attended"].value() or [])}
+    return render(
+        request,
+        "courses/register.html",
+        {
+            "session": session,
+            "run": run,
+            "rows": [(row, str(row.enrolment.pk) in checked) for row in rows],
+            "form": form,
+        },
+        status=status,
+    )
