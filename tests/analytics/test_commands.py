@@ -22,7 +22,7 @@ def test_json_to_stdout_matches_r_reference(db, course_run):
     assert_matches_reference(report, json.loads((DATA / "responses.ref.json").read_text()))
     assert report["flow"]["analysed"] == 9
     assert set(report["effect_size_variants"]) == {"cohens_dz", "d_av", "hedges_g_av"}
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.get(action="export")
     assert event.action == "export" and event.actor is None
     assert event.detail == {"format": "json", "what": "statistics", "course_runs": "all"}
 
@@ -34,7 +34,7 @@ def test_cohort_selection_and_csv(db, course_run, tmp_path):
     rows = list(csv.DictReader(target.open(newline="", encoding="utf-8")))
     assert [r["scope"] for r in rows] == ["footstep"] * 10 + ["overall"]
     assert rows[-1]["n_pairs"] == "9"
-    assert AuditEvent.objects.get().detail["course_runs"] == [course_run.slug]
+    assert AuditEvent.objects.get(action="export").detail["course_runs"] == [course_run.slug]
 
 
 def test_xlsx_needs_output_and_opens(db, course_run, tmp_path):
@@ -49,4 +49,4 @@ def test_xlsx_needs_output_and_opens(db, course_run, tmp_path):
 def test_unknown_cohort_is_a_clear_error(db, course_run):
     with pytest.raises(CommandError, match="No course run with the slug.*nope"):
         run("--cohort", course_run.slug, "--cohort", "nope")
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action="export").exists()

@@ -1,0 +1,27 @@
+from django import forms
+
+from analytics.selectors import CourseRunRef
+
+
+class CourseRunSelectionForm(forms.Form):
+    """Which course runs to analyse; none ticked means all runs pooled."""
+
+    cohort = forms.MultipleChoiceField(
+        label="Course runs",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick one or more runs, or none for all runs pooled.",
+        error_messages={
+            "invalid_choice": "There is no course run “%(value)s”. Choose from the list."
+        },
+    )
+
+    def __init__(self, *args, choices: list[CourseRunRef], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.runs = {run.slug: run for run in choices}
+        self.fields["cohort"].choices = [(run.slug, run.title) for run in choices]
+
+    def selected_runs(self) -> list[CourseRunRef] | None:
+        """The chosen runs in list order, or None for all runs (call after is_valid())."""
+        chosen = set(self.cleaned_data["cohort"])
+        return [run for slug, run in self.runs.items() if slug in chosen] or None

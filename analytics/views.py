@@ -1,0 +1,160 @@
+"""The evaluator's dashboard and downloads; pseudonymised data only, evaluators only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from analytics import charts, exports
+from analytics.forms import CourseRunSelectionForm
+from analytics.reports import build_report
+from analytics.selectors import EvaluationData, course_run_choices, evaluation_data
+from analytics.services import export_record
+from home.roles import evaluator_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Export:
+    label: str
+    content_type: str
+    build: Callable[[EvaluationData], bytes]
+
+
+def _spider_html(data: EvaluationData) -> bytes:
+    figure = charts.spider_chart(build_report(data))
+    return charts.figure_html(figure, "Ten Footsteps: confidence per footstep").encode("utf-8")
+
+
+EXPORTS: dict[str, dict[str, Export]] = {
+    "statistics": {
+        "json": Export(
+            "JSON", "application/json", lambda d: exports.statistics_json(build_report(d))
+        ),
+        "csv": Export(
+            "CSV", "text/csv; charset=utf-8", lambda d: exports.statistics_csv(build_report(d))
+        ),
+        "xlsx": Export("Excel", XLSX, lambda d: exports.statistics_xlsx(build_report(d))),
+    },
+    "responses": {
+        "csv": Export("CSV", "text/csv; charset=utf-8", exports.responses_csv),
+        "xlsx": Export("Excel", XLSX, exports.responses_xlsx),
+        "sav": Export("SPSS (.sav)", "application/x-spss-sav", exports.responses_sav),
+    },
+    "spider-chart": {
+        "png": Export(
+            "PNG",
+            "image/png",
+            lambda d: charts.figure_image(charts.spider_chart(build_report(d)), "png"),
+        ),
+        "svg": Export(
+            "SVG",
+            "image/svg+xml",
+            lambda d: charts.figure_image(charts.spider_chart(build_report(d)), "svg"),
+        ),
+        "html": Export("Interactive HTML", "text/html; charset=utf-8", _spider_html),
+    },
+    "flow-diagram": {
+        "png": Export(
+            "PNG",
+            "image/png",
+            lambda d: charts.figure_image(
+                charts.flow_chart(build_report(d)["flow"]), "png", charts.FLOW_IMAGE_SIZE
+            ),
+        ),
+        "svg": Export(
+            "SVG",
+            "image/svg+xml",
+            lambda d: charts.figure_image(
+                charts.flow_chart(build_report(d)["flow"]), "svg", charts.FLOW_IMAGE_SIZE
+            ),
+        ),
+    },
+}
+EXPORT_TITLES = {
+    "statistics": "Statistics (per footstep and overall, flow, sample)",
+    "responses": "Pseudonymised responses (one row per participant code and wave)",
+    "spider-chart": "Spider chart",
+    "flow-diagram": "Participant flow diagram",
+}
+
+
+def _selection(request) -> tuple[CourseRunSelectionForm, list | None, bool]:
+    """The selection form, the chosen runs (None = all) and whether the input was valid."""
+    form = CourseRunSelectionForm(request.GET or None, choices=course_run_choices())
+    if not form.is_bound:
+        return form, None, True
+    if not form.is_valid():
+        return form, None, False
+    return form, form.selected_runs(), True
+
+
+@evaluator_required
+def dashboard(request):
+    form, runs, valid = _selection(request)
+    context = {"form": form, "valid": valid}
+    if valid:
+        data = evaluation_data(course_runs=runs)
+        report = build_report(data)
+        query = urlencode({"cohort": [run.slug for run in runs or []]}, doseq=True)
+        context.update(
+            report=report,
+            runs=runs,
+            chart=json.loads(charts.spider_chart(report).to_json()),
+            chart_description=charts.spider_chart_description(report),
+            downloads=[
+                {
+                    "title": EXPORT_TITLES[what],
+                    "links": [
+                        {
+                            "label": export.label,
+                            "url": reverse("analytics:export", args=[what, fmt])
+                            + (f"?{query}" if query else ""),
+                        }
+                        for fmt, export in formats.items()
+                    ],
+                }
+                for what, formats in EXPORTS.items()
+            ],
+        )
+    return render(request, "analytics/dashboard.html", context, status=200 if valid else 400)
+
+
+@evaluator_required
+def export(request, what: str, file_format: str):
+    export = EXPORTS.get(what, {}).get(file_format)
+    if export is None:
+        return render(
+            request,
+            "analytics/export_error.html",
+            {"message": "There is no such download."},
+            status=404,
+        )
+    form, runs, valid = _selection(request)
+    if not valid:
+        return render(
+            request,
+            "analytics/export_error.html",
+            {"message": " ".join(form.errors.get("cohort", []))},
+            status=400,
+        )
+    data = evaluation_data(course_runs=runs, with_free_text=what == "responses")
+    try:
+        content = export.build(data)
+    except charts.ChartRenderingError as error:
+        return render(request, "analytics/export_error.html", {"message": str(error)}, status=503)
+    export_record(actor=request.user, what=what, file_format=file_format, course_runs=runs)
+    scope = "-".join(run.slug for run in runs)[:80] if runs else "all-runs"
+    filename = f"ten-footsteps-{what}-{scope}-{timezone.localdate():%Y-%m-%d}.{file_format}"
+    response = HttpResponse(content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
