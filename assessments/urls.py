@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from assessments import views
+from assessments.models import Response
 
 app_name = "assessments"
-urlpatterns = []
+urlpatterns = [
+    path("my/enrolments/<int:enrolment_id>/consent/", views.consent, name="consent"),
+    path(
+        "my/enrolments/<int:enrolment_id>/baseline/",
+        views.questionnaire,
+        {"wave": Response.Wave.BASELINE},
+        name="baseline",
+    ),
+    path(
+        "my/enrolments/<int:enrolment_id>/follow-up/",
+        views.questionnaire,
+        {"wave": Response.Wave.FOLLOW_UP},
+        name="follow_up",
+    ),
+    path("my/enrolments/<int:enrolment_id>/confidence/", views.chart, name="chart"),
+    path("my/enrolments/<int:enrolment_id>/certificate.pdf", views.certificate, name="certificate"),
+    path("certificates/verify/", views.certificate_verify, name="certificate_verify"),
+    path("certificates/<str:code>/", views.certificate_verify, name="certificate_detail"),
+    path(
+        "trainer/runs/<int:run_id>/follow-up/",
+        views.trainer_follow_ups,
+        name="trainer_follow_ups",
+    ),
+]

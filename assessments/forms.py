@@ -1,0 +1,198 @@
+"""Questionnaire forms. They turn what the browser sends into typed answers; the rules
+themselves (ranges, windows, one response per wave) live in ``services.response_submit``."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from assessments.models import ITEM_CODES, RATING_MAX, RATING_MIN, Response, Statement
+from assessments.services import RATING_MESSAGE
+
+BLANK = ""
+RATING_CHOICES = [
+    ("1", "1 – least confident"),
+    *[(str(n), str(n)) for n in range(RATING_MIN + 1, RATING_MAX)],
+    ("5", "5 – most confident"),
+    (BLANK, "Leave blank"),
+]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+# Experience can be weeks or decades; people answer in the unit that suits them.
+UNITS_PER_YEAR = {"weeks": Decimal("52.1775"), "months": Decimal(12), "years": Decimal(1)}
+
+
+class ConsentForm(forms.Form):
+    consent = forms.ChoiceField(
+        label="May we use your pseudonymised answers to evaluate the training?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no."},
+    )
+
+
+class QuestionnaireForm(forms.Form):
+    """The 14 confidence statements of an instrument, one radio group each (blank allowed)."""
+
+    service_fields: dict[str, str] = {}  # service error key -> form field, where they differ
+
+    def __init__(self, *args, statements: list[Statement], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statements = statements
+        for statement in statements:
+            self.fields[statement.code] = forms.ChoiceField(
+                label=statement.text,
+                choices=RATING_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": RATING_MESSAGE},
+            )
+
+    def sections(self) -> list[tuple]:
+        """(footstep, [bound rating fields]) in questionnaire order, for the footstep headings."""
+        grouped: list[tuple] = []
+        for statement in self.statements:
+            if not grouped or grouped[-1][0] != statement.footstep:
+                grouped.append((statement.footstep, []))
+            grouped[-1][1].append(self[statement.code])
+        return grouped
+
+    def ratings(self) -> dict:
+        return {
+            s.code: int(self.cleaned_data[s.code]) if self.cleaned_data[s.code] else None
+            for s in self.statements
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's messages next to the fields they are about."""
+        for field, messages in error.message_dict.items():
+            target = self.service_fields.get(field, field)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+    @classmethod
+    def initial_from(cls, response: Response) -> dict:
+        return {
+            code: BLANK if value is None else str(value)
+            for code, value in zip(ITEM_CODES, response.ratings(), strict=True)
+        }
+
+
+class BaselineForm(QuestionnaireForm):
+    service_fields = {"years_experience": "experience_amount"}
+
+    profession = forms.ChoiceField(
+        label="Your profession",
+        choices=[(BLANK, "Choose…"), *Response.Profession.choices],
+        error_messages={"required": "Choose your profession from the list."},
+    )
+    profession_other = forms.CharField(
+        label="If other, your profession", required=False, max_length=200
+    )
+    experience_amount = forms.DecimalField(
+        label="How long have you supported people with persistent pain?",
+        min_value=None,
+        max_digits=8,
+        decimal_places=2,
+        help_text="A number, with the unit next to it: for example 3 weeks, 6 months, 2.5 years.",
+        error_messages={
+            "required": "Tell us how long you have supported people with persistent pain.",
+            "invalid": "Enter a number, for example 3 or 2.5.",
+            "max_digits": "Enter a smaller number.",
+            "max_decimal_places": "Use at most 2 decimal places.",
+            "max_whole_digits": "Enter a smaller number.",
+        },
+    )
+    experience_unit = forms.ChoiceField(
+        label="Unit",
+        choices=[(u, u.capitalize()) for u in UNITS_PER_YEAR],
+        initial="years",
+        error_messages={"invalid_choice": "Choose weeks, months or years."},
+    )
+    prior_training = forms.CharField(
+        label="Training you have had on persistent pain or self-management",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Course names, roughly when, and who ran them. Leave blank if none.",
+    )
+    uses_resources = forms.ChoiceField(
+        label="Do you currently use any self-management resources specific to persistent pain "
+        "with the people you support?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose yes or no."},
+    )
+
+    field_order = [
+        "profession",
+        "profession_other",
+        "experience_amount",
+        "experience_unit",
+        "prior_training",
+        "uses_resources",
+    ]
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        amount = data["experience_amount"]
+        years = amount / UNITS_PER_YEAR[data["experience_unit"]]
+        return {
+            **self.ratings(),
+            "profession": data["profession"],
+            "profession_other": data["profession_other"],
+            "years_experience": years.quantize(Decimal("0.01")),
+            "prior_training": data["prior_training"],
+            "uses_resources": data["uses_resources"] == "yes",
+        }
+
+    @classmethod
+    def initial_from(cls, response: Response) -> dict:
+        return {
+            **super().initial_from(response),
+            "profession": response.profession,
+            "profession_other": response.profession_other,
+            "experience_amount": response.years_experience,
+            "experience_unit": "years",
+            "prior_training": response.prior_training,
+            "uses_resources": {True: "yes", False: "no"}.get(response.uses_resources, ""),
+        }
+
+
+class FollowUpForm(QuestionnaireForm):
+    resource_use = forms.ChoiceField(
+        label="Have you used the footstep resources with the people you support?",
+        choices=Response.ResourceUse.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Tell us whether you have used, or would use, the footstep resources "
+            "with patients."
+        },
+    )
+    programme_feedback = forms.CharField(
+        label="What did you think of the programme?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    clinical_use = forms.CharField(
+        label="How do you use what you learnt in your practice?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        return {
+            **self.ratings(),
+            "resource_use": data["resource_use"],
+            "programme_feedback": data["programme_feedback"],
+            "clinical_use": data["clinical_use"],
+        }
+
+    @classmethod
+    def initial_from(cls, response: Response) -> dict:
+        return {
+            **super().initial_from(response),
+            "resource_use": response.resource_use,
+            "programme_feedback": response.programme_feedback,
+            "clinical_use": response.clinical_use,
+        }

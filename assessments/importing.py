@@ -1,0 +1,322 @@
+"""Reading and checking a CSV of responses collected outside the platform.
+
+The file is checked completely before anything is written, so every error can be listed at
+once (line numbers count the header as line 1) and the import stays all-or-nothing.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from assessments.models import (
+    ITEM_CODES,
+    RATING_MAX,
+    RATING_MIN,
+    YEARS_EXPERIENCE_MAX,
+    Participant,
+    Response,
+)
+
+COLUMNS = ["participant_code", "wave", "mandatory_completed", "profession", "years_experience"]
+COLUMNS += ITEM_CODES
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,12}$")
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[str], None]
+
+# How people write professions in free text, beyond the choices' own values and labels.
+PROFESSION_SYNONYMS = {
+    "social prescriber": Response.Profession.SOCIAL_PRESCRIBER,
+    "social prescribing link worker": Response.Profession.SOCIAL_PRESCRIBER,
+    "link worker": Response.Profession.SOCIAL_PRESCRIBER,
+    "slw": Response.Profession.SOCIAL_PRESCRIBER,
+    "health and wellbeing coach": Response.Profession.WELLBEING_COACH,
+    "well-being coach": Response.Profession.WELLBEING_COACH,
+    "well being coach": Response.Profession.WELLBEING_COACH,
+    "gp": Response.Profession.GENERAL_PRACTITIONER,
+    "general practitioner": Response.Profession.GENERAL_PRACTITIONER,
+    "clinical pharmacist": Response.Profession.PHARMACIST,
+}
+
+
+def _profession_lookup() -> dict[str, str]:
+    lookup = {}
+    for value, label in Response.Profession.choices:
+        lookup[value.lower()] = value
+        lookup[value.replace("_", " ")] = value
+        lookup[label.lower()] = value
+    lookup.update(PROFESSION_SYNONYMS)
+    return lookup
+
+
+PROFESSIONS = _profession_lookup()
+
+
+def match_profession(text: str) -> tuple[str, str]:
+    """(profession value, other text): known names case-insensitively, else other + the text."""
+    text = " ".join(text.split())
+    if not text:
+        return "", ""
+    value = PROFESSIONS.get(text.lower())
+    if value is None or value == Response.Profession.OTHER:
+        return Response.Profession.OTHER, text[:200]
+    return value, ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "file"
+        if self.column:
+            where = f"{where}, {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportRow:
+    line: int
+    code: str
+    wave: str
+    mandatory_completed: bool
+    profession: str
+    profession_other: str
+    years_experience: Decimal | None
+    ratings: dict[str, int | None]
+
+
+@dataclass
+class ImportPlan:
+    """The result of checking a file: the rows to write, or every reason not to."""
+
+    cohort_slug: str
+    cohort_exists: bool = False
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    new_participants: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(Response.Wave.values, 0)
+        for row in self.rows:
+            counts[row.wave] += 1
+        return counts
+
+
+def decode(content: bytes) -> str:
+    """File bytes as text; UTF-8 (with or without a byte-order mark) as spreadsheets save it."""
+    return content.decode("utf-8-sig")
+
+
+def _rating(raw: str) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit() or not RATING_MIN <= int(raw) <= RATING_MAX:
+        raise ValueError(
+            f"'{raw}' is not a rating: use a whole number from {RATING_MIN} to {RATING_MAX}, "
+            "or leave it blank."
+        )
+    return int(raw)
+
+
+def _years(raw: str) -> Decimal | None:
+    if not raw:
+        return None
+    try:
+        years = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"'{raw}' is not a number of years (decimals are allowed).") from None
+    if not years.is_finite():
+        raise ValueError(f"'{raw}' is not a number of years (decimals are allowed).")
+    if years < 0:
+        raise ValueError(f"{raw} is negative: years of experience cannot be below 0.")
+    if years > YEARS_EXPERIENCE_MAX:
+        raise ValueError(f"{raw} years is not plausible (at most {YEARS_EXPERIENCE_MAX}).")
+    return years.quantize(Decimal("0.01"))
+
+
+def _header_errors(header: list[str]) -> list[RowError]:
+    errors = []
+    seen = set()
+    for name in header:
+        if name in seen:
+            errors.append(RowError(1, name, "This column appears twice."))
+        seen.add(name)
+        if name not in COLUMNS:
+            errors.append(
+                RowError(1, name or "(blank)", f"Unknown column; expected: {', '.join(COLUMNS)}.")
+            )
+    for name in COLUMNS:
+        if name not in seen:
+            errors.append(RowError(1, name, "Missing column."))
+    return errors
+
+
+def _parse_row(line: int, cells: dict[str, str], errors: list[RowError]) -> ImportRow | None:
+    before = len(errors)
+    code = cells["participant_code"]
+    if not CODE_PATTERN.match(code):
+        errors.append(
+            RowError(
+                line,
+                "participant_code",
+                f"'{code}' is not a participant code (1 to 12 letters, digits, - or _).",
+            )
+        )
+    wave = cells["wave"].lower()
+    if wave not in Response.Wave.values:
+        errors.append(
+            RowError(line, "wave", f"Unknown wave '{cells['wave']}': use baseline or follow_up.")
+        )
+    mandatory = cells["mandatory_completed"].lower()
+    if mandatory not in ("yes", "no"):
+        errors.append(
+            RowError(
+                line,
+                "mandatory_completed",
+                f"'{cells['mandatory_completed']}' is not yes or no.",
+            )
+        )
+    profession, profession_other = match_profession(cells["profession"])
+    years = None
+    try:
+        years = _years(cells["years_experience"])
+    except ValueError as error:
+        errors.append(RowError(line, "years_experience", str(error)))
+    ratings = {}
+    for code_ in ITEM_CODES:
+        try:
+            ratings[code_] = _rating(cells[code_])
+        except ValueError as error:
+            errors.append(RowError(line, code_, str(error)))
+    if len(errors) > before:
+        return None
+    return ImportRow(
+        line=line,
+        code=code,
+        wave=wave,
+        mandatory_completed=mandatory == "yes",
+        profession=profession,
+        profession_other=profession_other,
+        years_experience=years,
+        ratings=ratings,
+    )
+
+
+def _cross_check(plan: ImportPlan, course_run_id: int | None) -> None:
+    """Duplicates within the file and against the database; one mandatory status per code."""
+    first_line: dict[tuple[str, str], int] = {}
+    status: dict[str, tuple[bool, int]] = {}
+    for row in plan.rows:
+        key = (row.code, row.wave)
+        if key in first_line:
+            plan.errors.append(
+                RowError(
+                    row.line,
+                    "participant_code",
+                    f"{row.code} already has a {row.wave} row on line {first_line[key]}.",
+                )
+            )
+        else:
+            first_line[key] = row.line
+        if row.code in status and status[row.code][0] != row.mandatory_completed:
+            plan.errors.append(
+                RowError(
+                    row.line,
+                    "mandatory_completed",
+                    f"Disagrees with line {status[row.code][1]} for participant {row.code}.",
+                )
+            )
+        status.setdefault(row.code, (row.mandatory_completed, row.line))
+
+    codes = {row.code for row in plan.rows}
+    existing = {}
+    for participant in Participant.objects.filter(code__in=codes).prefetch_related("responses"):
+        existing[participant.code] = participant
+    for row in plan.rows:
+        participant = existing.get(row.code)
+        if participant is None:
+            continue
+        if participant.source != Participant.Source.IMPORT or participant.course_run_id != (
+            course_run_id
+        ):
+            plan.errors.append(
+                RowError(
+                    row.line,
+                    "participant_code",
+                    f"{row.code} is already used by a participant of another course run or "
+                    "of the platform.",
+                )
+            )
+        elif any(r.wave == row.wave for r in participant.responses.all()):
+            plan.errors.append(
+                RowError(
+                    row.line,
+                    "wave",
+                    f"{row.code} already has a {row.wave} response in the database.",
+                )
+            )
+    plan.new_participants = len(codes - set(existing))
+
+
+def _error_order(error: RowError) -> tuple[int, int]:
+    """By line, then in column order (errors about the whole row first)."""
+    return error.line or 0, COLUMNS.index(error.column) if error.column in COLUMNS else -1
+
+
+def responses_file_check(
+    text: str, *, cohort_slug: str, course_run_id: int | None, progress: Progress | None = None
+) -> ImportPlan:
+    """Check every line of an import file; the plan lists the rows or every error found."""
+    plan = ImportPlan(cohort_slug=cohort_slug, cohort_exists=course_run_id is not None)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        plan.errors.append(RowError(1, "", "The file is empty; line 1 must be the header."))
+        return plan
+    except csv.Error as error:
+        plan.errors.append(RowError(1, "", f"Not a readable CSV file ({error})."))
+        return plan
+    plan.errors.extend(_header_errors(header))
+    if plan.errors:
+        return plan
+
+    total = text.count("\n")
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if progress and line % PROGRESS_EVERY == 0:
+                progress(f"Checked {line} of about {total} lines")
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                plan.errors.append(
+                    RowError(
+                        line,
+                        "",
+                        f"This row has {len(cells)} cells; the header has {len(header)}.",
+                    )
+                )
+                continue
+            values = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+            row = _parse_row(line, values, plan.errors)
+            if row is not None:
+                plan.rows.append(row)
+    except csv.Error as error:
+        plan.errors.append(RowError(reader.line_num, "", f"Not readable as CSV ({error})."))
+    if not plan.rows and not plan.errors:
+        plan.errors.append(RowError(None, "", "The file has a header but no responses."))
+    _cross_check(plan, course_run_id)
+    plan.errors.sort(key=_error_order)
+    return plan

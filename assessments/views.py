@@ -1,0 +1,195 @@
+"""Trainee questionnaire pages, the personal chart, certificates and the trainer's follow-up list.
+
+Views stay thin: reads come from ``selectors``, writes go through ``services``. A trainee's
+pages are looked up by enrolment *and* user, so anyone else's answer 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from assessments import charts, selectors, services
+from assessments.certificates import certificate_pdf
+from assessments.forms import BaselineForm, ConsentForm, FollowUpForm
+from assessments.models import Certificate, Response
+from courses.models import CourseRunPage, Enrolment
+from home.roles import trainer_required
+
+Wave = Response.Wave
+FORMS = {Wave.BASELINE: BaselineForm, Wave.FOLLOW_UP: FollowUpForm}
+URL_NAMES = {Wave.BASELINE: "assessments:baseline", Wave.FOLLOW_UP: "assessments:follow_up"}
+
+
+def _own_enrolment(request, enrolment_id: int) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.select_related("course_run", "user"),
+        pk=enrolment_id,
+        user=request.user,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent(request, enrolment_id: int):
+    enrolment = _own_enrolment(request, enrolment_id)
+    participant = services.participant_for_enrolment(enrolment)
+    initial = {}
+    if participant is not None:
+        initial["consent"] = "yes" if participant.has_consented else "no"
+    form = ConsentForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        participant = services.consent_record(
+            enrolment=enrolment, consented=form.cleaned_data["consent"] == "yes"
+        )
+        if participant.has_consented:
+            messages.success(request, f"Thank you. Your participant code is {participant.code}.")
+        else:
+            messages.success(
+                request, "Thank you. Your answers will be used only for your own chart."
+            )
+        return redirect("assessments:baseline", enrolment_id=enrolment.pk)
+    return render(
+        request,
+        "assessments/consent.html",
+        {"enrolment": enrolment, "participant": participant, "form": form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire(request, enrolment_id: int, wave: str):
+    """Fill in a wave, or review and correct it while it is open; read-only once closed."""
+    enrolment = _own_enrolment(request, enrolment_id)
+    participant = services.participant_for_enrolment(enrolment)
+    if participant is None:
+        return redirect("assessments:consent", enrolment_id=enrolment.pk)
+    instrument = selectors.current_instrument()
+    response = participant.responses.filter(wave=wave).select_related("instrument").first()
+    if response is not None:
+        instrument = response.instrument
+    statements = selectors.statements_for(instrument)
+    window = selectors.wave_window(enrolment.course_run, wave)
+    form_class = FORMS[wave]
+    has_baseline = (
+        wave == Wave.BASELINE or participant.responses.filter(wave=Wave.BASELINE).exists()
+    )
+
+    if request.method == "POST":
+        form = form_class(request.POST, statements=statements)
+        if form.is_valid():
+            try:
+                services.response_submit(
+                    enrolment=enrolment,
+                    wave=wave,
+                    data=form.answers(),
+                    revise=request.POST.get("revise") == "1",
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, "Your answers are saved.")
+                return redirect("assessments:chart", enrolment_id=enrolment.pk)
+    else:
+        initial = form_class.initial_from(response) if response is not None else None
+        form = form_class(initial=initial, statements=statements)
+
+    return render(
+        request,
+        f"assessments/{wave}.html",
+        {
+            "enrolment": enrolment,
+            "participant": participant,
+            "response": response,
+            "form": form,
+            "window": window,
+            "window_state": window.state(),
+            "has_baseline": has_baseline,
+            "revise": response is not None,
+        },
+    )
+
+
+@login_required
+def chart(request, enrolment_id: int):
+    """The trainee's own confidence per footstep, baseline and (once given) follow-up."""
+    enrolment = _own_enrolment(request, enrolment_id)
+    participant = services.participant_for_enrolment(enrolment)
+    responses = {}
+    if participant is not None:
+        responses = {
+            r.wave: r
+            for r in participant.responses.select_related("instrument").prefetch_related(
+                "instrument__statements__footstep"
+            )
+        }
+    if Wave.BASELINE not in responses:
+        raise Http404("No baseline answers yet.")
+    scores = charts.personal_scores(responses)
+    figure = charts.personal_chart(scores)
+    return render(
+        request,
+        "assessments/chart.html",
+        {
+            "enrolment": enrolment,
+            "participant": participant,
+            "scores": scores,
+            "chart": charts.figure_data(figure),
+            "suggestions": charts.lowest_footsteps(scores),
+            "follow_up_window": selectors.follow_up_window(enrolment.course_run),
+            "has_follow_up": Wave.FOLLOW_UP in responses,
+            "certificate_reasons": services.certificate_eligibility(enrolment),
+        },
+    )
+
+
+@login_required
+def certificate(request, enrolment_id: int):
+    """Download the certificate; issued on first download once the trainee is eligible."""
+    enrolment = _own_enrolment(request, enrolment_id)
+    try:
+        issued = services.certificate_issue(enrolment=enrolment)
+    except ValidationError as error:
+        return render(
+            request,
+            "assessments/certificate_unavailable.html",
+            {"enrolment": enrolment, "reasons": error.messages},
+            status=403,
+        )
+    verify_url = request.build_absolute_uri(
+        reverse("assessments:certificate_detail", args=[issued.verification_code])
+    )
+    pdf = certificate_pdf(issued, enrolment=enrolment, verify_url=verify_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ten-footsteps-certificate-{issued.verification_code}.pdf"'
+    )
+    return response
+
+
+def certificate_verify(request, code: str | None = None):
+    """Public: anyone holding a certificate's code can check it is genuine."""
+    code = (code or request.GET.get("code", "")).strip().upper().replace("-", "")
+    found = None
+    if code:
+        found = Certificate.objects.filter(verification_code=code).first()
+    return render(
+        request,
+        "assessments/certificate_verify.html",
+        {"code": code, "certificate": found},
+        status=404 if code and found is None else 200,
+    )
+
+
+@trainer_required
+def trainer_follow_ups(request, run_id: int):
+    """Per course run: who is due a follow-up, who was reminded, who has answered."""
+    run = get_object_or_404(CourseRunPage, pk=run_id)
+    return render(
+        request,
+        "assessments/trainer_follow_ups.html",
+        {"run": run, **selectors.follow_up_overview(run)},
+    )

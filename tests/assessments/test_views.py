@@ -1,0 +1,224 @@
+"""The trainee's questionnaire pages: consent, baseline, follow-up, review, and who may see them."""
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import ITEM_CODES, Participant, Response
+from tests import factories
+from tests.assessments.conftest import with_baseline
+
+pytestmark = pytest.mark.django_db
+
+
+def baseline_post(**overrides) -> dict:
+    data = {code: "3" for code in ITEM_CODES}
+    data.update(
+        profession="wellbeing_coach",
+        profession_other="",
+        experience_amount="18",
+        experience_unit="months",
+        prior_training="A pain webinar",
+        uses_resources="no",
+    )
+    data.update(overrides)
+    return data
+
+
+def follow_up_post(**overrides) -> dict:
+    data = {code: "4" for code in ITEM_CODES}
+    data.update(resource_use="used", programme_feedback="Useful", clinical_use="Daily")
+    data.update(overrides)
+    return data
+
+
+def url(name, enrolment):
+    return reverse(f"assessments:{name}", args=[enrolment.pk])
+
+
+class TestConsentPage:
+    def test_choosing_yes_creates_the_record_and_shows_the_code(self, client, enrolment):
+        client.force_login(enrolment.user)
+        page = client.get(url("consent", enrolment))
+        assert page.status_code == 200
+        assert b"<legend>May we use your pseudonymised answers" in page.content
+        answer = client.post(url("consent", enrolment), {"consent": "yes"}, follow=True)
+        participant = Participant.objects.get()
+        assert participant.has_consented
+        assert participant.code in answer.content.decode()
+        assert answer.redirect_chain[-1][0] == url("baseline", enrolment)
+
+    def test_no_choice_is_an_error_on_the_form(self, client, enrolment):
+        client.force_login(enrolment.user)
+        page = client.post(url("consent", enrolment), {})
+        assert page.status_code == 200
+        assert 'href="#id_consent_0">Choose yes or no.</a>' in page.content.decode()
+        assert not Participant.objects.exists()
+
+    def test_baseline_without_a_consent_answer_goes_to_the_consent_page(self, client, enrolment):
+        client.force_login(enrolment.user)
+        page = client.get(url("baseline", enrolment))
+        assert page.status_code == 302
+        assert page["Location"] == url("consent", enrolment)
+
+
+class TestBaselinePage:
+    @pytest.fixture
+    def consented(self, enrolment):
+        services.consent_record(enrolment=enrolment, consented=True)
+        return enrolment
+
+    def test_form_groups_the_current_statements_under_footstep_headings(self, client, consented):
+        client.force_login(consented.user)
+        page = client.get(url("baseline", consented))
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert html.count('class="likert-group') == 14
+        assert html.count('<h3 id="footstep-') == 10
+        assert "Footstep 6: Managing moods" in html
+        assert "prepare a setback plan in case things go wrong</legend>" in html
+        assert "1 – least confident" in html and "5 – most confident" in html
+        assert "Leave blank" in html
+
+    def test_valid_answers_are_saved_and_lead_to_the_chart(self, client, consented):
+        client.force_login(consented.user)
+        page = client.post(url("baseline", consented), baseline_post(s2=""))
+        assert page.status_code == 302
+        assert page["Location"] == url("chart", consented)
+        response = Response.objects.get()
+        assert response.s1 == 3 and response.s2 is None
+        assert str(response.years_experience) == "1.50"
+        assert response.uses_resources is False
+
+    def test_experience_in_weeks_is_stored_in_years(self, client, consented):
+        client.force_login(consented.user)
+        client.post(
+            url("baseline", consented),
+            baseline_post(experience_amount="3", experience_unit="weeks"),
+        )
+        assert str(Response.objects.get().years_experience) == "0.06"
+
+    def test_bad_values_are_listed_in_a_summary_that_links_to_each_field(self, client, consented):
+        client.force_login(consented.user)
+        page = client.post(
+            url("baseline", consented),
+            baseline_post(s4="7", profession="astronaut", experience_amount="-2"),
+        )
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert 'id="error-summary"' in html
+        assert 'href="#id_s4_0">' + services.RATING_MESSAGE in html
+        assert 'href="#id_profession">' in html
+        assert not Response.objects.exists()
+
+    def test_service_rules_show_next_to_the_field(self, client, consented):
+        client.force_login(consented.user)
+        page = client.post(
+            url("baseline", consented),
+            baseline_post(experience_amount="75", experience_unit="years"),
+        )
+        html = page.content.decode()
+        assert 'href="#id_experience_amount">More than 60 years is not plausible' in html
+        assert not Response.objects.exists()
+
+    def test_double_submit_stores_one_response_and_explains(self, client, consented):
+        client.force_login(consented.user)
+        client.post(url("baseline", consented), baseline_post(s1="2"))
+        second = client.post(url("baseline", consented), baseline_post(s1="5"))
+        assert second.status_code == 200
+        assert "already submitted the baseline questionnaire" in second.content.decode()
+        assert Response.objects.get().s1 == 2
+
+    def test_review_shows_the_answers_and_saves_corrections(self, client, consented):
+        client.force_login(consented.user)
+        client.post(url("baseline", consented), baseline_post(s1="2"))
+        review = client.get(url("baseline", consented))
+        html = review.content.decode()
+        assert 'name="revise" value="1"' in html
+        assert 'name="s1" value="2" id="id_s1_1" checked' in html
+        assert "Save my corrections" in html
+        client.post(url("baseline", consented), baseline_post(s1="5", revise="1"))
+        assert Response.objects.get().s1 == 5
+
+    def test_closed_baseline_shows_answers_read_only(self, client, past_enrolment):
+        with_baseline(past_enrolment)
+        client.force_login(past_enrolment.user)
+        page = client.get(url("baseline", past_enrolment))
+        html = page.content.decode()
+        assert "can no longer be changed" in html
+        assert '<form method="post" novalidate class="questionnaire">' not in html
+        assert "Your rating (1–5)" in html
+
+    def test_missed_baseline_says_when_it_closed(self, client, past_enrolment):
+        services.consent_record(enrolment=past_enrolment, consented=True)
+        client.force_login(past_enrolment.user)
+        html = client.get(url("baseline", past_enrolment)).content.decode()
+        assert "This questionnaire closed on" in html
+        posted = client.post(url("baseline", past_enrolment), baseline_post())
+        assert "The baseline questionnaire closed on" in posted.content.decode()
+        assert not Response.objects.exists()
+
+
+class TestFollowUpPage:
+    def test_follow_up_is_saved_once_due(self, client, past_enrolment):
+        with_baseline(past_enrolment)
+        client.force_login(past_enrolment.user)
+        page = client.get(url("follow_up", past_enrolment))
+        assert page.status_code == 200
+        assert "Have you used the footstep resources" in page.content.decode()
+        posted = client.post(url("follow_up", past_enrolment), follow_up_post())
+        assert posted.status_code == 302
+        assert Response.objects.get(wave="follow_up").programme_feedback == "Useful"
+
+    def test_follow_up_without_baseline_explains_and_offers_no_form(self, client, past_enrolment):
+        services.consent_record(enrolment=past_enrolment, consented=True)
+        client.force_login(past_enrolment.user)
+        html = client.get(url("follow_up", past_enrolment)).content.decode()
+        assert "We have no baseline questionnaire from you" in html
+        assert 'class="questionnaire"' not in html
+
+    def test_follow_up_not_yet_due_says_when(self, client, enrolment):
+        with_baseline(enrolment)
+        client.force_login(enrolment.user)
+        html = client.get(url("follow_up", enrolment)).content.decode()
+        assert "This questionnaire opens on" in html
+
+
+class TestAccess:
+    @pytest.mark.parametrize("name", ["consent", "baseline", "follow_up", "chart", "certificate"])
+    def test_another_trainee_gets_404(self, client, enrolment, other_trainee, name):
+        with_baseline(enrolment)
+        client.force_login(other_trainee)
+        assert client.get(url(name, enrolment)).status_code == 404
+        assert client.post(url(name, enrolment), baseline_post()).status_code in (404, 405)
+
+    @pytest.mark.parametrize("name", ["consent", "baseline", "follow_up", "chart", "certificate"])
+    def test_anonymous_is_sent_to_sign_in(self, client, enrolment, name):
+        page = client.get(url(name, enrolment))
+        assert page.status_code == 302
+        assert page["Location"].startswith(reverse("account_login"))
+
+    def test_unknown_enrolment_is_404(self, client, trainee):
+        client.force_login(trainee)
+        assert client.get(reverse("assessments:consent", args=[999999])).status_code == 404
+
+    def test_dashboard_shows_the_questionnaires_panel(self, client, enrolment):
+        client.force_login(enrolment.user)
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        assert "Fill in the baseline questionnaire" in html
+        assert url("consent", enrolment) in html
+        with_baseline(enrolment)
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        participant = Participant.objects.get()
+        assert participant.code in html
+        assert url("chart", enrolment) in html
+
+    def test_dashboard_query_count_does_not_grow_with_enrolments(
+        self, client, trainee, django_assert_max_num_queries
+    ):
+        for _ in range(3):
+            enrolment = factories.enrol(trainee, factories.make_course_run())
+            with_baseline(enrolment)
+        client.force_login(trainee)
+        with django_assert_max_num_queries(30):
+            assert client.get(reverse("courses:dashboard")).status_code == 200
