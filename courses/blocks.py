@@ -1,8 +1,15 @@
 """StreamField blocks a trainer uses to author a footstep module."""
 
 from wagtail import blocks
+from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
+
+NHS_PAIN_LINK = {
+    "url": "https://www.nhs.uk/live-well/healthy-body/ways-to-manage-chronic-pain/",
+    "title": "NHS: ways to manage chronic pain",
+    "description": "Ten practical tips to share with patients.",
+}
 
 
 class LivedExperienceQuoteBlock(blocks.StructBlock):
@@ -14,6 +21,7 @@ class LivedExperienceQuoteBlock(blocks.StructBlock):
     class Meta:
         icon = "openquote"
         template = "blocks/lived_experience_quote.html"
+        description = "A short quote from someone living with persistent pain."
         preview_value = {
             "quote": "Pacing let me do the things I love again, a bit at a time.",
             "attribution": "Patient partner, living with fibromyalgia",
@@ -30,6 +38,13 @@ class VideoBlock(blocks.StructBlock):
     class Meta:
         icon = "media"
         template = "blocks/video.html"
+        description = "An embedded video with its transcript."
+        preview_value = {
+            "video": "https://www.youtube.com/watch?v=C_3phB93rvI",
+            "caption": "Understanding pain in less than five minutes",
+            "transcript": "Pain is produced by the brain to protect us. In persistent pain the "
+            "alarm system stays switched on even after the tissues have healed.",
+        }
 
 
 class PatientDocumentBlock(blocks.StructBlock):
@@ -40,6 +55,17 @@ class PatientDocumentBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         template = "blocks/patient_document.html"
+        description = "A leaflet or worksheet from the document library."
+
+    def get_preview_value(self):
+        # A chooser value cannot be written down in advance: preview the newest document.
+        document = get_document_model().objects.order_by("-created_at").first()
+        return self.normalize(
+            {
+                "document": document,
+                "description": "A one-page worksheet to fill in with the person you support.",
+            }
+        )
 
 
 class PatientLinkBlock(blocks.StructBlock):
@@ -50,11 +76,8 @@ class PatientLinkBlock(blocks.StructBlock):
     class Meta:
         icon = "link"
         template = "blocks/patient_link.html"
-        preview_value = {
-            "url": "https://www.nhs.uk/live-well/healthy-body/ways-to-manage-chronic-pain/",
-            "title": "NHS: ways to manage chronic pain",
-            "description": "Ten practical tips to share with patients.",
-        }
+        description = "A trustworthy website to share with patients."
+        preview_value = NHS_PAIN_LINK
 
 
 class PatientResourcesBlock(blocks.StructBlock):
@@ -66,13 +89,37 @@ class PatientResourcesBlock(blocks.StructBlock):
     class Meta:
         icon = "folder-open-inverse"
         template = "blocks/patient_resources.html"
+        description = "Documents and links trainees can hand to patients."
+        preview_value = {
+            "heading": "Resources to share with patients",
+            "items": [
+                {"type": "link", "value": NHS_PAIN_LINK},
+                {
+                    "type": "link",
+                    "value": {
+                        "url": "https://www.paintoolkit.org/",
+                        "title": "The Pain Toolkit",
+                        "description": "Short, practical self-management tips.",
+                    },
+                },
+            ],
+        }
 
 
 class ModuleBodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(form_classname="title", icon="title", template="blocks/heading.html")
+    heading = blocks.CharBlock(
+        form_classname="title",
+        icon="title",
+        template="blocks/heading.html",
+        preview_value="What pacing means day to day",
+        description="A section heading.",
+    )
     paragraph = blocks.RichTextBlock(
         features=["bold", "italic", "ol", "ul", "link", "document-link", "h3", "h4"],
         icon="pilcrow",
+        preview_value="<p>Pacing means spreading activity across the day, with planned "
+        "breaks, <b>before</b> pain forces a stop.</p>",
+        description="Text with headings, lists and links.",
     )
     quote = LivedExperienceQuoteBlock()
     video = VideoBlock()

@@ -176,7 +176,9 @@ class SessionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["run"] = self.get_parent().specific
         context["can_join"] = can_join(request.user, self)
-        context["covered_footsteps"] = list(self.footsteps.order_by("number"))
+        context["covered_footsteps"] = list(
+            self.footsteps.select_related("module").order_by("number")
+        )
         return context
 
 

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from demo import loaders
+
+
+class Command(BaseCommand):
+    help = "Load the demo accounts, site, footstep modules and course runs (safe to run twice)."
+
+    def handle(self, *args, **options):
+        # In order; each step creates only what is missing. Steps that enrol people on the
+        # past run come before close_past_runs (enrolment goes through the service, which
+        # refuses closed runs).
+        steps = [
+            ("Accounts", loaders.load_accounts),
+            ("Site and home page", loaders.load_site),
+            ("Footstep library", loaders.load_library),
+            ("Course runs", loaders.load_course),
+            ("Trainer permissions", loaders.grant_trainer_permissions),
+            ("Demo trainee's enrolment", loaders.load_enrolments),
+            ("Close enrolment on past runs", loaders.close_past_runs),
+        ]
+        with transaction.atomic():
+            for label, step in steps:
+                self.stdout.write(f"{label}: {step()}")
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))
