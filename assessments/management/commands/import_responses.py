@@ -1,0 +1,45 @@
+"""Import questionnaire responses collected outside the platform (a CSV file)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.importing import COLUMNS
+from assessments.services import responses_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV of responses into a course run (created if the slug is new). Columns: "
+        f"{', '.join(COLUMNS)}. All or nothing: any bad line aborts with every error listed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="CSV file, UTF-8, header on line 1.")
+        parser.add_argument(
+            "--cohort", required=True, help="Slug of the course run, e.g. york-2021."
+        )
+
+    def handle(self, *args, file: Path, cohort: str, **options):
+        try:
+            content = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        plan = responses_import(
+            content=content,
+            cohort_slug=cohort,
+            filename=file.name,
+            progress=lambda message: self.stderr.write(message),
+        )
+        if not plan.ok:
+            for error in plan.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(plan.errors)} error(s) in {file.name}; nothing was imported.")
+        counts = plan.counts
+        created = "" if plan.cohort_exists else " (new course run)"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {counts['baseline']} baseline and {counts['follow_up']} follow-up "
+                f"responses for {plan.new_participants} new participants into {cohort}{created}."
+            )
+        )

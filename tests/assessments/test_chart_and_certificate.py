@@ -1,0 +1,178 @@
+"""The personal chart and its text alternative; the certificate PDF and its public check."""
+
+import base64
+import json
+import re
+import zlib
+
+import pytest
+from django.urls import reverse
+
+from assessments import charts, services
+from assessments.certificates import certificate_pdf
+from assessments.models import Certificate, Response
+from tests import factories
+from tests.assessments.conftest import attend_workshops, follow_up_answers, with_baseline
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The page's drawing operators (ReportLab encodes each stream as ASCII85 + Flate)."""
+    streams = re.findall(rb"stream\n(.*?)endstream", pdf, re.S)
+    decoded = (zlib.decompress(base64.a85decode(s.strip().removesuffix(b"~>"))) for s in streams)
+    return b"".join(decoded).decode("latin-1")
+
+
+def chart_url(enrolment):
+    return reverse("assessments:chart", args=[enrolment.pk])
+
+
+def figure_of(page) -> dict:
+    html = page.content.decode()
+    start = html.index('<script id="confidence-chart-data" type="application/json">')
+    body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+    return json.loads(body)
+
+
+class TestScores:
+    def test_a_footstep_score_is_the_mean_of_its_statements_only_when_all_answered(self, enrolment):
+        response = with_baseline(enrolment, s7=2, s8=3, s9=5, s11=4, s12=None)
+        scores = charts.footstep_scores(response)
+        assert scores[6] == pytest.approx(10 / 3)
+        assert scores[8] is None
+        assert scores[1] == 3
+        assert len(scores) == 10
+
+
+class TestChartPage:
+    def test_baseline_chart_with_text_alternative_and_self_hosted_plotly(self, client, enrolment):
+        with_baseline(enrolment, s1=1, s2=2, s14=None)
+        client.force_login(enrolment.user)
+        page = client.get(chart_url(enrolment))
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert '<script src="/static/vendor/plotly/plotly.min.js">' in html
+        assert "cdn" not in html.lower()
+        assert 'role="img"' in html and "The table below gives the same scores" in html
+        assert html.count('<th scope="row">') == 10
+        assert "1. Building knowledge about pain" in html
+        assert "not scored" in html  # footstep 10, s14 left blank
+        figure = figure_of(page)
+        assert len(figure["data"]) == 1
+        assert len(figure["data"][0]["theta"]) == 11  # 10 axes, closed
+        assert figure["layout"]["polar"]["radialaxis"]["tickvals"] == [1, 2, 3, 4, 5]
+
+    def test_note_points_to_the_modules_of_the_lowest_footsteps(self, client, enrolment):
+        from courses.models import Footstep
+
+        module = factories.make_module(Footstep.objects.get(number=1))
+        with_baseline(enrolment, s1=1, s2=2, s5=2)
+        client.force_login(enrolment.user)
+        html = client.get(chart_url(enrolment)).content.decode()
+        note = html[html.index('id="revisit"') :]
+        assert f'href="{module.url}"' in note
+        assert "Footstep 2: Acceptance" in note
+        assert "Footstep 4: Setting goals" in note
+        assert "Footstep 3" not in note.split("</section>")[0]
+
+    def test_after_follow_up_both_waves_are_overlaid_with_the_change(self, client, past_enrolment):
+        with_baseline(past_enrolment)
+        services.response_submit(
+            enrolment=past_enrolment, wave="follow_up", data=follow_up_answers()
+        )
+        client.force_login(past_enrolment.user)
+        page = client.get(chart_url(past_enrolment))
+        html = page.content.decode()
+        names = [trace["name"] for trace in figure_of(page)["data"]]
+        assert names == ["Before the training", "3 months after"]
+        assert "3 months after</th>" in html and "+1.0" in html
+
+    def test_no_chart_before_a_baseline(self, client, enrolment):
+        client.force_login(enrolment.user)
+        assert client.get(chart_url(enrolment)).status_code == 404
+
+
+@pytest.fixture
+def finished(past_enrolment):
+    with_baseline(past_enrolment)
+    attend_workshops(past_enrolment)
+    services.response_submit(enrolment=past_enrolment, wave="follow_up", data=follow_up_answers())
+    return past_enrolment
+
+
+class TestCertificate:
+    def test_pdf_for_an_eligible_trainee(self, client, finished):
+        client.force_login(finished.user)
+        page = client.get(reverse("assessments:certificate", args=[finished.pk]))
+        assert page.status_code == 200
+        assert page["Content-Type"] == "application/pdf"
+        assert page.content.startswith(b"%PDF")
+        certificate = Certificate.objects.get()
+        assert certificate.verification_code in page["Content-Disposition"]
+        verify_url = f"http://testserver/certificates/{certificate.verification_code}/"
+        assert verify_url in pdf_text(page.content)
+        again = client.get(reverse("assessments:certificate", args=[finished.pk]))
+        assert again.status_code == 200
+        assert Certificate.objects.count() == 1
+
+    def test_pdf_names_the_workshops_and_the_verification_code(self, finished):
+        certificate = services.certificate_issue(enrolment=finished)
+        pdf = certificate_pdf(certificate, enrolment=finished, verify_url="https://x.example/c")
+        text = pdf_text(pdf)
+        assert f"({certificate.holder_name})" in text
+        assert finished.course_run.title in text
+        assert "(Workshop 1: " in text and "(Workshop 2: " in text
+        assert f"Verification code: {certificate.verification_code}" in text
+        assert "Check it at https://x.example/c" in text
+
+    def test_not_yet_eligible_explains_what_is_missing(self, client, past_enrolment):
+        with_baseline(past_enrolment)
+        client.force_login(past_enrolment.user)
+        page = client.get(reverse("assessments:certificate", args=[past_enrolment.pk]))
+        assert page.status_code == 403
+        assert "Attend both mandatory workshops." in page.content.decode()
+        assert not Certificate.objects.exists()
+
+    def test_public_verification_page_confirms_name_run_and_date(self, client, finished):
+        certificate = services.certificate_issue(enrolment=finished)
+        for url in (
+            reverse("assessments:certificate_detail", args=[certificate.verification_code]),
+            reverse("assessments:certificate_verify") + f"?code={certificate.verification_code}",
+            reverse("assessments:certificate_verify")
+            + f"?code={certificate.verification_code.lower()}",
+        ):
+            page = client.get(url)
+            html = page.content.decode()
+            assert page.status_code == 200
+            assert "This certificate is genuine" in html
+            assert certificate.holder_name in html
+            assert finished.course_run.title in html
+            assert finished.user.email not in html
+
+    def test_unknown_code_is_a_clear_404(self, client, db):
+        page = client.get(reverse("assessments:certificate_verify") + "?code=NOPE")
+        assert page.status_code == 404
+        assert "No certificate has the code" in page.content.decode()
+        assert client.get(reverse("assessments:certificate_verify")).status_code == 200
+
+
+class TestEvaluatorSeesNoNames:
+    def test_trainee_pages_are_404_and_trainer_pages_403_for_an_evaluator(
+        self, client, evaluator, finished
+    ):
+        client.force_login(evaluator)
+        for name in ("consent", "baseline", "follow_up", "chart", "certificate"):
+            page = client.get(reverse(f"assessments:{name}", args=[finished.pk]))
+            assert page.status_code == 404
+        page = client.get(reverse("assessments:trainer_follow_ups", args=[finished.course_run.pk]))
+        assert page.status_code == 403
+        assert finished.user.email not in page.content.decode()
+        assert finished.user.last_name not in page.content.decode()
+
+    def test_research_responses_hold_no_name_email_or_user_id(self, finished):
+        response = Response.objects.filter(wave="baseline").values().get()
+        values = " ".join(str(v) for v in response.values())
+        assert finished.user.email not in values
+        assert finished.user.last_name not in values
+        assert "user" not in " ".join(response)

@@ -1,0 +1,86 @@
+"""Two submissions of the same wave at the same moment store exactly one response."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+
+from assessments import services
+from assessments.models import Participant, Response
+from tests import factories
+from tests.assessments.conftest import baseline_answers
+
+pytestmark = [
+    pytest.mark.postgres,
+    # serialized_rollback restores the seeded instrument, footsteps and pages for later tests.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor == "sqlite",
+        reason="SQLite serialises writers (one write transaction at a time), so it cannot "
+        "exercise concurrent submissions; this runs in the PostgreSQL CI pass.",
+    ),
+]
+
+THREADS = 2
+
+
+def race(target, n: int = THREADS) -> list:
+    """Run ``target`` in ``n`` threads released together; return each outcome."""
+    barrier = threading.Barrier(n)
+    outcomes: list = []
+    lock = threading.Lock()
+
+    def run():
+        barrier.wait()
+        try:
+            outcome = target()
+        except ValidationError as error:
+            outcome = error
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.fixture
+def enrolment():
+    return factories.enrol(factories.TraineeFactory(), factories.make_course_run())
+
+
+def test_two_concurrent_first_submissions_store_one_response(enrolment):
+    services.consent_record(enrolment=enrolment, consented=True)
+
+    outcomes = race(
+        lambda: services.response_submit(
+            enrolment=enrolment, wave="baseline", data=baseline_answers()
+        )
+    )
+
+    stored = [o for o in outcomes if isinstance(o, Response)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(stored) == 1
+    assert len(refused) == THREADS - 1
+    assert "already submitted the baseline" in refused[0].messages[0]
+    assert Response.objects.filter(participant__enrolment=enrolment).count() == 1
+
+
+def test_concurrent_corrections_and_first_consents_leave_one_record(enrolment):
+    outcomes = race(lambda: services.consent_record(enrolment=enrolment, consented=True))
+    assert all(isinstance(o, Participant) for o in outcomes)
+    assert Participant.objects.filter(enrolment=enrolment).count() == 1
+
+    outcomes = race(
+        lambda: services.response_submit(
+            enrolment=enrolment, wave="baseline", data=baseline_answers(), revise=True
+        )
+    )
+    assert all(isinstance(o, Response) for o in outcomes)
+    assert Response.objects.filter(participant__enrolment=enrolment).count() == 1
