@@ -47,6 +47,10 @@ def axis_labels(report: dict[str, Any]) -> list[str]:
     ]
 
 
+def short_labels(report: dict[str, Any]) -> list[str]:
+    return [f"{row['footstep']}{significance_mark(row['p'])}" for row in report["footsteps"]]
+
+
 def spider_chart(report: dict[str, Any]) -> go.Figure:
     """Baseline and follow-up means on the ten footsteps (1-5 scale), one closed polygon each.
 
@@ -73,26 +77,23 @@ def spider_chart(report: dict[str, Any]) -> go.Figure:
             )
         )
     figure.update_layout(
-        title={"text": "Confidence per footstep: baseline and 3-month follow-up means"},
+        title={
+            "text": "Confidence per footstep: baseline and 3-month follow-up means",
+            "subtitle": {"text": "** p < .001, * p < .05 (paired t-test, unadjusted)"},
+        },
         font=FONT,
+        template="plotly_white",
         polar={
-            "radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90},
+            # The radial scale sits between footsteps 1 and 2 so its numbers clear the labels.
+            "radialaxis": {"range": [0, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 72},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
-        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.08},
-        margin={"l": 140, "r": 140, "t": 80, "b": 90},
-        annotations=[
-            {
-                "text": "** p < .001, * p < .05 (paired t-test, unadjusted)",
-                "showarrow": False,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.5,
-                "y": -0.16,
-                "font": {"size": 12},
-            }
-        ],
+        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.1, "yanchor": "top"},
+        margin={"l": 150, "r": 150, "t": 120, "b": 90},
     )
+    # Narrow screens swap in footstep numbers (dashboard.js); the table names the footsteps.
+    short = short_labels(report)
+    figure.layout.meta = {"short_labels": [*short, short[0]]}
     return figure
 
 

@@ -1,0 +1,47 @@
+"""plotly.js's own stylesheet as a static file, for pages under a strict Content-Security-Policy.
+
+plotly.js normally injects its CSS rules into a ``<style>`` element, which ``style-src 'self'``
+forbids. It skips the injection when the page already has an element with the id
+``plotly.js-style-global`` and the class ``no-inline-styles``, so the evaluation pages link
+``analytics/plotly.css`` with that id. The rules are extracted from the installed plotly.js,
+so regenerate the file after upgrading plotly (a test compares them):
+
+    .venv/bin/python -m analytics.plotly_css > analytics/static/analytics/plotly.css
+"""
+
+import re
+from pathlib import Path
+
+import plotly
+
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+STATIC_CSS = Path(__file__).resolve().parent / "static" / "analytics" / "plotly.css"
+# One selector:declarations pair of plotly's rule table: strings in either quote style, and
+# the minifier leaves keys that are plain identifiers (``Y``) unquoted.
+_STRING = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+_RULE = re.compile(rf"(?P<selector>{_STRING}|[A-Za-z_$][\w$]*):(?P<style>{_STRING})[,}}]")
+
+
+def plotly_css(source: str | None = None) -> str:
+    """The CSS plotly.js would inject, with its placeholders expanded as plotly does."""
+    source = PLOTLY_JS.read_text(encoding="utf-8") if source is None else source
+    anchor = source.index('"X .main-svg"')
+    start = source.rfind("{", 0, anchor)
+    end = source.index("};", anchor)
+    lines = [f"/* Generated from plotly.js {plotly.__version__} by analytics/plotly_css.py. */"]
+    position = start + 1
+    while match := _RULE.match(source, position, end + 1):
+        position = match.end()
+        selector = match["selector"]
+        selector = selector[1:-1] if selector[0] in "\"'" else selector
+        selector = (
+            selector.replace(",", " ,", 1 if selector.startswith(",") else 0)
+            .replace("X", ".js-plotly-plot .plotly")
+            .replace("Y", ".plotly-notifier")
+        )
+        lines.append(f"{selector} {{ {match['style'][1:-1]} }}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(plotly_css(), end="")

@@ -1,0 +1,137 @@
+import csv
+import io
+
+import pandas as pd
+import pyreadstat
+import pytest
+from openpyxl import load_workbook
+
+from analytics import exports
+from analytics.reports import export_statistics
+from analytics.selectors import evaluation_data
+from assessments.models import Response
+from tests import factories
+from tests.analytics.test_selectors import DATA, load_import_file
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20 7946 0000", "'+44 20 7946 0000"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=x", "'\t=x"),
+        ("plain text", "plain text"),
+        ("", ""),
+    ],
+)
+def test_safe_text(value, safe):
+    assert exports.safe_text(value) == safe
+
+
+def _formula_participant(run):
+    participant = factories.make_participant(run, code="FORMUL")
+    factories.make_response(
+        participant,
+        Response.Wave.BASELINE,
+        [1, 2, 3, 4, 5, None, 1, 2, 3, 4, 5, 1, 2, 3],
+        profession="other",
+        profession_other='=HYPERLINK("http://evil.example","x")',
+        prior_training="@SUM(1)",
+        years_experience=2.5,
+    )
+    factories.make_response(
+        participant,
+        Response.Wave.FOLLOW_UP,
+        [2] * 14,
+        programme_feedback="-2+3",
+        clinical_use="+useful",
+        resource_use="used",
+    )
+
+
+def test_responses_csv_is_rfc4180_and_injection_safe(db, course_run):
+    _formula_participant(course_run)
+    content = exports.responses_csv(evaluation_data(with_free_text=True))
+    text = content.decode("utf-8")
+    assert "\r\n" in text and not text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    baseline, follow_up = rows
+    assert (baseline["wave"], follow_up["wave"]) == ("baseline", "follow_up")
+    assert baseline["profession_other"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert baseline["prior_training"] == "'@SUM(1)"
+    assert follow_up["programme_feedback"] == "'-2+3"
+    assert follow_up["clinical_use"] == "'+useful"
+    assert baseline["s1"] == "1" and baseline["s6"] == ""
+    assert baseline["years_experience"] == "2.5"
+    assert baseline["footstep_5"] == "" and baseline["overall"] == ""
+    assert follow_up["footstep_6"] == "2.0" and follow_up["overall"] == "2.0"
+    assert baseline["mandatory_completed"] == "1"
+
+
+def test_negative_numbers_stay_numbers(db):
+    header = ["difference", "note"]
+    content = exports._csv_bytes(header, [[-0.5, "-0.5"]]).decode()
+    assert content.splitlines()[1] == "-0.5,'-0.5"
+    workbook = load_workbook(io.BytesIO(exports._xlsx_bytes([("S", header, [[-0.5, "=1"]])])))
+    assert [c.value for c in workbook["S"][2]] == [-0.5, "'=1"]
+    assert workbook["S"]["A2"].data_type == "n"
+
+
+def test_responses_xlsx_opens_with_variable_sheet(db, course_run):
+    _formula_participant(course_run)
+    workbook = load_workbook(
+        io.BytesIO(exports.responses_xlsx(evaluation_data(with_free_text=True)))
+    )
+    sheet = workbook["Responses"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["participant_code", "course_run", "wave"]
+    cells = {name: value for name, value in zip(header, [c.value for c in sheet[2]], strict=True)}
+    assert cells["profession_other"].startswith("'=")
+    assert cells["s1"] == 1 and cells["s6"] is None
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    labels = dict(workbook["Variables"].iter_rows(min_row=2, values_only=True))
+    assert labels["s14"] == "prepare a setback plan in case things go wrong"
+
+
+def test_responses_sav_round_trips_labels(db, course_run, tmp_path):
+    load_import_file(DATA / "responses.csv", course_run)
+    target = tmp_path / "responses.sav"
+    target.write_bytes(exports.responses_sav(evaluation_data(with_free_text=True)))
+    frame, meta = pyreadstat.read_sav(str(target))
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["s1"] == "understand pain and thus how self-management can be effective"
+    assert labels["footstep_3"] == "Footstep 3 score: Pacing"
+    assert meta.variable_value_labels["s7"] == exports.LIKERT_LABELS
+    assert meta.variable_value_labels["s7"][1] == "least confident"
+    assert meta.variable_value_labels["s7"][5] == "most confident"
+    assert meta.variable_value_labels["mandatory_completed"] == {0: "no", 1: "yes"}
+    source = pd.read_csv(DATA / "responses.csv", dtype={"participant_code": str})
+    assert len(frame) == len(source)
+    merged = frame.merge(source, on=["participant_code", "wave"], suffixes=("", "_file"))
+    for item in ("s1", "s9", "s14"):
+        ours, theirs = merged[item], merged[f"{item}_file"]
+        assert ((ours == theirs) | (ours.isna() & theirs.isna())).all()
+
+
+def test_statistics_csv_and_xlsx(db, course_run):
+    load_import_file(DATA / "responses.csv", course_run)
+    report = export_statistics()
+    rows = list(csv.DictReader(io.StringIO(exports.statistics_csv(report).decode())))
+    assert len(rows) == 11
+    assert float(rows[0]["cohens_dz"]) == pytest.approx(report["footsteps"][0]["cohens_dz"])
+    assert rows[-1]["p_holm"] == "" and rows[-1]["scope"] == "overall"
+    workbook = load_workbook(io.BytesIO(exports.statistics_xlsx(report)))
+    results = list(workbook["Results"].iter_rows(values_only=True))
+    assert results[0][0] == "Scope" and len(results) == 12
+    flow = dict(workbook["Participant flow"].iter_rows(min_row=2, values_only=True))
+    assert flow["Analysed (overall score)"] == 9
+    assert any("d_av" in (note or "") for _, note in workbook["Notes"].iter_rows(values_only=True))
+
+
+def test_statistics_csv_writes_null_as_empty(db, course_run):
+    text = exports.statistics_csv(export_statistics()).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[-1]["t"] == "" and rows[-1]["reason"]
+    assert "nan" not in text.lower() and "None" not in text
