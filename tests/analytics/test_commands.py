@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from home.models import AuditEvent
-from tests.analytics.test_selectors import DATA, assert_matches_reference, load_import_file
+from tests.analytics.test_selectors import DATA, assert_matches_reference, import_file
 
 
 def run(*args) -> str:
@@ -17,7 +17,7 @@ def run(*args) -> str:
 
 
 def test_json_to_stdout_matches_r_reference(db, course_run):
-    load_import_file(DATA / "responses.csv", course_run)
+    import_file(DATA / "responses.csv", course_run)
     report = json.loads(run("--format", "json"))
     assert_matches_reference(report, json.loads((DATA / "responses.ref.json").read_text()))
     assert report["flow"]["analysed"] == 9
@@ -28,7 +28,7 @@ def test_json_to_stdout_matches_r_reference(db, course_run):
 
 
 def test_cohort_selection_and_csv(db, course_run, tmp_path):
-    load_import_file(DATA / "responses.csv", course_run)
+    import_file(DATA / "responses.csv", course_run)
     target = tmp_path / "stats.csv"
     run("--cohort", course_run.slug, "--format", "csv", "--output", str(target))
     rows = list(csv.DictReader(target.open(newline="", encoding="utf-8")))

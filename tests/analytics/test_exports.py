@@ -11,7 +11,7 @@ from analytics.reports import export_statistics
 from analytics.selectors import evaluation_data
 from assessments.models import Response
 from tests import factories
-from tests.analytics.test_selectors import DATA, load_import_file
+from tests.analytics.test_selectors import DATA, import_file
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_responses_xlsx_opens_with_variable_sheet(db, course_run):
 
 
 def test_responses_sav_round_trips_labels(db, course_run, tmp_path):
-    load_import_file(DATA / "responses.csv", course_run)
+    import_file(DATA / "responses.csv", course_run)
     target = tmp_path / "responses.sav"
     target.write_bytes(exports.responses_sav(evaluation_data(with_free_text=True)))
     frame, meta = pyreadstat.read_sav(str(target))
@@ -116,7 +116,7 @@ def test_responses_sav_round_trips_labels(db, course_run, tmp_path):
 
 
 def test_statistics_csv_and_xlsx(db, course_run):
-    load_import_file(DATA / "responses.csv", course_run)
+    import_file(DATA / "responses.csv", course_run)
     report = export_statistics()
     rows = list(csv.DictReader(io.StringIO(exports.statistics_csv(report).decode())))
     assert len(rows) == 11
