@@ -17,6 +17,7 @@ RATING_CHOICES = [
     (BLANK, "Leave blank"),
 ]
 YES_NO = [("yes", "Yes"), ("no", "No")]
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 # Experience can be weeks or decades; people answer in the unit that suits them.
 UNITS_PER_YEAR = {"weeks": Decimal("52.1775"), "months": Decimal(12), "years": Decimal(1)}
@@ -196,3 +197,28 @@ class FollowUpForm(QuestionnaireForm):
             "programme_feedback": response.programme_feedback,
             "clinical_use": response.clinical_use,
         }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV with the header on line 1 (spreadsheets: save as “CSV UTF-8”).",
+        error_messages={"required": "Choose the CSV file to import."},
+    )
+    cohort = forms.SlugField(
+        label="Course run (slug)",
+        help_text="An existing run's slug, or a new one to create the run, e.g. york-2021.",
+        widget=forms.TextInput(attrs={"list": "run-slugs", "autocomplete": "off"}),
+        error_messages={
+            "required": "Give the course run's slug.",
+            "invalid": "Use lowercase letters, digits and hyphens, e.g. york-2021.",
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB; split it."
+            )
+        return upload

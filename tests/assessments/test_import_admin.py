@@ -1,0 +1,104 @@
+"""The evaluators' import in the Wagtail admin: upload, preview, confirm; audited."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments.models import Participant, Response
+from home.models import AuditEvent
+from tests import factories
+from tests.assessments.conftest import with_baseline
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLE = (Path(__file__).parent / "data" / "responses.csv").read_bytes()
+URL = "/admin/import-responses/"
+
+
+def upload(client, content: bytes = EXAMPLE, cohort: str = "york-2021"):
+    return client.post(
+        URL, {"file": SimpleUploadedFile("responses.csv", content), "cohort": cohort}
+    )
+
+
+@pytest.fixture(autouse=True)
+def index(db):
+    return factories.course_index()
+
+
+def test_preview_counts_each_wave_and_saves_nothing_until_confirmed(client, evaluator):
+    client.force_login(evaluator)
+    assert reverse("assessments_import") == URL
+    page = client.get(URL)
+    assert page.status_code == 200
+    preview = upload(client)
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "<td>Baseline</td><td>70</td>" in html
+    assert "<td>3-month follow-up</td><td>40</td>" in html
+    assert "will be created under the course index" in html
+    assert not Participant.objects.exists()
+
+    done = client.post(URL, {"confirm": "1"}, follow=True)
+    assert "Imported 70 baseline and 40 follow-up responses into york-2021." in (
+        done.content.decode()
+    )
+    assert Response.objects.count() == 110
+    event = AuditEvent.objects.get(action="import")
+    assert event.actor == evaluator
+    assert event.detail["follow_up_responses"] == 40
+
+
+def test_errors_are_listed_by_line_and_column_and_cannot_be_confirmed(client, evaluator):
+    client.force_login(evaluator)
+    bad = EXAMPLE.replace(b"4PXRDW,baseline,yes", b"4PXRDW,baseline,perhaps", 1)
+    page = upload(client, bad)
+    html = page.content.decode()
+    assert "1 error: nothing was imported." in html
+    assert "<td>2</td><td>mandatory_completed</td><td>&#x27;perhaps&#x27; is not yes or no." in html
+    assert 'name="confirm"' not in html
+    client.post(URL, {"confirm": "1"})
+    assert not Participant.objects.exists()
+    assert not AuditEvent.objects.filter(action="import").exists()
+
+
+def test_a_stale_preview_is_checked_again_on_confirm(client, evaluator):
+    client.force_login(evaluator)
+    upload(client)
+    other = factories.EvaluatorFactory()
+    client2 = client.__class__()
+    client2.force_login(other)
+    upload(client2)
+    client2.post(URL, {"confirm": "1"})
+    page = client.post(URL, {"confirm": "1"})
+    assert "110 errors: nothing was imported." in page.content.decode()
+    assert Response.objects.count() == 110
+
+
+def test_form_errors_are_clear(client, evaluator):
+    client.force_login(evaluator)
+    page = client.post(URL, {"cohort": "Not a slug!"})
+    html = page.content.decode()
+    assert "Choose the CSV file to import." in html
+    assert "Use lowercase letters, digits and hyphens" in html
+
+
+@pytest.mark.parametrize("role", ["trainee", "trainer"])
+def test_only_those_allowed_to_import_reach_it(client, role, request):
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(URL).status_code in (302, 403)
+    assert upload(client).status_code in (302, 403)
+    assert not Participant.objects.exists()
+
+
+def test_the_evaluators_import_pages_show_no_name_or_email(client, evaluator):
+    trainee = factories.TraineeFactory(first_name="Zebedee", last_name="Quixworth")
+    with_baseline(factories.enrol(trainee, factories.make_course_run(slug="york-2021")))
+    client.force_login(evaluator)
+    pages = [client.get(URL), upload(client), client.post(URL, {"confirm": "1"}, follow=True)]
+    for page in pages:
+        html = page.content.decode()
+        for secret in (trainee.email, trainee.first_name, trainee.last_name):
+            assert secret not in html
