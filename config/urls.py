@@ -1,11 +1,27 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import views as home_views
+
 urlpatterns = [
+    # One login path (allauth, with its rate limits and MFA): the admins' own login and
+    # password pages forward to it. These must come before the admin includes.
+    path("admin/login/", home_views.admin_login, name="admin_login"),
+    path("django-admin/login/", home_views.admin_login),
+    path(
+        "admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
+    ),
+    path(
+        "django-admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password", query_string=False),
+    ),
+    path("account/", include("home.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

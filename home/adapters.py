@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from home.roles import TRAINEE
+from home.security import is_own_path
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,3 +15,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.groups.add(Group.objects.get_or_create(name=TRAINEE)[0])
         return user
+
+    def is_safe_url(self, url):
+        # ?next= may only lead to a path on this site, never to another host.
+        return is_own_path(url or "")

@@ -7,8 +7,12 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self):
+        from home import audit, checks, personal_data  # noqa: F401 (checks registers itself)
         from home.roles import sync_role_groups
 
         # Permissions only exist after every app has migrated, so the role groups are kept
         # in step with them here rather than in a data migration.
         post_migrate.connect(sync_role_groups, sender=self)
+        audit.connect()
+        # Each app declares its personal data in its own personal_data.py.
+        personal_data.autodiscover()

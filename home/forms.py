@@ -11,3 +11,24 @@ class SignupDetailsForm(forms.Form):
         user.first_name = self.cleaned_data["first_name"].strip()
         user.last_name = self.cleaned_data["last_name"].strip()
         user.save(update_fields=["first_name", "last_name"])
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account cannot be undone, so the password is asked for again."""
+
+    password = forms.CharField(
+        label="Your password",
+        help_text="To confirm it is you.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing has been deleted.")
+        return password

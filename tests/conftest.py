@@ -1,6 +1,15 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth's rate limits count in the cache; each test starts with a clean count."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,9 +1,15 @@
 """Factories shared by every test module: users in each role and the course page tree."""
 
+import time
 from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -45,6 +51,42 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         _join_group(self, create, extracted)
 
+    # Privileged users need an authenticator app to reach their pages (home.middleware):
+    # superusers get one unless totp=False; trainer and evaluator factories default to True.
+    totp = factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: _maybe_activate_totp(
+            user, create, user.is_superuser if extracted is None else extracted
+        )
+    )
+
+
+def _maybe_activate_totp(user, create: bool, wanted: bool) -> None:
+    if create and wanted:
+        activate_totp(user)
+
+
+def activate_totp(user) -> str:
+    """Give ``user`` an authenticator app and recovery codes, as allauth's set-up would."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(user) -> str:
+    """The code ``user``'s authenticator app shows now (for the real two-factor login)."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
+
+
+def _with_totp(default: bool):
+    return factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: _maybe_activate_totp(
+            user, create, default if extracted is None else extracted
+        )
+    )
+
 
 def _join_group(user, create: bool, group_name: str | None) -> None:
     if create and group_name:
@@ -65,10 +107,12 @@ class TraineeFactory(UserFactory):
 
 class TrainerFactory(UserFactory):
     role = _role_default(TRAINER)
+    totp = _with_totp(True)
 
 
 class EvaluatorFactory(UserFactory):
     role = _role_default(EVALUATOR)
+    totp = _with_totp(True)
 
 
 def home_page() -> Page:

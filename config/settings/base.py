@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 import plotly
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env, env_bool, env_list
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "home.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "home.middleware.AuditActorMiddleware",
+    "home.middleware.MFARequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -75,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.roles",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -130,7 +136,14 @@ STORAGES = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "courses:dashboard"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# Wagtail sends people here when they lack admin access; home.views.admin_login forwards
+# anonymous people to allauth and answers 403 to signed-in people (no redirect loop).
+WAGTAILADMIN_LOGIN_URL = "admin_login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords change and reset through allauth only
+# No third-party requests from the admin: Gravatar would receive a hash of each user's email,
+# and the release check would call wagtail.org (both are also blocked by the CSP).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -142,6 +155,44 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "home.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "home.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Ten Footsteps"
+# Trainers, evaluators and superusers need an authenticator app before these paths
+# (home.middleware.MFARequiredMiddleware): the admin, attendance registers, evaluation, exports.
+MFA_REQUIRED_PATH_PREFIXES = ["/admin/", "/django-admin/", "/trainer/", "/evaluation/"]
+# allauth's default rate limits apply (e.g. 5 failed logins per account per 5 minutes,
+# 20 sign-ups per minute per IP); they are counted in the default cache, which must be
+# shared by all workers in production (REDIS_URL; home.checks warns otherwise).
+
+# Security headers for every environment (production adds HTTPS-only settings).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views opt in to SAMEORIGIN themselves
+SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp). Everything is self-hosted, plotly.js included; inline
+# scripts need the request's nonce ({{ request.csp_nonce }}). /admin/ is relaxed in
+# home.middleware.ContentSecurityPolicyMiddleware because Wagtail's admin uses inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        # Video embeds in footstep modules.
+        "frame-src": [
+            SELF,
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "frame-ancestors": [SELF],  # Wagtail's preview panel frames our own pages
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -169,6 +220,9 @@ WAGTAIL_SITE_NAME = "Ten Footsteps"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "pptx", "txt", "rtf", "xlsx", "png", "jpg"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents are downloaded as attachments, except PDFs; never HTML or SVG inline.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024  # checked by Wagtail's document upload forms
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -1,4 +1,4 @@
-"""Production: PostgreSQL, whitenoise for static files, gunicorn in front, HTTPS only."""
+"""Production: PostgreSQL, Redis, whitenoise for static files, gunicorn in front, HTTPS only."""
 
 from .base import *  # noqa: F403
 from .base import DATABASES, require
@@ -10,19 +10,26 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
 
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
 
+# Login and sign-up rate limits are counted in the cache, which every gunicorn worker must
+# share; a per-process cache would multiply the limits by the number of workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": require("REDIS_URL"),
+    }
+}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# HTTPS only: the proxy in front terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "SAMEORIGIN"

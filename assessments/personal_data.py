@@ -1,0 +1,64 @@
+"""Personal data held by the assessments app (see home.personal_data).
+
+What happens at deletion depends on research consent, so every model here hands over to
+``assessments.services.user_delete``, the one place that applies the consent rule.
+"""
+
+from home.personal_data import register
+
+RESEARCH_RULE = (
+    "If you consented to research use, kept for the evaluation under a pseudonymous code "
+    "with no link to you; otherwise deleted."
+)
+
+
+def erase(user) -> None:
+    from assessments.services import user_delete
+
+    user_delete(user=user)
+
+
+register(
+    "assessments.Participant",
+    user_fields=["enrolment__user"],
+    fields=["code", "course_run__title", "source", "consented_at", "created_at"],
+    deletion=RESEARCH_RULE,
+    erase=erase,
+)
+register(
+    "assessments.Response",
+    user_fields=["participant__enrolment__user"],
+    fields=[
+        "participant__code",
+        "wave",
+        "instrument__version",
+        "submitted_at",
+        "updated_at",
+        "profession",
+        "profession_other",
+        "years_experience",
+        "prior_training",
+        "uses_resources",
+        "resource_use",
+        "programme_feedback",
+        "clinical_use",
+        "optional_sessions_attended",
+        *[f"s{i}" for i in range(1, 15)],
+    ],
+    deletion=RESEARCH_RULE,
+    erase=erase,
+)
+register(
+    "assessments.Certificate",
+    user_fields=["enrolment__user"],
+    fields=["verification_code", "holder_name", "course_run_title", "issued_at"],
+    deletion="Deleted with your account (it carries your name).",
+    erase=erase,
+)
+register(
+    "assessments.FollowUpEmail",
+    user_fields=["enrolment__user"],
+    fields=["kind", "sent_at"],
+    deletion="Deleted with your account.",
+    erase=erase,
+)

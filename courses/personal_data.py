@@ -1,0 +1,20 @@
+"""Personal data held by the courses app (see home.personal_data)."""
+
+from home.personal_data import register
+
+register(
+    "courses.Enrolment",
+    user_fields=["user"],
+    fields=["id", "course_run__title", "course_run__network", "enrolled_at"],
+    deletion="Deleted with your account.",
+)
+register(
+    "courses.Attendance",
+    # A trainee's own attendance, and the register marks a trainer made.
+    user_fields=["enrolment__user", "marked_by"],
+    fields=["enrolment_id", "session__title", "session__starts_at", "marked_at"],
+    deletion=(
+        "Your attendance is deleted with your account; registers you marked as a trainer "
+        "are kept without your name."
+    ),
+)

@@ -1,0 +1,26 @@
+"""System checks for settings the security of the site depends on."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@register(Tags.security, Tags.caches)
+def check_shared_cache(app_configs, **kwargs):
+    """Login rate limits live in the cache: a per-process cache lets each worker count alone."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if settings.DEBUG or backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        Warning(
+            "The default cache is per process, so allauth's login and sign-up rate limits "
+            "are counted separately by each worker and reset on restart.",
+            hint="Set REDIS_URL (see README, Deploying) so every worker shares one cache.",
+            obj=backend,
+            id="home.W001",
+        )
+    ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from home import views
+
+app_name = "home"
+urlpatterns = [
+    path("", views.account, name="account"),
+    path("data/", views.account_data, name="account_data"),
+    path("delete/", views.account_delete_view, name="account_delete"),
+]

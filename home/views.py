@@ -1,0 +1,81 @@
+"""Account pages: the one login path for the admins, personal data download and deletion."""
+
+import json
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from home import personal_data
+from home.forms import AccountDeleteForm
+from home.models import AuditEvent
+from home.security import is_own_path
+from home.services import account_delete, audit_record
+
+
+@require_GET
+def admin_login(request):
+    """Wagtail's and Django admin's login pages: forward to allauth, keeping a safe ?next=.
+
+    A signed-in user only lands here when the admin refused them, so they get a 403 instead
+    of a login page that would send them straight back (a redirect loop).
+    """
+    if request.user.is_authenticated:
+        return render(request, "home/no_admin_access.html", status=403)
+    target = reverse("account_login")
+    next_url = request.GET.get("next", "")
+    if is_own_path(next_url):
+        target = f"{target}?{urlencode({'next': next_url})}"
+    return redirect(target)
+
+
+@login_required
+@require_GET
+def account(request):
+    return render(request, "home/account.html")
+
+
+@login_required
+@require_GET
+def account_data(request):
+    """Everything the platform holds about the signed-in user, as a JSON download."""
+    data = {
+        "generated_at": timezone.now(),
+        "about": "Everything Ten Footsteps holds about you, one list per kind of record.",
+        "records": personal_data.export_user_data(request.user),
+    }
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        summary=f"Personal data download by user #{request.user.pk}",
+    )
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ten-footsteps-my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=request.user)
+        logout(request)
+        messages.success(request, "Your account has been deleted.")
+        return redirect("/")
+    return render(
+        request,
+        "home/account_delete.html",
+        {"form": form, "holdings": personal_data.holdings(request.user)},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,102 @@
+"""Accounts: no enumeration, only our own ?next=, session rotation and rate limits."""
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.core import mail
+from django.urls import reverse
+
+from tests import factories
+
+LOGIN = reverse("account_login")
+SIGNUP = reverse("account_signup")
+RESET = reverse("account_reset_password")
+UNKNOWN = "nobody-here@example.org"
+
+
+def outcome(response) -> tuple[int, str]:
+    return response.status_code, response.get("Location", "")
+
+
+def test_login_says_the_same_for_an_unknown_email_and_a_wrong_password(client, trainee):
+    known = client.post(LOGIN, {"login": trainee.email, "password": "wrong-password-1"})
+    unknown = client.post(LOGIN, {"login": UNKNOWN, "password": "wrong-password-1"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.context["form"].errors == unknown.context["form"].errors
+    assert "not correct" in str(known.context["form"].errors)
+
+
+def test_sign_up_with_a_taken_email_looks_like_a_new_sign_up(client, trainee):
+    def sign_up(email):
+        data = {
+            "email": email,
+            "password1": "a-long-unusual-passphrase-42",
+            "password2": "a-long-unusual-passphrase-42",
+            "first_name": "Sam",
+            "last_name": "Jones",
+        }
+        return client.post(SIGNUP, data)
+
+    taken = sign_up(trainee.email)
+    fresh = sign_up("new-person@example.org")
+    assert outcome(taken) == outcome(fresh) == (302, reverse("account_email_verification_sent"))
+    # Each address gets one email: a confirmation link, or "you already have an account".
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([trainee.email, "new-person@example.org"])
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_emails(client, trainee):
+    known = client.post(RESET, {"email": trainee.email})
+    unknown = client.post(RESET, {"email": UNKNOWN})
+    assert outcome(known) == outcome(unknown) == (302, reverse("account_reset_password_done"))
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["https://evil.example/", "//evil.example/steal", "/\\evil.example", "http://testserver/my/"],
+)
+def test_login_ignores_a_next_that_is_not_our_own_path(client, trainee, next_url):
+    response = client.post(
+        LOGIN, {"login": trainee.email, "password": factories.PASSWORD, "next": next_url}
+    )
+    assert outcome(response) == (302, reverse(settings.LOGIN_REDIRECT_URL))
+
+
+def test_login_follows_a_next_on_our_own_site(client, trainee):
+    response = client.post(
+        LOGIN, {"login": trainee.email, "password": factories.PASSWORD, "next": "/account/"}
+    )
+    assert outcome(response) == (302, "/account/")
+
+
+def test_session_key_changes_at_login_and_the_session_dies_at_logout(client, trainee):
+    anonymous = SessionStore()
+    anonymous["seen_before_login"] = True
+    anonymous.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = anonymous.session_key
+
+    client.post(LOGIN, {"login": trainee.email, "password": factories.PASSWORD})
+    signed_in_key = client.session.session_key
+    assert client.session["_auth_user_id"] == str(trainee.pk)
+    assert signed_in_key != anonymous.session_key
+    assert not SessionStore().exists(anonymous.session_key)
+
+    client.post(reverse("account_logout"))
+    assert not SessionStore().exists(signed_in_key)
+    # Replaying the old cookie gives an anonymous visitor.
+    client.cookies[settings.SESSION_COOKIE_NAME] = signed_in_key
+    assert client.get("/account/")["Location"].startswith(LOGIN)
+
+
+def test_logout_needs_a_post(client, trainee):
+    client.force_login(trainee)
+    client.get(reverse("account_logout"))
+    assert client.session.get("_auth_user_id") == str(trainee.pk)
+
+
+def test_repeated_failed_logins_are_rate_limited_per_account(client, trainee):
+    for _ in range(5):
+        response = client.post(LOGIN, {"login": trainee.email, "password": "wrong-password-1"})
+        assert "Too many failed login attempts" not in response.content.decode()
+    blocked = client.post(LOGIN, {"login": trainee.email, "password": factories.PASSWORD})
+    assert "Too many failed login attempts" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
