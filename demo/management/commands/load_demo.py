@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import loaders
+from demo.cohort import load_cohort
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             ("Course runs", loaders.load_course),
             ("Trainer permissions", loaders.grant_trainer_permissions),
             ("Demo trainee's enrolment", loaders.load_enrolments),
+            ("Questionnaire cohort", load_cohort),
             ("Close enrolment on past runs", loaders.close_past_runs),
         ]
         with transaction.atomic():
