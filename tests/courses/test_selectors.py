@@ -1,0 +1,201 @@
+"""Progress and schedules: the completion rule and the fixed query counts others rely on."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from courses import selectors
+from courses.models import Attendance, Enrolment, QASessionPage, WorkshopPage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def past_run(**fields):
+    return factories.make_course_run(first_workshop_in_days=-60, **fields)
+
+
+def attend(enrolment, *sessions):
+    for session in sessions:
+        Attendance.objects.create(enrolment=enrolment, session=session)
+
+
+def progress_of(enrolment):
+    return enrolments_by_pk()[enrolment.pk]
+
+
+def enrolments_by_pk():
+    return {e.pk: e for e in selectors.enrolments_with_progress()}
+
+
+@pytest.mark.parametrize(
+    ("workshops_attended", "qa_attended", "complete"),
+    [(0, 0, False), (1, 0, False), (1, 1, False), (0, 1, False), (2, 0, True), (2, 1, True)],
+)
+def test_the_mandatory_part_is_both_workshops_and_qa_sessions_do_not_count(
+    trainee, workshops_attended, qa_attended, complete
+):
+    run = past_run()
+    enrolment = factories.enrol(trainee, run)
+    workshops = factories.workshops(run)
+    qa = QASessionPage.objects.child_of(run).get()
+    attend(enrolment, *workshops[:workshops_attended], *[qa][:qa_attended])
+
+    annotated = progress_of(enrolment)
+    assert annotated.mandatory_attended == workshops_attended
+    assert annotated.optional_attended == qa_attended
+    assert annotated.mandatory_completed is complete
+    assert selectors.is_mandatory_complete(annotated) is complete
+    # Without the annotation the selector asks the database itself.
+    assert selectors.is_mandatory_complete(Enrolment.objects.get(pk=enrolment.pk)) is complete
+
+
+def test_progress_is_one_query_and_counts_each_enrolment_separately(trainee, other_trainee):
+    run = past_run()
+    a, b = factories.enrol(trainee, run), factories.enrol(other_trainee, run)
+    w1, w2 = factories.workshops(run)
+    qa = QASessionPage.objects.child_of(run).get()
+    attend(a, w1, w2, qa)
+    attend(b, w1)
+    with CaptureQueriesContext(connection) as queries:
+        by_pk = enrolments_by_pk()
+    assert len(queries) == 1
+    assert (by_pk[a.pk].mandatory_attended, by_pk[a.pk].optional_attended) == (2, 1)
+    assert (by_pk[b.pk].mandatory_attended, by_pk[b.pk].optional_attended) == (1, 0)
+    assert [by_pk[a.pk].mandatory_completed, by_pk[b.pk].mandatory_completed] == [True, False]
+
+
+def test_progress_filters_on_the_annotation_and_takes_a_queryset(trainee, other_trainee):
+    run = past_run()
+    done, not_done = factories.enrol(trainee, run), factories.enrol(other_trainee, run)
+    attend(done, *factories.workshops(run))
+    completed = selectors.enrolments_with_progress().filter(mandatory_completed=True)
+    assert list(completed) == [done]
+    only = selectors.enrolments_with_progress(Enrolment.objects.filter(pk=not_done.pk))
+    assert [e.mandatory_completed for e in only] == [False]
+
+
+def test_run_sessions_are_specific_live_and_in_start_order():
+    run = factories.make_course_run(with_sessions=False)
+    now = timezone.now()
+    late = factories.add_qa_session(run, now + timedelta(days=40), "Q&A")
+    first = factories.add_workshop(run, now + timedelta(days=10), "Workshop 1")
+    second = factories.add_workshop(run, now + timedelta(days=24), "Workshop 2")
+    draft = factories.add_qa_session(run, now + timedelta(days=50), "Draft Q&A")
+    draft.unpublish()
+
+    sessions = selectors.run_sessions(run)
+    assert sessions == [first, second, late]
+    assert [type(s) for s in sessions] == [WorkshopPage, WorkshopPage, QASessionPage]
+    assert selectors.run_sessions(run, live_only=False)[-1] == draft
+    assert selectors.mandatory_workshops(run) == [first, second]
+    assert selectors.first_mandatory_workshop_start(run) == first.starts_at
+    assert selectors.last_mandatory_workshop_end(run) == second.starts_at + timedelta(hours=4)
+
+
+def test_a_run_without_workshops_has_no_mandatory_dates():
+    run = factories.make_course_run(with_sessions=False)
+    assert selectors.first_mandatory_workshop_start(run) is None
+    assert selectors.last_mandatory_workshop_end(run) is None
+
+
+def test_trainee_dashboard_lists_own_enrolments_with_sessions_and_attendance(
+    trainee, other_trainee
+):
+    run, other_run = past_run(), factories.make_course_run()
+    mine = factories.enrol(trainee, run)
+    factories.enrol(trainee, other_run)
+    theirs = factories.enrol(other_trainee, run)
+    w1, w2 = factories.workshops(run)
+    attend(mine, w1)
+    attend(theirs, w1, w2)
+
+    dashboard = selectors.trainee_dashboard(trainee)
+    assert {item.run.pk for item in dashboard} == {run.pk, other_run.pk}
+    item = next(item for item in dashboard if item.run.pk == run.pk)
+    assert [(row.session.title, row.attended) for row in item.sessions] == [
+        ("Workshop 1", True),
+        ("Workshop 2", False),
+        ("Q&A session 1", False),
+    ]
+    assert (item.mandatory_attended, item.mandatory_completed) == (1, False)
+    assert selectors.trainee_dashboard(factories.TraineeFactory()) == []
+
+
+def test_trainee_dashboard_query_count_does_not_grow_with_enrolments(trainee):
+    for _ in range(2):
+        factories.enrol(trainee, past_run())
+    with CaptureQueriesContext(connection) as two:
+        selectors.trainee_dashboard(trainee)
+    for _ in range(3):
+        factories.enrol(trainee, past_run())
+    with CaptureQueriesContext(connection) as five:
+        assert len(selectors.trainee_dashboard(trainee)) == 5
+    assert len(five) == len(two) <= 5
+
+
+def test_run_register_lists_the_runs_trainees_by_name_with_attended_flags():
+    run = past_run()
+    zed = factories.enrol(factories.TraineeFactory(last_name="Zed"), run)
+    abe = factories.enrol(factories.TraineeFactory(last_name="abe"), run)
+    factories.enrol(factories.TraineeFactory(), past_run())  # on another run
+    w1 = factories.workshops(run)[0]
+    attend(zed, w1)
+    rows = selectors.run_register(w1)
+    assert [(row.enrolment, row.attended) for row in rows] == [(abe, False), (zed, True)]
+    assert rows[0].user.last_name == "abe"
+
+
+def test_run_summaries_count_enrolled_attendance_and_completion():
+    run, empty = past_run(), factories.make_course_run(with_sessions=False)
+    a, b, _c = (factories.enrol(factories.TraineeFactory(), run) for _ in range(3))
+    w1, w2 = factories.workshops(run)
+    attend(a, w1, w2)
+    attend(b, w1)
+
+    summaries = {s.run.pk: s for s in selectors.run_summaries()}
+    summary = summaries[run.pk]
+    assert (summary.enrolled, summary.completed_mandatory) == (3, 1)
+    assert [(row.session.title, row.attended) for row in summary.sessions] == [
+        ("Workshop 1", 2),
+        ("Workshop 2", 1),
+        ("Q&A session 1", 0),
+    ]
+    assert summary.sessions[0].session.is_mandatory
+    assert (summaries[empty.pk].enrolled, summaries[empty.pk].sessions) == (0, [])
+
+
+def test_run_summaries_query_count_does_not_grow_with_runs():
+    factories.enrol(factories.TraineeFactory(), past_run())
+    with CaptureQueriesContext(connection) as one:
+        selectors.run_summaries()
+    for _ in range(3):
+        factories.enrol(factories.TraineeFactory(), past_run())
+    with CaptureQueriesContext(connection) as four:
+        assert len(selectors.run_summaries()) == 4
+    assert len(four) == len(one) <= 6
+
+
+def test_can_join_is_for_enrolled_trainees_and_trainers(trainee, other_trainee, trainer, evaluator):
+    from django.contrib.auth.models import AnonymousUser
+
+    run = factories.make_course_run()
+    factories.enrol(trainee, run)
+    workshop = factories.workshops(run)[0]
+    assert selectors.can_join(trainee, workshop)
+    assert selectors.can_join(trainer, workshop)
+    assert not selectors.can_join(other_trainee, workshop)
+    assert not selectors.can_join(evaluator, workshop)
+    assert not selectors.can_join(AnonymousUser(), workshop)
+
+
+def test_course_runs_for_index_show_published_runs_with_their_first_workshop():
+    run = factories.make_course_run()
+    draft = factories.make_course_run()
+    draft.unpublish()
+    runs = selectors.course_runs_for_index(factories.course_index())
+    assert runs == [run]
+    assert runs[0].first_workshop_at == factories.workshops(run)[0].starts_at
