@@ -85,16 +85,19 @@ def personal_chart(scores: list[FootstepScore]) -> go.Figure:
             "radialaxis": {
                 "range": [0, RATING_MAX],
                 "tickvals": list(range(RATING_MIN, RATING_MAX + 1)),
-                "angle": 90,
-                "tickangle": 90,
+                # Between the first two footstep axes, so tick labels do not cover a name.
+                "angle": 72,
+                "tickangle": 72,
             },
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
-        margin={"l": 70, "r": 70, "t": 30, "b": 30},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0},
+        margin={"l": 70, "r": 70, "t": 40, "b": 70},
         font={"family": "system-ui, sans-serif", "size": 13, "color": "#1d2733"},
         showlegend=True,
         height=520,
+        # chart.js swaps these in on narrow screens; the table beside the chart names them.
+        meta={"short_labels": _closed([str(s.footstep.number) for s in scores])},
     )
     return figure
 

@@ -10,10 +10,9 @@ from assessments.models import ITEM_CODES, RATING_MAX, RATING_MIN, Response, Sta
 from assessments.services import RATING_MESSAGE
 
 BLANK = ""
+# The template adds "least confident" / "most confident" under 1 and 5.
 RATING_CHOICES = [
-    ("1", "1 – least confident"),
-    *[(str(n), str(n)) for n in range(RATING_MIN + 1, RATING_MAX)],
-    ("5", "5 – most confident"),
+    *[(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)],
     (BLANK, "Leave blank"),
 ]
 YES_NO = [("yes", "Yes"), ("no", "No")]

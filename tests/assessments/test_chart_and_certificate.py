@@ -86,7 +86,7 @@ class TestChartPage:
         html = page.content.decode()
         names = [trace["name"] for trace in figure_of(page)["data"]]
         assert names == ["Before the training", "3 months after"]
-        assert "3 months after</th>" in html and "+1.0" in html
+        assert "3 months on</th>" in html and "+1.0" in html
 
     def test_no_chart_before_a_baseline(self, client, enrolment):
         client.force_login(enrolment.user)

@@ -77,7 +77,8 @@ class TestBaselinePage:
         assert html.count('<h3 id="footstep-') == 10
         assert "Footstep 6: Managing moods" in html
         assert "prepare a setback plan in case things go wrong</legend>" in html
-        assert "1 – least confident" in html and "5 – most confident" in html
+        assert ' 1 <span class="likert__hint">least confident</span></label>' in html
+        assert ' 5 <span class="likert__hint">most confident</span></label>' in html
         assert "Leave blank" in html
 
     def test_valid_answers_are_saved_and_lead_to_the_chart(self, client, consented):
