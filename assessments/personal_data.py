@@ -20,6 +20,7 @@ def erase(user) -> None:
 
 register(
     "assessments.Participant",
+    title="Research records (pseudonymous code, consent)",
     user_fields=["enrolment__user"],
     fields=["code", "course_run__title", "source", "consented_at", "created_at"],
     deletion=RESEARCH_RULE,
@@ -27,6 +28,7 @@ register(
 )
 register(
     "assessments.Response",
+    title="Questionnaire answers",
     user_fields=["participant__enrolment__user"],
     fields=[
         "participant__code",
@@ -57,6 +59,7 @@ register(
 )
 register(
     "assessments.FollowUpEmail",
+    title="Follow-up reminders sent",
     user_fields=["enrolment__user"],
     fields=["kind", "sent_at"],
     deletion="Deleted with your account.",

@@ -10,6 +10,7 @@ register(
 )
 register(
     "courses.Attendance",
+    title="Attendance at sessions",
     # A trainee's own attendance, and the register marks a trainer made.
     user_fields=["enrolment__user", "marked_by"],
     fields=["enrolment_id", "session__title", "session__starts_at", "marked_at"],

@@ -29,6 +29,7 @@ class Entry:
     model: type[models.Model]
     user_fields: tuple[str, ...]
     deletion: str
+    title: str
     fields: tuple[str, ...] | None = None
     export: Callable[[models.Model], list[Row]] | None = None
     erase: Callable[[models.Model], None] | None = None
@@ -36,10 +37,6 @@ class Entry:
     @property
     def label(self) -> str:
         return self.model._meta.label_lower
-
-    @property
-    def name(self) -> str:
-        return capfirst(self.model._meta.verbose_name_plural)
 
     def queryset(self, user) -> models.QuerySet:
         """The rows of this model that belong to ``user`` (through any of ``user_fields``)."""
@@ -65,6 +62,7 @@ def register(
     fields: Sequence[str] | None = None,
     export: Callable[[models.Model], list[Row]] | None = None,
     erase: Callable[[models.Model], None] | None = None,
+    title: str = "",
 ) -> None:
     """Declare that ``model`` holds personal data.
 
@@ -74,7 +72,8 @@ def register(
     dicts) say what goes into the download. ``deletion`` tells the user, in plain words,
     what happens to these rows when the account is deleted; ``erase`` (a function of the
     user) does it when the foreign key's ``on_delete`` alone does not. Each distinct
-    ``erase`` runs once, in registration order, before the user row is deleted.
+    ``erase`` runs once, in registration order, before the user row is deleted. ``title``
+    names the records for people (default: the model's verbose name, plural).
     """
     if isinstance(model, str):
         model = apps.get_model(model)
@@ -86,6 +85,7 @@ def register(
         model=model,
         user_fields=tuple(user_fields),
         deletion=deletion,
+        title=title or capfirst(model._meta.verbose_name_plural),
         fields=tuple(fields) if fields is not None else None,
         export=export,
         erase=erase,
@@ -148,7 +148,13 @@ def _export_user(user) -> list[Row]:
     ]
 
 
-register(User, user_fields=["pk"], export=_export_user, deletion=DELETED)
+register(
+    User,
+    user_fields=["pk"],
+    export=_export_user,
+    deletion=DELETED,
+    title="Your account (name, email, roles)",
+)
 register(
     "account.EmailAddress",
     user_fields=["user"],
@@ -157,6 +163,7 @@ register(
 )
 register(
     "mfa.Authenticator",
+    title="Two-factor authentication (authenticator app, recovery codes)",
     user_fields=["user"],
     # The secret and the recovery codes stay out of the download: they are credentials.
     fields=["type", "created_at", "last_used_at"],
@@ -164,6 +171,7 @@ register(
 )
 register(
     "home.AuditEvent",
+    title="Audit log entries about what you did",
     user_fields=["actor"],
     fields=["at", "action", "summary"],
     deletion="Kept in the audit log without your name (the actor is cleared).",
@@ -176,6 +184,7 @@ register(
 )
 register(
     "wagtailusers.UserProfile",
+    title="Admin preferences",
     user_fields=["user"],
     fields=[
         "submitted_notifications",
