@@ -1,8 +1,9 @@
 """Audit events raised by signals rather than by a service: role changes.
 
-Group membership changes in several places (the Wagtail user editor, Django admin, the
-shell), so the one ``m2m_changed`` signal on ``User.groups`` catches them all. The actor
-comes from ``AuditActorMiddleware``; outside a request it is unknown (None).
+Roles change in several places (the Wagtail user editor, Django admin, the shell), so
+signals catch them all: ``m2m_changed`` on ``User.groups`` for the Trainers and Evaluators
+groups, and the user's own save for the superuser flag. The actor comes from
+``AuditActorMiddleware``; outside a request it is unknown (None).
 """
 
 from contextvars import ContextVar
@@ -17,7 +18,17 @@ from home.services import audit_record
 acting_user: ContextVar = ContextVar("acting_user", default=None)
 
 AUDITED_ROLES = (TRAINER, EVALUATOR)
+SUPERUSERS = "superusers"
 _CHANGES = {"post_add": "added to", "post_remove": "removed from"}
+
+
+def _record(user_id: int, group: str, change: str) -> None:
+    audit_record(
+        actor=acting_user.get(),
+        action=AuditEvent.Action.ROLE,
+        summary=f"User #{user_id} {change} {group}",
+        detail={"user_id": user_id, "group": group, "change": change},
+    )
 
 
 def record_role_change(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
@@ -46,19 +57,34 @@ def record_role_change(sender, instance, action, reverse, model, pk_set, **kwarg
         if group.name not in AUDITED_ROLES:
             continue
         for user_id in user_ids:
-            audit_record(
-                actor=acting_user.get(),
-                action=AuditEvent.Action.ROLE,
-                summary=f"User #{user_id} {_CHANGES[action]} {group.name}",
-                detail={"user_id": user_id, "group": group.name, "change": _CHANGES[action]},
-            )
+            _record(user_id, group.name, _CHANGES[action])
+
+
+def remember_superuser_flag(sender, instance, update_fields=None, **kwargs) -> None:
+    """pre_save: note whether the user was a superuser before this save."""
+    if update_fields is not None and "is_superuser" not in update_fields:
+        return  # e.g. the last_login update at each sign-in
+    instance._was_superuser = (
+        sender.objects.filter(pk=instance.pk).values_list("is_superuser", flat=True).first()
+        if instance.pk
+        else False
+    )
+
+
+def record_superuser_change(sender, instance, **kwargs) -> None:
+    """post_save: log a user becoming, or ceasing to be, a superuser."""
+    was = instance.__dict__.pop("_was_superuser", None)
+    if was is None or bool(was) == instance.is_superuser:
+        return
+    _record(instance.pk, SUPERUSERS, "added to" if instance.is_superuser else "removed from")
 
 
 def connect() -> None:
-    from django.db.models.signals import m2m_changed
+    from django.db.models.signals import m2m_changed, post_save, pre_save
 
+    User = get_user_model()
     m2m_changed.connect(
-        record_role_change,
-        sender=get_user_model().groups.through,
-        dispatch_uid="home.audit.record_role_change",
+        record_role_change, sender=User.groups.through, dispatch_uid="home.audit.roles"
     )
+    pre_save.connect(remember_superuser_flag, sender=User, dispatch_uid="home.audit.su_pre")
+    post_save.connect(record_superuser_change, sender=User, dispatch_uid="home.audit.su_post")

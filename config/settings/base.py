@@ -139,7 +139,9 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 # Wagtail sends people here when they lack admin access; home.views.admin_login forwards
 # anonymous people to allauth and answers 403 to signed-in people (no redirect loop).
 WAGTAILADMIN_LOGIN_URL = "admin_login"
-WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords change and reset through allauth only
+# Passwords and email addresses change through allauth only (reset, verification, rate limits).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # No third-party requests from the admin: Gravatar would receive a hash of each user's email,
 # and the release check would call wagtail.org (both are also blocked by the CSP).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

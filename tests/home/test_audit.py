@@ -36,6 +36,27 @@ def test_changes_from_the_group_side_and_clear_are_logged(trainee, evaluator):
     ]
 
 
+def test_becoming_or_ceasing_to_be_a_superuser_is_logged(trainee):
+    trainee.is_superuser = True
+    trainee.save()
+    trainee.is_superuser = False
+    trainee.save()
+    admin = factories.UserFactory(is_superuser=True)
+    changes = [(e.detail["user_id"], e.detail["change"]) for e in role_events()]
+    assert changes == [
+        (trainee.pk, "added to"),
+        (trainee.pk, "removed from"),
+        (admin.pk, "added to"),
+    ]
+    assert {e.detail["group"] for e in role_events()} == {"superusers"}
+
+
+def test_saving_other_fields_costs_no_extra_query(trainee, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        trainee.save(update_fields=["last_login"])
+    assert role_events() == []
+
+
 def test_trainee_group_changes_are_not_role_changes(db):
     factories.TraineeFactory()
     assert role_events() == []
@@ -55,7 +76,7 @@ def test_a_role_given_in_the_admin_names_who_gave_it(client, superuser, trainee)
     }
     response = client.post(f"/admin/users/edit/{trainee.pk}/", data)
     assert response.status_code == 302, response.context["form"].errors
-    [event] = role_events()
+    [event] = [e for e in role_events() if e.detail["user_id"] == trainee.pk]
     assert event.actor == superuser
     assert event.detail == {"user_id": trainee.pk, "group": TRAINER, "change": "added to"}
 

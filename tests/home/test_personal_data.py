@@ -208,6 +208,17 @@ def test_an_admin_deleting_a_user_goes_through_the_same_rule(
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DELETION, actor=superuser).exists()
 
 
+def test_django_admin_deletion_goes_through_the_same_rule(client, superuser, trainee_with_history):
+    me = trainee_with_history
+    Participant.objects.filter(enrolment__user=me).update(consented_at=None)
+    client.force_login(superuser)
+    response = client.post(f"/django-admin/auth/user/{me.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=me.pk).exists()
+    assert not Participant.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DELETION, actor=superuser).exists()
+
+
 def test_trainers_marks_survive_their_deletion_unlinked(trainee_with_history, trainer):
     from home.services import account_delete
 
