@@ -1,14 +1,17 @@
 """Trainers, evaluators and superusers need an authenticator app before their pages."""
 
+import inspect
 import time
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
 from django.contrib.messages import get_messages
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
+from home.roles import can_import, is_evaluator, is_trainer
 from tests import factories
 
 ACTIVATE = reverse("mfa_activate_totp")
@@ -96,3 +99,38 @@ def test_a_trainer_sets_up_mfa_after_signing_in_and_then_reaches_the_admin(clien
     client.post(ACTIVATE, {"code": code})
     assert Authenticator.objects.filter(user=trainer, type=Authenticator.Type.TOTP).exists()
     assert client.get("/admin/").status_code == 200
+
+
+def routes(patterns, prefix=""):
+    """Every (path, view) the project defines, with the path as written in its URLconf."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from routes(pattern.url_patterns, route)
+        else:
+            yield "/" + route.lstrip("^"), pattern.callback
+
+
+def required_role(view):
+    """The role check of a view wrapped by home.roles.role_required, if any."""
+    while view is not None:
+        check = inspect.getclosurevars(view).nonlocals.get("check") if callable(view) else None
+        if check in (is_trainer, is_evaluator, can_import):
+            return check
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def test_every_role_protected_view_is_behind_mfa():
+    protected = [
+        (path, required_role(view).__name__)
+        for path, view in routes(get_resolver().url_patterns)
+        if required_role(view) is not None
+    ]
+    assert protected, "expected some trainer/evaluator views"
+    outside = [
+        (path, role)
+        for path, role in protected
+        if not path.startswith(tuple(settings.MFA_REQUIRED_PATH_PREFIXES))
+    ]
+    assert not outside, f"Move these under an MFA path prefix: {outside}"
