@@ -223,3 +223,32 @@ class TestAccess:
         client.force_login(trainee)
         with django_assert_max_num_queries(30):
             assert client.get(reverse("courses:dashboard")).status_code == 200
+
+
+class TestInstrumentVersions:
+    def test_answers_keep_their_wording_when_a_new_version_becomes_current(self, client, enrolment):
+        from assessments.models import Instrument, Statement
+
+        with_baseline(enrolment)
+        old = Instrument.objects.get(is_current=True)
+        old.is_current = False
+        old.save()
+        new = Instrument.objects.create(version=2, name="Reworded", is_current=True)
+        for statement in old.statements.all():
+            Statement.objects.create(
+                instrument=new,
+                code=statement.code,
+                position=statement.position,
+                footstep=statement.footstep,
+                text=f"v2 wording of {statement.code}",
+            )
+        client.force_login(enrolment.user)
+        review = client.get(url("baseline", enrolment)).content.decode()
+        assert "understand pain and thus how self-management can be effective" in review
+        assert "v2 wording" not in review
+        assert Response.objects.get().instrument == old
+        other = factories.enrol(factories.TraineeFactory(), enrolment.course_run)
+        services.consent_record(enrolment=other, consented=True)
+        client.force_login(other.user)
+        fresh = client.get(url("baseline", other)).content.decode()
+        assert "v2 wording of s1</legend>" in fresh
