@@ -1,4 +1,3 @@
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from home.models import AuditEvent
@@ -40,6 +39,5 @@ def account_delete(*, user, actor=None) -> AuditEvent:
     )
     for erase in personal_data.erasers():
         erase(user)
-    # An eraser may already have removed the user row; filter().delete() is then a no-op.
-    get_user_model().objects.filter(pk=user_id).delete()
+    user.delete()
     return event
