@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from analytics.selectors import EvaluationData
+from analytics.selectors import RESOURCE_USES, EvaluationData
 from assessments.models import Response
 
 # Spreadsheets run a text cell starting with one of these as a formula (OWASP CSV injection).
@@ -192,7 +192,8 @@ def response_table(data: EvaluationData) -> tuple[list[tuple[str, str]], list[np
     )
     who = data.response_participant[order]
     run_slugs = {run.id: run.slug for run in data.course_runs}
-    professions = dict(Response.Profession.choices)
+    profession_labels = np.array([*Response.Profession.labels, ""], dtype=object)
+    resource_uses = np.array([*RESOURCE_USES, ""], dtype=object)
     columns: list[tuple[tuple[str, str], np.ndarray]] = [
         (("participant_code", "Pseudonymous participant code"), data.participant_codes[who]),
         (
@@ -212,7 +213,7 @@ def response_table(data: EvaluationData) -> tuple[list[tuple[str, str]], list[np
         ),
         (
             ("profession", "Profession"),
-            np.array([professions.get(p, "") for p in data.profession[order]], dtype=object),
+            profession_labels[data.profession[order]],
         ),
         (
             ("years_experience", "Years of experience supporting persistent pain"),
@@ -222,7 +223,10 @@ def response_table(data: EvaluationData) -> tuple[list[tuple[str, str]], list[np
             ("uses_resources", "Uses self-management resources at baseline (1 = yes, 0 = no)"),
             data.uses_resources[order],
         ),
-        (("resource_use", "Resource use since the training"), data.resource_use[order]),
+        (
+            ("resource_use", "Resource use since the training"),
+            resource_uses[data.resource_use[order]],
+        ),
         (
             ("optional_sessions", "Optional sessions attended"),
             data.optional_sessions[who],

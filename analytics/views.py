@@ -146,7 +146,7 @@ def export(request, what: str, file_format: str):
             {"message": " ".join(form.errors.get("cohort", []))},
             status=400,
         )
-    data = evaluation_data(course_runs=runs, with_free_text=what == "responses")
+    data = evaluation_data(course_runs=runs, row_level=what == "responses")
     try:
         content = export.build(data)
     except charts.ChartRenderingError as error:

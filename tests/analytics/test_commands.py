@@ -2,6 +2,7 @@ import csv
 import io
 import json
 
+import pyreadstat
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
@@ -50,3 +51,19 @@ def test_unknown_cohort_is_a_clear_error(db, course_run):
     with pytest.raises(CommandError, match="No course run with the slug.*nope"):
         run("--cohort", course_run.slug, "--cohort", "nope")
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_export_responses_sav_and_csv(db, course_run, tmp_path):
+    import_file(DATA / "responses.csv", course_run)
+    target = tmp_path / "responses.sav"
+    call_command("export_responses", "--format", "sav", "--output", str(target))
+    frame, meta = pyreadstat.read_sav(str(target))
+    assert len(frame) == 110 and meta.column_labels[meta.column_names.index("s2")]
+    out = io.StringIO()
+    call_command("export_responses", "--cohort", course_run.slug, stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(rows) == 110 and "email" not in rows[0]
+    events = AuditEvent.objects.filter(action="export").order_by("at")
+    assert [e.detail["format"] for e in events] == ["sav", "csv"]
+    with pytest.raises(CommandError, match="binary"):
+        call_command("export_responses", "--format", "xlsx")

@@ -53,7 +53,7 @@ def _formula_participant(run):
 
 def test_responses_csv_is_rfc4180_and_injection_safe(db, course_run):
     _formula_participant(course_run)
-    content = exports.responses_csv(evaluation_data(with_free_text=True))
+    content = exports.responses_csv(evaluation_data(row_level=True))
     text = content.decode("utf-8")
     assert "\r\n" in text and not text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
@@ -82,7 +82,7 @@ def test_negative_numbers_stay_numbers(db):
 def test_responses_xlsx_opens_with_variable_sheet(db, course_run):
     _formula_participant(course_run)
     workbook = load_workbook(
-        io.BytesIO(exports.responses_xlsx(evaluation_data(with_free_text=True)))
+        io.BytesIO(exports.responses_xlsx(evaluation_data(row_level=True)))
     )
     sheet = workbook["Responses"]
     header = [c.value for c in sheet[1]]
@@ -98,7 +98,7 @@ def test_responses_xlsx_opens_with_variable_sheet(db, course_run):
 def test_responses_sav_round_trips_labels(db, course_run, tmp_path):
     import_file(DATA / "responses.csv", course_run)
     target = tmp_path / "responses.sav"
-    target.write_bytes(exports.responses_sav(evaluation_data(with_free_text=True)))
+    target.write_bytes(exports.responses_sav(evaluation_data(row_level=True)))
     frame, meta = pyreadstat.read_sav(str(target))
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     assert labels["s1"] == "understand pain and thus how self-management can be effective"

@@ -1,0 +1,346 @@
+"""Time the evaluation report at 1,000, 10,000 and 100,000 synthetic participants.
+
+For each size the script fills a throwaway database (SQLite in a temporary file, or a
+``test_`` copy of the PostgreSQL database named by DATABASE_URL), then times
+
+* ``export_statistics``: from the database to the report dict (queries + statistics);
+* the evaluator dashboard (GET /evaluation/, all runs pooled), rendered by Django;
+* pandas + pingouin computing the same statistics from the row-level CSV export of the
+  same data (read, filter, pair, score, paired t, Wilcoxon, Holm, effect sizes).
+
+Each timing is the best of ``--repeat`` runs, on one CPU (the process is pinned to one
+core and the BLAS thread pools are limited to one thread). Usage:
+
+    .venv/bin/python benchmarks/bench_statistics.py [--sizes 1000 10000 100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# One core: set before numpy loads so its thread pools start with one thread.
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+_SQLITE_FILE = None
+if "DATABASE_URL" not in os.environ:
+    _SQLITE_FILE = Path(tempfile.mkdtemp(prefix="bench-")) / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{_SQLITE_FILE}"
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pingouin as pg  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from analytics import exports  # noqa: E402
+from analytics.reports import export_statistics  # noqa: E402
+from analytics.selectors import evaluation_data  # noqa: E402
+from assessments.models import ITEM_CODES, Instrument, Participant, Response  # noqa: E402
+from courses.models import (  # noqa: E402
+    Attendance,
+    CourseIndexPage,
+    CourseRunPage,
+    Enrolment,
+    WorkshopPage,
+)
+from home.roles import EVALUATOR  # noqa: E402
+
+ITEM_FOOTSTEPS = [1, 2, 3, 3, 4, 5, 6, 6, 6, 7, 8, 8, 9, 10]
+PLATFORM_SHARE = 0.25  # the rest are imported records
+BATCH = 5000
+
+
+def make_database():
+    """A fresh, migrated throwaway database; returns a function that removes it."""
+    if _SQLITE_FILE is not None:
+        connection.settings_dict["TEST"]["NAME"] = str(_SQLITE_FILE)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+
+    def destroy():
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    return destroy
+
+
+def clear_data() -> None:
+    Response.objects.all().delete()
+    Participant.objects.all().delete()
+    Attendance.objects.all().delete()
+    Enrolment.objects.all().delete()
+    get_user_model().objects.filter(username__startswith="bench-").delete()
+
+
+def course_run() -> tuple[CourseRunPage, list[WorkshopPage]]:
+    run = CourseRunPage.objects.filter(slug="bench-run").first()
+    if run is None:
+        index = CourseIndexPage.objects.first()
+        if index is None:
+            from wagtail.models import Page
+
+            index = Page.objects.get(depth=2).add_child(
+                instance=CourseIndexPage(title="Courses", slug="courses")
+            )
+        run = index.add_child(
+            instance=CourseRunPage(title="Benchmark run", slug="bench-run", network="Bench")
+        )
+        start = timezone.now()
+        for number in (1, 2):
+            run.add_child(
+                instance=WorkshopPage(
+                    title=f"Workshop {number}", starts_at=start + timezone.timedelta(days=number)
+                )
+            )
+    return run, list(WorkshopPage.objects.child_of(run))
+
+
+def generate(n: int, rng: np.random.Generator) -> None:
+    """n participants: 80% answer both waves, 15% baseline only, 5% follow-up only."""
+    clear_data()
+    run, workshops = course_run()
+    instrument = Instrument.objects.get(is_current=True)
+    now = timezone.now()
+    on_platform = rng.random(n) < PLATFORM_SHARE
+    completed = rng.random(n) < 0.9
+
+    unusable = make_password(None)
+    users = get_user_model().objects.bulk_create(
+        [
+            get_user_model()(
+                username=f"bench-{i}", email=f"bench-{i}@example.org", password=unusable
+            )
+            for i in np.flatnonzero(on_platform)
+        ],
+        batch_size=BATCH,
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        [Enrolment(user=user, course_run=run, enrolled_at=now) for user in users],
+        batch_size=BATCH,
+    )
+    attended = completed[on_platform]
+    Attendance.objects.bulk_create(
+        [
+            Attendance(enrolment=enrolment, session=workshop, marked_at=now)
+            for enrolment, done in zip(enrolments, attended, strict=True)
+            if done
+            for workshop in workshops
+        ],
+        batch_size=BATCH,
+    )
+    enrolment_of = iter(enrolments)
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(
+                code=f"B{i:07d}",
+                course_run=run,
+                enrolment=next(enrolment_of) if on_platform[i] else None,
+                source=Participant.Source.PLATFORM if on_platform[i] else Participant.Source.IMPORT,
+                consented_at=now,
+                mandatory_completed=None if on_platform[i] else bool(completed[i]),
+                created_at=now,
+            )
+            for i in range(n)
+        ],
+        batch_size=BATCH,
+    )
+
+    pattern = rng.choice(3, size=n, p=[0.8, 0.15, 0.05])
+    level = rng.normal(3, 0.7, n)
+    gain = rng.normal(0.45, 0.5, n)
+    professions = np.array(Response.Profession.values)
+    responses = []
+    for wave, answers, shift in (
+        (Response.Wave.BASELINE, pattern != 2, 0.0),
+        (Response.Wave.FOLLOW_UP, pattern != 1, 1.0),
+    ):
+        rows = np.flatnonzero(answers)
+        ratings = np.clip(
+            np.rint(
+                level[rows, None] + shift * gain[rows, None] + rng.normal(0, 0.6, (rows.size, 14))
+            ),
+            1,
+            5,
+        )
+        ratings[rng.random(ratings.shape) < 0.02] = np.nan
+        profession = rng.choice(professions[:-1], size=rows.size)
+        years = np.round(rng.exponential(6, rows.size), 2).clip(0, 60)
+        for k, i in enumerate(rows):
+            items = {
+                code: None if np.isnan(value) else int(value)
+                for code, value in zip(ITEM_CODES, ratings[k], strict=True)
+            }
+            extra = (
+                {
+                    "profession": profession[k],
+                    "years_experience": float(years[k]),
+                    "uses_resources": bool(rng.random() < 0.3),
+                }
+                if wave == Response.Wave.BASELINE
+                else {"resource_use": "used", "optional_sessions_attended": int(rng.integers(0, 4))}
+            )
+            responses.append(
+                Response(
+                    participant=participants[i],
+                    wave=wave,
+                    instrument=instrument,
+                    submitted_at=now,
+                    updated_at=now,
+                    **items,
+                    **extra,
+                )
+            )
+    Response.objects.bulk_create(responses, batch_size=BATCH)
+
+
+def pandas_pingouin(csv_path: Path) -> dict:
+    """The same statistics with pandas + pingouin, from the row-level CSV export."""
+    frame = pd.read_csv(csv_path, dtype={"participant_code": str})
+    frame = frame[frame["mandatory_completed"] == 1]
+    items = [f"s{i}" for i in range(1, 15)]
+    scores = pd.DataFrame(
+        {
+            # mean of a footstep's statements, only when all of them were answered
+            f: frame[[items[j] for j, g in enumerate(ITEM_FOOTSTEPS) if g == f]].mean(
+                axis=1, skipna=False
+            )
+            for f in range(1, 11)
+        }
+    )
+    scores["overall"] = scores[list(range(1, 11))].mean(axis=1, skipna=False)
+    scores["participant_code"] = frame["participant_code"].to_numpy()
+    scores["wave"] = frame["wave"].to_numpy()
+    wide = scores.pivot(index="participant_code", columns="wave")
+    results, pvalues = {}, []
+    for column in [*range(1, 11), "overall"]:
+        pair = wide[column][["baseline", "follow_up"]].dropna()
+        x, y = pair["baseline"].to_numpy(), pair["follow_up"].to_numpy()
+        t = pg.ttest(y, x, paired=True)
+        dz = float(t["T"].iloc[0]) / np.sqrt(len(x))
+        results[column] = {
+            "n_pairs": len(x),
+            "baseline_mean": x.mean(),
+            "baseline_sd": x.std(ddof=1),
+            "follow_up_mean": y.mean(),
+            "follow_up_sd": y.std(ddof=1),
+            "mean_difference": (y - x).mean(),
+            "mean_difference_ci": t["CI95"].iloc[0],
+            "t": float(t["T"].iloc[0]),
+            "df": float(t["dof"].iloc[0]),
+            "p": float(t["p_val"].iloc[0]),
+            "cohens_dz": dz,
+            "cohens_dz_ci": pg.compute_esci(stat=dz, nx=len(x), ny=len(x), paired=True),
+            "d_av": float(t["cohen_d"].iloc[0]),
+            # R's wilcox.test(exact = FALSE, correct = TRUE), as analytics.stats
+            "wilcoxon_p": float(
+                pg.wilcoxon(np.round(y - x, 10), correction=True, method="approx")["p_val"].iloc[0]
+            ),
+        }
+        if column != "overall":
+            pvalues.append(results[column]["p"])
+    holm = pg.multicomp(pvalues, method="holm")[1]
+    for number, p_holm in zip(range(1, 11), holm, strict=True):
+        results[number]["p_holm"] = p_holm
+    return results
+
+
+def best_of(repeat: int, function) -> float:  # noqa
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def dashboard_client() -> Client:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-evaluator")
+    user.groups.add(Group.objects.get(name=EVALUATOR))
+    if not user.authenticator_set.exists():
+        TOTP.activate(user, generate_totp_secret())
+    client = Client()
+    client.force_login(user)
+    client.get("/evaluation/")  # first render creates the Wagtail user profile
+    return client
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    setup_test_environment()
+    destroy = make_database()
+    rng = np.random.default_rng(20250607)
+    rows = []
+    try:
+        for n in args.sizes:
+            start = time.perf_counter()
+            generate(n, rng)
+            generated = time.perf_counter() - start
+            report = export_statistics(small_number_threshold=0)
+            csv_path = Path(tempfile.mkdtemp(prefix="bench-csv-")) / "responses.csv"
+            csv_path.write_bytes(exports.responses_csv(evaluation_data(row_level=True)))
+            reference = pandas_pingouin(csv_path)
+            # Both routes must agree before their speed means anything.
+            for ours, theirs in [
+                *zip(report["footsteps"], [reference[f] for f in range(1, 11)], strict=True),
+                (report["overall"], reference["overall"]),
+            ]:
+                for key in ("n_pairs", "mean_difference", "t", "p", "cohens_dz", "wilcoxon_p"):
+                    assert np.isclose(ours[key], theirs[key], rtol=1e-6, atol=0), (n, key)
+            ours = best_of(args.repeat, lambda: export_statistics(small_number_threshold=0))
+            theirs = best_of(args.repeat, lambda path=csv_path: pandas_pingouin(path))
+            client = dashboard_client()
+            page = best_of(args.repeat, lambda c=client: c.get("/evaluation/"))
+            rows.append((n, Response.objects.count(), generated, ours, page, theirs))
+            print(f"  {n:>7,} participants generated in {generated:.1f} s", file=sys.stderr)
+    finally:
+        destroy()
+
+    print()
+    print(f"Machine: {platform.platform()}; {os.cpu_count()} CPUs (timed on 1 core); ", end="")
+    print(f"Python {platform.python_version()}; database {connection.vendor}")
+    print(f"Best of {args.repeat} runs, in seconds.")
+    print()
+    header = (
+        "participants",
+        "responses",
+        "export_statistics",
+        "dashboard page",
+        "pandas+pingouin (from CSV)",
+        "ratio",
+    )
+    print(" | ".join(header))
+    print(" | ".join("-" * len(h) for h in header))
+    for n, responses, _, ours, page, theirs in rows:
+        print(
+            f"{n:>12,} | {responses:>9,} | {ours:>17.3f} | {page:>14.3f} | "
+            f"{theirs:>26.3f} | {theirs / ours:>4.1f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
