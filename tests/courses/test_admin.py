@@ -1,0 +1,130 @@
+"""The Wagtail admin for trainers: run counts, register buttons, footsteps, authoring a module."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.models import Collection
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from courses.models import Attendance, Footstep, FootstepModulePage
+from demo.loaders import grant_trainer_permissions
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+COURSE_RUNS = reverse("courses_course_runs")
+
+
+@pytest.fixture
+def authoring_tree():
+    """The course index and the library, with the trainers' page and collection permissions."""
+    factories.course_index()
+    library = factories.footstep_library()
+    grant_trainer_permissions()
+    return library
+
+
+def test_trainers_see_enrolment_and_attendance_counts_per_run(client, trainer):
+    run = factories.make_course_run(first_workshop_in_days=-60)
+    enrolments = [factories.enrol(factories.TraineeFactory(), run) for _ in range(3)]
+    w1, w2 = factories.workshops(run)
+    for session in (w1, w2):
+        Attendance.objects.create(enrolment=enrolments[0], session=session)
+    Attendance.objects.create(enrolment=enrolments[1], session=w1)
+
+    client.force_login(trainer)
+    admin_home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert COURSE_RUNS in admin_home
+    html = client.get(COURSE_RUNS).content.decode()
+    assert "<strong>3</strong> enrolled" in html
+    assert "<strong>1</strong> completed the mandatory part" in html
+    assert "2 of 3" in html and "1 of 3" in html
+    assert reverse("courses:register", args=[w1.pk]) in html
+
+
+def test_evaluators_get_no_course_runs_menu_or_view(client, evaluator):
+    client.force_login(evaluator)
+    assert COURSE_RUNS not in client.get(reverse("wagtailadmin_home")).content.decode()
+    # Wagtail answers a PermissionDenied in its admin by sending the user back to its home.
+    response = client.get(COURSE_RUNS)
+    assert (response.status_code, response["Location"]) == (302, reverse("wagtailadmin_home"))
+
+
+def test_session_listing_has_a_register_button_for_trainers(client, trainer, authoring_tree):
+    run = factories.make_course_run()
+    client.force_login(trainer)
+    html = client.get(reverse("wagtailadmin_explore", args=[run.pk])).content.decode()
+    for workshop in factories.workshops(run):
+        assert reverse("courses:register", args=[workshop.pk]) in html
+
+
+def test_trainers_can_view_but_not_edit_the_footsteps(client, trainer, superuser):
+    footstep = Footstep.objects.get(number=1)
+    client.force_login(trainer)
+    listing = client.get(reverse("wagtailsnippets_courses_footstep:list"))
+    assert listing.status_code == 200 and footstep.title in listing.content.decode()
+    inspect = reverse("wagtailsnippets_courses_footstep:inspect", args=[footstep.pk])
+    assert client.get(inspect).status_code == 200
+    edit = reverse("wagtailsnippets_courses_footstep:edit", args=[footstep.pk])
+    assert client.get(edit).status_code in (302, 403)
+    client.force_login(superuser)
+    assert client.get(edit).status_code == 200
+
+
+def test_a_trainer_uploads_a_document_and_publishes_a_module_with_it(
+    client, trainer, authoring_tree
+):
+    client.force_login(trainer)
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Pacing diary",
+            "file": SimpleUploadedFile("pacing-diary.pdf", b"%PDF-1.4 diary", "application/pdf"),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = get_document_model().objects.get(title="Pacing diary")
+    assert client.get(reverse("wagtaildocs_chooser:choose")).status_code == 200
+
+    footstep = Footstep.objects.get(number=3)
+    resource = {"document": document.pk, "title": "", "description": "Fill in each evening."}
+    data = nested_form_data(
+        {
+            "title": "Pacing",
+            "slug": "pacing",
+            "footstep": footstep.pk,
+            "summary": "Balancing activity and rest.",
+            "body": streamfield(
+                [
+                    ("paragraph", rich_text("<p>Steady beats boom and bust.</p>")),
+                    (
+                        "resources",
+                        {
+                            "heading": "Resources to share with patients",
+                            "items": streamfield([("document", resource)]),
+                        },
+                    ),
+                ]
+            ),
+            "action-publish": "action-publish",
+        }
+    )
+    url = reverse(
+        "wagtailadmin_pages:add", args=("courses", "footstepmodulepage", authoring_tree.pk)
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    module = FootstepModulePage.objects.get(footstep=footstep)
+    assert module.live and module.owner == trainer
+    html = client.get(module.url).content.decode()
+    assert document.url in html and "Fill in each evening." in html
+
+
+def test_trainers_cannot_author_outside_the_course_and_library(client, trainer, authoring_tree):
+    client.force_login(trainer)
+    home = factories.home_page()
+    assert not home.permissions_for_user(trainer).can_add_subpage()
+    assert authoring_tree.permissions_for_user(trainer).can_add_subpage()
+    assert factories.course_index().permissions_for_user(trainer).can_publish_subpage()

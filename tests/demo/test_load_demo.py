@@ -1,0 +1,140 @@
+"""load_demo: the README's accounts, the course content, and idempotency."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Revision, Site
+
+from courses import selectors
+from courses.models import (
+    Attendance,
+    CourseRunPage,
+    Enrolment,
+    FootstepModulePage,
+)
+from demo import loaders
+from home.roles import TRAINER
+
+
+def snapshot() -> dict:
+    """Counts and values that a second run must leave exactly as they were."""
+    User = get_user_model()
+    return {
+        "users": list(User.objects.order_by("pk").values_list("pk", "email", "password")),
+        "emails": EmailAddress.objects.count(),
+        "memberships": User.groups.through.objects.count(),
+        "pages": list(Page.objects.order_by("path").values_list("pk", "path", "title", "live")),
+        "revisions": Revision.objects.count(),
+        "documents": get_document_model().objects.count(),
+        "enrolments": Enrolment.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "page_permissions": GroupPagePermission.objects.count(),
+        "collection_permissions": GroupCollectionPermission.objects.count(),
+        "site": list(Site.objects.values_list("hostname", "port", "root_page", "is_default_site")),
+    }
+
+
+class LoadDemoTests(TestCase):
+    """The command runs once per class (it takes seconds); each test rolls back its changes."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo", verbosity=0)
+
+    def test_running_twice_changes_nothing(self):
+        before = snapshot()
+        call_command("load_demo", verbosity=0)
+        self.assertEqual(snapshot(), before)
+
+    def test_readme_accounts_sign_in_with_a_verified_email_and_their_role(self):
+        for account in loaders.ACCOUNTS:
+            with self.subTest(account=account.email):
+                user = get_user_model().objects.get(email=account.email)
+                self.assertTrue(user.check_password(account.password))
+                self.assertTrue(
+                    EmailAddress.objects.filter(
+                        user=user, email=account.email, verified=True, primary=True
+                    ).exists()
+                )
+                groups = [g.name for g in user.groups.all()]
+                self.assertEqual(groups, [account.group] if account.group else [])
+                self.assertIs(user.is_superuser, account.superuser)
+                response = self.client.post(
+                    "/accounts/login/", {"login": account.email, "password": account.password}
+                )
+                self.assertEqual(response.status_code, 302)
+                self.client.logout()
+
+    def test_default_site_serves_the_home_page_at_127_0_0_1_8000(self):
+        site = Site.objects.get(is_default_site=True)
+        self.assertEqual((site.hostname, site.port), ("127.0.0.1", 8000))
+        response = self.client.get("/", HTTP_HOST="127.0.0.1:8000")
+        self.assertContains(response, "social prescribers")
+
+    def test_ten_modules_with_a_quote_a_patient_link_and_one_document(self):
+        modules = selectors.footstep_modules()
+        self.assertEqual([m.footstep.number for m in modules], list(range(1, 11)))
+        documents = 0
+        for module in modules:
+            kinds = [block.block_type for block in module.body]
+            self.assertEqual(kinds.count("quote"), 1, module.title)
+            self.assertIn("paragraph", kinds)
+            items = [
+                item
+                for block in module.body
+                if block.block_type == "resources"
+                for item in block.value["items"]
+            ]
+            self.assertTrue(any(item.block_type == "link" for item in items), module.title)
+            documents += sum(item.block_type == "document" for item in items)
+            self.assertEqual(self.client.get(module.url).status_code, 200)
+        self.assertEqual(documents, 1)
+        document = get_document_model().objects.get()
+        with document.open_file() as pdf:
+            self.assertEqual(pdf.read(5), b"%PDF-")
+        self.assertEqual(document.file_size, document.file.size)
+
+    def test_an_open_run_in_two_weeks_and_a_past_run_due_for_follow_up(self):
+        today = timezone.localdate()
+        open_run = CourseRunPage.objects.get(slug=loaders.OPEN_RUN.slug)
+        past_run = CourseRunPage.objects.get(slug=loaders.PAST_RUN.slug)
+        self.assertTrue(open_run.is_open)
+        self.assertFalse(past_run.enrolment_open)
+
+        first = timezone.localtime(selectors.first_mandatory_workshop_start(open_run)).date()
+        self.assertTrue(12 <= (first - today).days <= 16)
+        last_end = timezone.localtime(selectors.last_mandatory_workshop_end(past_run)).date()
+        self.assertTrue(85 <= (today - last_end).days <= 100)
+        for run in (open_run, past_run):
+            sessions = selectors.run_sessions(run)
+            self.assertEqual([s.is_mandatory for s in sessions], [True, True, False, False, False])
+            self.assertTrue(all(s.joining_url and s.agenda for s in sessions))
+
+    def test_demo_trainee_completed_the_past_run_and_can_enrol_on_the_open_one(self):
+        trainee = loaders.user_for(loaders.TRAINEE_ACCOUNT)
+        enrolment = selectors.enrolments_with_progress().get(user=trainee)
+        self.assertEqual(enrolment.course_run.slug, loaders.PAST_RUN.slug)
+        self.assertEqual((enrolment.mandatory_attended, enrolment.optional_attended), (2, 1))
+        self.assertTrue(enrolment.mandatory_completed)
+
+        self.client.force_login(trainee)
+        open_run = CourseRunPage.objects.get(slug=loaders.OPEN_RUN.slug)
+        self.client.post(f"/runs/{open_run.pk}/enrol/")
+        self.assertTrue(Enrolment.objects.filter(user=trainee, course_run=open_run).exists())
+
+    def test_trainers_may_author_the_course_and_the_library(self):
+        trainer = loaders.user_for(loaders.TRAINER_ACCOUNT)
+        granted = {
+            (p.page.specific_class.__name__, p.permission.codename)
+            for p in GroupPagePermission.objects.filter(group__name=TRAINER)
+        }
+        for page_type in ("CourseIndexPage", "FootstepLibraryPage"):
+            for codename in ("add_page", "change_page", "publish_page"):
+                self.assertIn((page_type, codename), granted)
+        module = FootstepModulePage.objects.first()
+        self.assertTrue(module.permissions_for_user(trainer).can_publish())
+        home = Page.objects.get(depth=2)
+        self.assertFalse(home.permissions_for_user(trainer).can_add_subpage())
