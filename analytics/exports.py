@@ -79,17 +79,22 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
-    """UTF-8 without a byte-order mark, RFC 4180 (CRLF line ends, quotes doubled)."""
+def _safe_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    return [[_cell(value) for value in row] for row in rows]
+
+
+def _csv_bytes(header: list[str], rows: Any) -> bytes:
+    """UTF-8 without a byte-order mark, RFC 4180 (CRLF line ends, quotes doubled); rows
+    already safe (``_safe_rows`` / ``_spreadsheet_column``), None written as empty."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if value is None else _cell(value) for value in row])
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
+def _xlsx_bytes(sheets: list[tuple[str, list[str], Any]]) -> bytes:
+    """Sheets of (title, header, rows); rows already safe, as for ``_csv_bytes``."""
     workbook = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title)
@@ -100,7 +105,7 @@ def _xlsx_bytes(sheets: list[tuple[str, list[str], list[list[Any]]]]) -> bytes:
             bold.append(cell)
         sheet.append(bold)
         for row in rows:
-            sheet.append([_cell(value) for value in row])
+            sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -135,7 +140,7 @@ def _statistics_rows(report: dict[str, Any]) -> list[list[Any]]:
 
 def statistics_csv(report: dict[str, Any]) -> bytes:
     """One row per footstep plus the overall row; machine-readable column names."""
-    return _csv_bytes([key for key, _ in STATISTICS_COLUMNS], _statistics_rows(report))
+    return _csv_bytes([key for key, _ in STATISTICS_COLUMNS], _safe_rows(_statistics_rows(report)))
 
 
 def statistics_xlsx(report: dict[str, Any]) -> bytes:
@@ -167,14 +172,18 @@ def statistics_xlsx(report: dict[str, Any]) -> bytes:
         notes.append(["small_numbers", report["small_number_note"]])
     return _xlsx_bytes(
         [
-            ("Results", [label for _, label in STATISTICS_COLUMNS], _statistics_rows(report)),
+            (
+                "Results",
+                [label for _, label in STATISTICS_COLUMNS],
+                _safe_rows(_statistics_rows(report)),
+            ),
             (
                 "Participant flow",
                 ["Stage", "n"],
-                [[FLOW_LABELS[key], value] for key, value in report["flow"].items()],
+                _safe_rows([[FLOW_LABELS[key], value] for key, value in report["flow"].items()]),
             ),
-            ("Sample", ["Characteristic", "Value", "Share"], sample_rows),
-            ("Notes", ["Item", "Note"], notes),
+            ("Sample", ["Characteristic", "Value", "Share"], _safe_rows(sample_rows)),
+            ("Notes", ["Item", "Note"], _safe_rows(notes)),
         ]
     )
 
@@ -247,46 +256,47 @@ def response_table(data: EvaluationData) -> tuple[list[tuple[str, str]], list[np
     return [meta for meta, _ in columns], [values for _, values in columns]
 
 
-def _rows(arrays: list[np.ndarray]) -> list[list[Any]]:
-    """Python rows with None for missing values (NaN floats, empty strings stay text)."""
-    python_columns = []
-    for values in arrays:
-        if values.dtype == object:
-            python_columns.append(values.tolist())
-        else:
-            python_columns.append([None if v != v else v for v in values.tolist()])
-    return [list(row) for row in zip(*python_columns, strict=True)] if python_columns else []
-
-
 def _whole_numbers(name: str) -> bool:
     return name in {"mandatory_completed", "uses_resources", "optional_sessions"} or (
         name.startswith("s") and name[1:].isdigit()
     )
 
 
-def _int_rows(header: list[str], rows: list[list[Any]]) -> list[list[Any]]:
-    """Ratings, flags and counts as integers, so files show 4 rather than 4.0."""
-    whole = [i for i, name in enumerate(header) if _whole_numbers(name)]
-    for row in rows:
-        for i in whole:
-            if row[i] is not None:
-                row[i] = int(row[i])
-    return rows
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+
+
+def _spreadsheet_column(name: str, values: np.ndarray) -> list[Any]:
+    """One column as Python values for CSV and XLSX: text made safe (as ``safe_text``),
+    None where a number is missing, ratings, flags and counts as integers (4, not 4.0)."""
+    if values.dtype == object:
+        return [("'" + v) if v[:1] in _TRIGGERS else v for v in values.tolist()]
+    missing = np.isnan(values)
+    if _whole_numbers(name):
+        values = np.where(missing, 0, values).astype(np.int64)
+    column = values.astype(object)
+    column[missing] = None
+    return column.tolist()
+
+
+def _spreadsheet_rows(data: EvaluationData) -> tuple[list[tuple[str, str]], Any]:
+    meta, arrays = response_table(data)
+    columns = [
+        _spreadsheet_column(name, values) for (name, _), values in zip(meta, arrays, strict=True)
+    ]
+    return meta, zip(*columns, strict=True)
 
 
 def responses_csv(data: EvaluationData) -> bytes:
-    meta, arrays = response_table(data)
-    header = [name for name, _ in meta]
-    return _csv_bytes(header, _int_rows(header, _rows(arrays)))
+    meta, rows = _spreadsheet_rows(data)
+    return _csv_bytes([name for name, _ in meta], rows)
 
 
 def responses_xlsx(data: EvaluationData) -> bytes:
-    meta, arrays = response_table(data)
-    header = [name for name, _ in meta]
+    meta, rows = _spreadsheet_rows(data)
     return _xlsx_bytes(
         [
-            ("Responses", header, _int_rows(header, _rows(arrays))),
-            ("Variables", ["Variable", "Label"], [list(m) for m in meta]),
+            ("Responses", [name for name, _ in meta], rows),
+            ("Variables", ["Variable", "Label"], _safe_rows([list(m) for m in meta])),
         ]
     )
 
@@ -294,16 +304,8 @@ def responses_xlsx(data: EvaluationData) -> bytes:
 def responses_sav(data: EvaluationData) -> bytes:
     """SPSS file with a label on every variable and value labels on ratings and flags."""
     meta, arrays = response_table(data)
-    frame = pd.DataFrame(
-        {
-            name: (
-                pd.Series(values.tolist(), dtype=object).fillna("").astype(str)
-                if values.dtype == object
-                else values
-            )
-            for (name, _), values in zip(meta, arrays, strict=True)
-        }
-    )
+    # SPSS runs no formulas, so text goes in as written.
+    frame = pd.DataFrame({name: values for (name, _), values in zip(meta, arrays, strict=True)})
     value_labels: dict[str, dict[float, str]] = {item.code: LIKERT_LABELS for item in data.items}
     value_labels["mandatory_completed"] = {0: "no", 1: "yes"}
     value_labels["uses_resources"] = {0: "no", 1: "yes"}

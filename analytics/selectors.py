@@ -343,18 +343,15 @@ def evaluation_data(
         participant_codes = np.array([row[1] for row in text], dtype=object)[at]
         participant_course_runs = np.array([row[2] for row in text], dtype=np.int64)[at]
         participant_sources = np.array([row[3] for row in text], dtype=object)[at]
-        answers = {
-            (participant_id, wave): row
-            for participant_id, wave, *row in consenting_responses.values_list(
-                "participant_id", "wave", *FREE_TEXT_FIELDS
-            )
-        }
-        waves = np.where(is_baseline, Response.Wave.BASELINE, Response.Wave.FOLLOW_UP)
-        ordered = [answers[(int(k // 2), str(w))] for k, w in zip(keys, waves, strict=True)]
-        free_text = {
-            name: np.array([row[i] for row in ordered], dtype=object)
-            for i, name in enumerate(FREE_TEXT_FIELDS)
-        }
+        # Ordered by participant then wave ("baseline" < "follow_up"), which is key order.
+        texts = list(
+            consenting_responses.order_by("participant_id", "wave").values_list(*FREE_TEXT_FIELDS)
+        )
+        rank = np.argsort(keys)
+        for i, name in enumerate(FREE_TEXT_FIELDS):
+            column = np.empty(keys.size, dtype=object)
+            column[rank] = [row[i] for row in texts]
+            free_text[name] = column
 
     return EvaluationData(
         course_runs=runs,

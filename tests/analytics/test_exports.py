@@ -72,18 +72,17 @@ def test_responses_csv_is_rfc4180_and_injection_safe(db, course_run):
 
 def test_negative_numbers_stay_numbers(db):
     header = ["difference", "note"]
-    content = exports._csv_bytes(header, [[-0.5, "-0.5"]]).decode()
-    assert content.splitlines()[1] == "-0.5,'-0.5"
-    workbook = load_workbook(io.BytesIO(exports._xlsx_bytes([("S", header, [[-0.5, "=1"]])])))
+    rows = exports._safe_rows([[-0.5, "-0.5"]])
+    assert exports._csv_bytes(header, rows).decode().splitlines()[1] == "-0.5,'-0.5"
+    rows = exports._safe_rows([[-0.5, "=1"]])
+    workbook = load_workbook(io.BytesIO(exports._xlsx_bytes([("S", header, rows)])))
     assert [c.value for c in workbook["S"][2]] == [-0.5, "'=1"]
     assert workbook["S"]["A2"].data_type == "n"
 
 
 def test_responses_xlsx_opens_with_variable_sheet(db, course_run):
     _formula_participant(course_run)
-    workbook = load_workbook(
-        io.BytesIO(exports.responses_xlsx(evaluation_data(row_level=True)))
-    )
+    workbook = load_workbook(io.BytesIO(exports.responses_xlsx(evaluation_data(row_level=True))))
     sheet = workbook["Responses"]
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["participant_code", "course_run", "wave"]
