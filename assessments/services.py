@@ -90,7 +90,9 @@ def consent_record(
         participant.consented_at = participant.consented_at or now
     else:
         participant.consented_at = None
-    participant.full_clean()
+    # Uniqueness (one record per enrolment) is the database's job: a concurrent first answer
+    # surfaces as the IntegrityError handled below, not as a validation error.
+    participant.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             participant.save()
