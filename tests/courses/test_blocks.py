@@ -17,7 +17,6 @@ from courses.blocks import (
 )
 from courses.models import Footstep, FootstepModulePage
 from tests import factories
-from tests.courses.conftest import with_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +133,7 @@ def test_module_page_renders_its_body(client):
 def test_every_module_block_has_a_working_preview(client, name):
     cache_embed(VIDEO_URL)
     make_document()
-    client.force_login(with_totp(factories.UserFactory(is_superuser=True, is_staff=True)))
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
     stream_block = FootstepModulePage._meta.get_field("body").stream_block
     block = stream_block.child_blocks[name]
     assert block.is_previewable
@@ -150,6 +149,6 @@ def test_document_block_preview_shows_the_newest_document(client):
     make_document("Setback plan")
     block = PatientResourcesBlock().child_blocks["items"].child_blocks["document"]
     assert block.get_preview_value()["document"].title == "Setback plan"
-    client.force_login(with_totp(factories.UserFactory(is_superuser=True, is_staff=True)))
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
     response = client.get(reverse("wagtailadmin_block_preview"), {"id": block.definition_prefix})
     assert "Setback plan" in response.content.decode()

@@ -21,7 +21,6 @@ from courses.models import (
 )
 from home.models import HomePage
 from tests import factories
-from tests.courses.conftest import with_totp
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -125,7 +124,7 @@ class PagesRenderTests(WagtailPageTestCase):
         self.assertContains(self.client.get(self.qa.url), "2 hours")
 
     def test_pages_are_editable_in_the_admin(self):
-        superuser = with_totp(factories.UserFactory(is_superuser=True, is_staff=True))
+        superuser = factories.UserFactory(is_superuser=True, is_staff=True)
         for page in (self.course_run, self.workshop):
             with self.subTest(page=type(page).__name__):
                 self.assertPageIsEditable(page, user=superuser)
@@ -187,7 +186,6 @@ class SessionValidationTests(WagtailPageTestCase):
     def test_admin_create_view_refuses_a_session_without_a_start_time(self):
         run = factories.make_course_run(with_sessions=False)
         trainer = factories.TrainerFactory()
-        with_totp(trainer)
         from demo.loaders import grant_trainer_permissions
 
         grant_trainer_permissions()
