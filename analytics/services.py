@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from analytics.selectors import CourseRunRef
+from analytics.selectors import CourseRunRef, course_run_choices
 from home.models import AuditEvent
 from home.services import audit_record
 
@@ -13,12 +13,19 @@ from home.services import audit_record
 def export_record(
     *, actor, what: str, file_format: str, course_runs: Sequence[CourseRunRef] | None
 ) -> AuditEvent:
-    """Log who exported what, in which format, for which course runs (None: all runs)."""
-    slugs = [run.slug for run in course_runs] if course_runs is not None else []
-    scope = ", ".join(slugs) if slugs else "all course runs"
+    """Log who exported what, in which format, for which course runs (None: all runs pooled,
+    recorded as the runs that existed then)."""
+    pooled = course_runs is None
+    slugs = [run.slug for run in (course_run_choices() if pooled else course_runs)]
+    scope = "all course runs" if pooled else ", ".join(slugs)
     return audit_record(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
         summary=f"Exported {what} ({file_format}) for {scope}",
-        detail={"format": file_format, "what": what, "course_runs": slugs or "all"},
+        detail={
+            "format": file_format,
+            "what": what,
+            "course_runs": slugs,
+            "all_course_runs": pooled,
+        },
     )

@@ -25,7 +25,12 @@ def test_json_to_stdout_matches_r_reference(db, course_run):
     assert set(report["effect_size_variants"]) == {"cohens_dz", "d_av", "hedges_g_av"}
     event = AuditEvent.objects.get(action="export")
     assert event.action == "export" and event.actor is None
-    assert event.detail == {"format": "json", "what": "statistics", "course_runs": "all"}
+    assert event.detail == {
+        "format": "json",
+        "what": "statistics",
+        "course_runs": [course_run.slug],
+        "all_course_runs": True,
+    }
 
 
 def test_cohort_selection_and_csv(db, course_run, tmp_path):

@@ -146,7 +146,12 @@ def test_exports_are_audited_and_carry_no_identity(
         assert secret.encode() not in content
     event = AuditEvent.objects.get(action="export")
     assert event.actor == evaluator and event.action == "export"
-    assert event.detail == {"format": file_format, "what": what, "course_runs": [course_run.slug]}
+    assert event.detail == {
+        "format": file_format,
+        "what": what,
+        "course_runs": [course_run.slug],
+        "all_course_runs": False,
+    }
 
 
 def test_dashboard_shows_no_identity(client, evaluator, course_run):
