@@ -1,0 +1,95 @@
+"""Load mix for the Ten Footsteps site: trainees browse and submit, evaluators read.
+
+Run by ``benchmarks/load_test.py``, which prepares the database and passes the signed-in
+sessions in ``LOAD_SESSIONS`` (a JSON file). Every questionnaire POST that the site accepts
+is recorded, so the orchestrator can check afterwards that none was lost.
+"""
+
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, events, task
+
+SESSIONS = json.loads(open(os.environ["LOAD_SESSIONS"]).read())  # noqa: SIM115
+ACCEPTED = []  # (enrolment id, ratings) of every submission the site confirmed
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class _SignedIn(HttpUser):
+    abstract = True
+    pool: list = []
+
+    def on_start(self):
+        self.account = self.pool.pop() if self.pool else random.choice(self.every)
+        self.client.verify = False  # the orchestrator's self-signed certificate
+        self.client.cookies.set("sessionid", self.account["session"])
+
+
+class Trainee(_SignedIn):
+    weight = 9
+    wait_time = between(1, 3)
+    pool = list(SESSIONS["trainees"])
+    every = SESSIONS["trainees"]
+
+    @task(4)
+    def dashboard(self):
+        self.client.get("/my/", name="/my/")
+
+    @task(4)
+    def module(self):
+        self.client.get(random.choice(SESSIONS["modules"]), name="/footsteps/[module]/")
+
+    @task(2)
+    def submit_baseline(self):
+        url = f"/my/enrolments/{self.account['enrolment']}/baseline/"
+        page = self.client.get(url, name="/my/enrolments/[id]/baseline/ (form)")
+        token = CSRF.search(page.text)
+        if token is None:
+            page.failure("no CSRF token on the questionnaire page")
+            return
+        ratings = {f"s{i}": str(random.randint(1, 5)) for i in range(1, 15)}
+        form = {
+            "csrfmiddlewaretoken": token.group(1),
+            "profession": "social_prescriber",
+            "experience_amount": str(random.randint(1, 20)),
+            "experience_unit": "years",
+            "prior_training": "",
+            "uses_resources": random.choice(["yes", "no"]),
+            **ratings,
+        }
+        if 'name="revise"' in page.text:
+            form["revise"] = "1"
+        with self.client.post(
+            url,
+            data=form,
+            headers={"Referer": self.host + url},
+            name="/my/enrolments/[id]/baseline/ (submit)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302 and "/confidence/" in response.headers.get(
+                "Location", ""
+            ):
+                ACCEPTED.append((self.account["enrolment"], ratings))
+                response.success()
+            else:
+                response.failure(f"submission not accepted: HTTP {response.status_code}")
+
+
+class Evaluator(_SignedIn):
+    weight = 1
+    wait_time = between(2, 5)
+    pool = list(SESSIONS["evaluators"])
+    every = SESSIONS["evaluators"]
+
+    @task
+    def dashboard(self):
+        self.client.get("/evaluation/", name="/evaluation/")
+
+
+@events.test_stop.add_listener
+def _save_accepted(environment, **kwargs):
+    with open(os.environ["LOAD_ACCEPTED"], "w") as out:
+        json.dump(ACCEPTED, out)
