@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage
 from home.models import AuditEvent
-from home.roles import TRAINEE
+from home.roles import is_trainee
 from home.services import audit_record
 
 CLOSED = "Enrolment on this course run is closed."
@@ -22,11 +22,6 @@ NOT_ENROLLED = (
 NOT_STARTED = "You can take the register once the session has started."
 
 
-def _is_trainee(user) -> bool:
-    # Membership of the role group, not a permission: trainees hold no permissions.
-    return user.is_authenticated and user.groups.filter(name=TRAINEE).exists()
-
-
 @transaction.atomic
 def enrolment_create(*, user, course_run: CourseRunPage) -> Enrolment:
     """Enrol a trainee on an open, published course run.
@@ -35,7 +30,7 @@ def enrolment_create(*, user, course_run: CourseRunPage) -> Enrolment:
     changes nothing when the enrolment is not allowed. A second click, even a concurrent
     one, finds the unique constraint and gets ``already_enrolled``.
     """
-    if not _is_trainee(user):
+    if not is_trainee(user):
         raise ValidationError(NOT_A_TRAINEE, code="not_trainee")
     if not (course_run.live and course_run.enrolment_open):
         raise ValidationError(CLOSED, code="closed")

@@ -1,7 +1,8 @@
 """The three roles (trainee, trainer, evaluator) and every check made against them.
 
 Roles are Django groups carrying permissions; views ask for a permission, never a group
-name, so a superuser passes every check and a role can be re-scoped in one place.
+name, so a superuser passes every check and a role can be re-scoped in one place. The one
+exception is ``is_trainee``: trainees hold no permissions, so membership is what marks them.
 """
 
 from collections.abc import Callable
@@ -60,6 +61,11 @@ def sync_role_groups(**kwargs) -> None:
             if perm is not None:
                 wanted.append(perm)
         group.permissions.set(wanted)
+
+
+def is_trainee(user) -> bool:
+    """True for members of the trainee group (only they enrol and answer questionnaires)."""
+    return user.is_authenticated and user.groups.filter(name=TRAINEE).exists()
 
 
 def is_trainer(user) -> bool:

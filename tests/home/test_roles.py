@@ -1,6 +1,14 @@
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 
-from home.roles import EVALUATOR, ROLE_PERMISSIONS, TRAINEE, TRAINER, is_evaluator, is_trainer
+from home.roles import (
+    EVALUATOR,
+    ROLE_PERMISSIONS,
+    TRAINEE,
+    TRAINER,
+    is_evaluator,
+    is_trainee,
+    is_trainer,
+)
 
 
 def test_each_role_group_carries_exactly_its_permissions(db):
@@ -18,3 +26,9 @@ def test_role_checks(trainee, trainer, evaluator, superuser):
     assert {g.name for g in trainee.groups.all()} == {TRAINEE}
     assert {g.name for g in trainer.groups.all()} == {TRAINER}
     assert {g.name for g in evaluator.groups.all()} == {EVALUATOR}
+
+
+def test_is_trainee_is_membership_of_the_trainee_group(trainee, trainer, evaluator, superuser):
+    # Trainees hold no permissions, so a superuser is not a trainee either.
+    assert is_trainee(trainee)
+    assert not any(is_trainee(u) for u in (trainer, evaluator, superuser, AnonymousUser()))
