@@ -180,6 +180,10 @@ def main() -> None:
                 "--threads",
                 "4",
                 "--preload",
+                # Longer than a load user's pause, so the server never closes a kept-alive
+                # connection just as the client reuses it.
+                "--keep-alive",
+                "30",
                 "--bind",
                 f"{HOST}:{PORT}",
                 "--certfile",

@@ -44,11 +44,13 @@ class Trainee(_SignedIn):
     @task(2)
     def submit_baseline(self):
         url = f"/my/enrolments/{self.account['enrolment']}/baseline/"
-        page = self.client.get(url, name="/my/enrolments/[id]/baseline/ (form)")
-        token = CSRF.search(page.text)
-        if token is None:
-            page.failure("no CSRF token on the questionnaire page")
-            return
+        with self.client.get(
+            url, name="/my/enrolments/[id]/baseline/ (form)", catch_response=True
+        ) as page:
+            token = CSRF.search(page.text)
+            if page.status_code != 200 or token is None:
+                page.failure(f"questionnaire page unusable: HTTP {page.status_code}")
+                return
         ratings = {f"s{i}": str(random.randint(1, 5)) for i in range(1, 15)}
         form = {
             "csrfmiddlewaretoken": token.group(1),
