@@ -1,6 +1,6 @@
 """Load mix for the Ten Footsteps site: trainees browse and submit, evaluators read.
 
-Run by ``benchmarks/load_test.py``, which prepares the database and passes the signed-in
+Run by ``benchmarks/bench_load.py``, which prepares the database and passes the signed-in
 sessions in ``LOAD_SESSIONS`` (a JSON file). Every questionnaire POST that the site accepts
 is recorded, so the orchestrator can check afterwards that none was lost.
 """

@@ -1,6 +1,6 @@
 """Prepare the load-test database: 10,000 research participants plus signed-in accounts.
 
-Run by ``benchmarks/load_test.py`` with the production settings; writes the session keys of
+Run by ``benchmarks/bench_load.py`` with the production settings; writes the session keys of
 the trainee and evaluator accounts the load users act as to the JSON file given.
 """
 

@@ -6,7 +6,7 @@ gunicorn over TLS with a throwaway self-signed certificate on 127.0.0.1, then lo
 headless (``load/locustfile.py``) for a bounded time. Afterwards every submission the site
 confirmed is checked against the database. Only 127.0.0.1 is ever contacted.
 
-    .venv/bin/python benchmarks/load_test.py [--users 100] [--seconds 60] [--participants 10000]
+    .venv/bin/python benchmarks/bench_load.py [--users 100] [--seconds 60] [--participants 10000]
 """
 
 import argparse
