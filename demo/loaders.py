@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import Collection, GroupPagePermission, Page, Site
 
 from courses.models import (
     CourseIndexPage,
@@ -352,23 +352,16 @@ def close_past_runs() -> str:
 # Permissions ------------------------------------------------------------------------------
 
 TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
-TRAINER_COLLECTION_PERMISSIONS = [
-    ("wagtaildocs", "add_document"),
-    ("wagtaildocs", "change_document"),
-    ("wagtaildocs", "choose_document"),
-    ("wagtailimages", "add_image"),
-    ("wagtailimages", "change_image"),
-    ("wagtailimages", "choose_image"),
-]
 
 
 def grant_trainer_permissions() -> str:
     """Let trainers author the course and the modules in the Wagtail admin.
 
-    Wagtail scopes page and document permissions to a place in the tree, so they cannot be
-    model permissions on the role group (home.roles): trainers get add/change/publish on
-    the course index and the footstep library (and everything under them), and may upload,
-    edit and choose documents and images in the root collection.
+    Wagtail scopes page permissions to a place in the tree, and these places are made by
+    the loaders above, so they are granted here rather than with the role group
+    (home.roles, which also gives trainers their documents and images on every collection):
+    trainers get add/change/publish on the course index and the footstep library, and so on
+    every run, session and module under them.
     """
     group = Group.objects.get(name=TRAINER)
     added = 0
@@ -386,11 +379,4 @@ def grant_trainer_permissions() -> str:
                 group=group, page=page, permission=permission
             )
             added += created
-    root = Collection.get_first_root_node()
-    for app_label, codename in TRAINER_COLLECTION_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        _, created = GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=root, permission=permission
-        )
-        added += created
-    return f"{added} permissions added"
+    return f"{added} page permissions added"

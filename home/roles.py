@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from wagtail.models import Collection, GroupCollectionPermission
 
 TRAINEE = "Trainees"
 TRAINER = "Trainers"
@@ -26,12 +27,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "courses.take_attendance",
         "courses.view_enrolment",
         "courses.view_footstep",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
     ],
     EVALUATOR: [
         "wagtailadmin.access_admin",
@@ -40,27 +35,64 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 
+# Wagtail checks documents and images against a group's permissions on a collection, never
+# its model permissions, so these are granted on the root collection (hence on every one).
+ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    TRAINEE: [],
+    TRAINER: [
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+    ],
+    EVALUATOR: [],
+}
+
 TAKE_ATTENDANCE = "courses.take_attendance"
 VIEW_ANALYTICS = "analytics.view_analytics"
 IMPORT_RESPONSES = "assessments.import_responses"
 
 
+def _permissions(dotted_names: list[str]) -> list[Permission]:
+    """The Permission rows for ``app_label.codename`` names (missing ones are skipped)."""
+    found = []
+    for dotted in dotted_names:
+        app_label, codename = dotted.split(".")
+        perm = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if perm is not None:
+            found.append(perm)
+    return found
+
+
 def sync_role_groups(**kwargs) -> None:
-    """Create the role groups and give each exactly its permissions (idempotent)."""
+    """Create the role groups and give each exactly its permissions (idempotent).
+
+    That is its model permissions and its permissions on the root collection; grants an
+    administrator makes on other collections are left alone. Page permissions depend on
+    pages that do not exist at migrate time, so they are granted where those pages are made
+    (demo.loaders.grant_trainer_permissions, or Settings → Groups in the admin).
+    """
     # Runs after this app migrates, which can be before later apps have their permissions.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
+    root = Collection.get_first_root_node()
     for name, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if perm is not None:
-                wanted.append(perm)
-        group.permissions.set(wanted)
+        group.permissions.set(_permissions(perms))
+        if root is None:  # `flush` (e.g. TransactionTestCase) emptied the collection tree
+            continue
+        wanted = _permissions(ROLE_COLLECTION_PERMISSIONS[name])
+        GroupCollectionPermission.objects.filter(group=group, collection=root).exclude(
+            permission__in=wanted
+        ).delete()
+        for perm in wanted:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root, permission=perm
+            )
 
 
 def is_trainee(user) -> bool:

@@ -7,7 +7,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from courses.models import Attendance, Footstep, FootstepModulePage
+from courses.models import Attendance, CourseRunPage, Footstep, FootstepModulePage, WorkshopPage
 from demo.loaders import grant_trainer_permissions
 from tests import factories
 
@@ -18,7 +18,10 @@ COURSE_RUNS = reverse("courses_course_runs")
 
 @pytest.fixture
 def authoring_tree():
-    """The course index and the library, with the trainers' page and collection permissions."""
+    """The course index and the library, with the trainers' page permissions from the demo.
+
+    Their document and image permissions come with the role group (home.roles).
+    """
     factories.course_index()
     library = factories.footstep_library()
     grant_trainer_permissions()
@@ -128,3 +131,66 @@ def test_trainers_cannot_author_outside_the_course_and_library(client, trainer, 
     assert not home.permissions_for_user(trainer).can_add_subpage()
     assert authoring_tree.permissions_for_user(trainer).can_add_subpage()
     assert factories.course_index().permissions_for_user(trainer).can_publish_subpage()
+
+
+def test_a_trainer_creates_and_publishes_a_course_run_and_its_workshop(
+    client, trainer, authoring_tree
+):
+    client.force_login(trainer)
+    index = factories.course_index()
+    run_form = {
+        "title": "Leeds cohort",
+        "slug": "leeds-cohort",
+        "network": "Leeds social prescribing network",
+        "intro": rich_text("<p>Two workshops a fortnight apart.</p>"),
+        "enrolment_open": "on",
+        "starts_on": "2030-03-04",
+        "ends_on": "2030-05-20",
+        "follow_up_window_days": "28",
+        "action-publish": "action-publish",
+    }
+    url = reverse("wagtailadmin_pages:add", args=("courses", "courserunpage", index.pk))
+    response = client.post(url, nested_form_data(run_form))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    run = CourseRunPage.objects.get(slug="leeds-cohort")
+    assert run.live and run.owner == trainer
+
+    workshop_form = {
+        "title": "Workshop 1",
+        "slug": "workshop-1",
+        "starts_at": "2030-03-04 09:30",
+        "duration_minutes": "240",
+        "joining_url": "https://meet.example.org/leeds-1",
+        "agenda": rich_text("<p>Footsteps 1 to 5.</p>"),
+        "action-publish": "action-publish",
+    }
+    # A multiple choice, which nested_form_data would flatten into numbered keys.
+    footsteps = {"footsteps": [Footstep.objects.get(number=1).pk]}
+    url = reverse("wagtailadmin_pages:add", args=("courses", "workshoppage", run.pk))
+    response = client.post(url, {**nested_form_data(workshop_form), **footsteps})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    workshop = WorkshopPage.objects.child_of(run).get()
+    assert workshop.live and [f.number for f in workshop.footsteps.all()] == [1]
+
+
+def test_a_trainer_edits_and_publishes_a_module(client, trainer, authoring_tree):
+    footstep = Footstep.objects.get(number=7)
+    module = authoring_tree.add_child(
+        instance=FootstepModulePage(title="Sleep", footstep=footstep, summary="Rest.")
+    )
+    client.force_login(trainer)
+    data = nested_form_data(
+        {
+            "title": "Sleep well",
+            "slug": module.slug,
+            "footstep": footstep.pk,
+            "summary": "Routines that help rest.",
+            "body": streamfield([("paragraph", rich_text("<p>Wind down.</p>"))]),
+            "action-publish": "action-publish",
+        }
+    )
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[module.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    module.refresh_from_db()
+    assert module.live and module.title == "Sleep well"
+    assert module.summary == "Routines that help rest."

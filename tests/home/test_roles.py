@@ -1,13 +1,25 @@
+import base64
+
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, GroupCollectionPermission
 
 from home.roles import (
     EVALUATOR,
+    ROLE_COLLECTION_PERMISSIONS,
     ROLE_PERMISSIONS,
     TRAINEE,
     TRAINER,
     is_evaluator,
     is_trainee,
     is_trainer,
+    sync_role_groups,
+)
+
+PNG_1X1 = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
 
 
@@ -32,3 +44,52 @@ def test_is_trainee_is_membership_of_the_trainee_group(trainee, trainer, evaluat
     # Trainees hold no permissions, so a superuser is not a trainee either.
     assert is_trainee(trainee)
     assert not any(is_trainee(u) for u in (trainer, evaluator, superuser, AnonymousUser()))
+
+
+def test_role_groups_hold_their_permissions_on_the_root_collection(db):
+    root = Collection.get_first_root_node()
+    for name, perms in ROLE_COLLECTION_PERMISSIONS.items():
+        held = {
+            f"{p.permission.content_type.app_label}.{p.permission.codename}"
+            for p in GroupCollectionPermission.objects.filter(group__name=name, collection=root)
+        }
+        assert held == set(perms), name
+
+
+def test_sync_is_idempotent_and_restores_what_a_role_lost(db):
+    trainers = Group.objects.get(name=TRAINER)
+    before = set(GroupCollectionPermission.objects.values_list("group", "collection", "permission"))
+    GroupCollectionPermission.objects.filter(group=trainers).first().delete()
+    sync_role_groups()
+    sync_role_groups()
+    after = set(GroupCollectionPermission.objects.values_list("group", "collection", "permission"))
+    assert after == before
+
+
+def test_a_trainer_uploads_documents_and_images_on_a_fresh_database(client, trainer):
+    # No demo content: the permissions come from the migration-time sync alone.
+    client.force_login(trainer)
+    root = Collection.get_first_root_node()
+    pdf = SimpleUploadedFile("pacing-diary.pdf", b"%PDF-1.4 diary", "application/pdf")
+    response = client.post(
+        reverse("wagtaildocs:add"),
+        {"title": "Pacing diary", "file": pdf, "collection": root.pk},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = get_document_model().objects.get(title="Pacing diary")
+    chooser = client.get(reverse("wagtaildocs_chooser:choose"))
+    assert chooser.status_code == 200 and document.title in chooser.content.decode()
+
+    png = SimpleUploadedFile("diary.png", PNG_1X1, "image/png")
+    response = client.post(
+        reverse("wagtailimages:add"), {"title": "Diary", "file": png, "collection": root.pk}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert client.get(reverse("wagtailimages_chooser:choose")).status_code == 200
+
+
+def test_evaluators_cannot_upload_documents(client, evaluator):
+    client.force_login(evaluator)
+    response = client.get(reverse("wagtaildocs:add"))
+    assert response.status_code in (302, 403)
+    assert not get_document_model().objects.exists()
