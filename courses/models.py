@@ -114,7 +114,9 @@ class CourseRunPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
-        context["sessions"] = run_sessions(self)
+        context["sessions"] = sessions = run_sessions(self)
+        # The dates line falls back to the first workshop, as in the lists of runs.
+        self.first_workshop_at = next((s.starts_at for s in sessions if s.is_mandatory), None)
         context["enrolment"] = (
             Enrolment.objects.filter(user=user, course_run=self).first()
             if user.is_authenticated

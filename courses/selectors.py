@@ -113,19 +113,23 @@ def can_join(user, session: SessionPage) -> bool:
     ).exists()
 
 
-def course_runs_for_index(index: CourseIndexPage) -> list[CourseRunPage]:
-    """Published runs under ``index``, newest first, each with ``first_workshop_at``."""
+def with_first_workshop(runs: QuerySet[CourseRunPage]) -> QuerySet[CourseRunPage]:
+    """Annotate ``first_workshop_at``: run lists show it when a run has no dates set."""
     first_workshop = (
         WorkshopPage.objects.live()
         .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
         .order_by("starts_at")
         .values("starts_at")[:1]
     )
+    return runs.annotate(first_workshop_at=Subquery(first_workshop))
+
+
+def course_runs_for_index(index: CourseIndexPage) -> list[CourseRunPage]:
+    """Published runs under ``index``, newest first, each with ``first_workshop_at``."""
     return list(
-        CourseRunPage.objects.child_of(index)
-        .live()
-        .annotate(first_workshop_at=Subquery(first_workshop))
-        .order_by("-enrolment_open", "-starts_on", "-first_workshop_at", "title")
+        with_first_workshop(CourseRunPage.objects.child_of(index).live()).order_by(
+            "-enrolment_open", "-starts_on", "-first_workshop_at", "title"
+        )
     )
 
 

@@ -21,12 +21,9 @@ from home.roles import trainer_required
 def dashboard(request):
     progress = selectors.trainee_dashboard(request.user)
     enrolled_run_ids = [p.run.pk for p in progress]
-    open_runs = (
-        CourseRunPage.objects.live()
-        .filter(enrolment_open=True)
-        .exclude(pk__in=enrolled_run_ids)
-        .order_by("starts_on", "title")
-    )
+    open_runs = selectors.with_first_workshop(
+        CourseRunPage.objects.live().filter(enrolment_open=True).exclude(pk__in=enrolled_run_ids)
+    ).order_by("starts_on", "first_workshop_at", "title")
     return render(
         request,
         "courses/dashboard.html",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -110,6 +111,13 @@ class PagesRenderTests(WagtailPageTestCase):
         self.assertContains(response, "Enrolment closed")
         self.assertContains(response, "Bristol PCN")
         self.assertContains(response, "First workshop")
+
+    def test_run_page_and_dashboard_date_a_run_without_dates_by_its_first_workshop(self):
+        first = date_format(timezone.localtime(self.workshop.starts_at), "j F Y")
+        self.assertContains(self.client.get(self.course_run.url), f"First workshop {first}")
+        self.client.force_login(factories.TraineeFactory())
+        dashboard = self.client.get(reverse("courses:dashboard"))
+        self.assertContains(dashboard, f"First workshop {first}")
 
     def test_session_page_shows_uk_time_duration_and_calendar_link(self):
         response = self.client.get(self.workshop.url)
