@@ -106,6 +106,19 @@ class ImportPlan:
         return not self.errors
 
     @property
+    def mandatory_completed(self) -> dict[str, bool]:
+        """Per code: completed only when every row of that code says "yes".
+
+        A file may mark one wave "no" and the other "yes" (a survey tool records the status
+        at each wave). Like the reference analysis, which drops every "no" row, such a
+        participant never counts as a matched completer.
+        """
+        status: dict[str, bool] = {}
+        for row in self.rows:
+            status[row.code] = status.get(row.code, True) and row.mandatory_completed
+        return status
+
+    @property
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(Response.Wave.values, 0)
         for row in self.rows:
@@ -214,9 +227,8 @@ def _parse_row(line: int, cells: dict[str, str], errors: list[RowError]) -> Impo
 
 
 def _cross_check(plan: ImportPlan, course_run_id: int | None) -> None:
-    """Duplicates within the file and against the database; one mandatory status per code."""
+    """Duplicates within the file and against the database."""
     first_line: dict[tuple[str, str], int] = {}
-    status: dict[str, tuple[bool, int]] = {}
     for row in plan.rows:
         key = (row.code, row.wave)
         if key in first_line:
@@ -229,15 +241,6 @@ def _cross_check(plan: ImportPlan, course_run_id: int | None) -> None:
             )
         else:
             first_line[key] = row.line
-        if row.code in status and status[row.code][0] != row.mandatory_completed:
-            plan.errors.append(
-                RowError(
-                    row.line,
-                    "mandatory_completed",
-                    f"Disagrees with line {status[row.code][1]} for participant {row.code}.",
-                )
-            )
-        status.setdefault(row.code, (row.mandatory_completed, row.line))
 
     codes = {row.code for row in plan.rows}
     existing = {}

@@ -445,6 +445,7 @@ def responses_import(
     participants = {
         p.code: p for p in Participant.objects.filter(code__in={row.code for row in plan.rows})
     }
+    completed = plan.mandatory_completed
     new = []
     for row in plan.rows:
         participant = participants.get(row.code)
@@ -454,7 +455,7 @@ def responses_import(
                 course_run=run,
                 source=Participant.Source.IMPORT,
                 consented_at=now,
-                mandatory_completed=row.mandatory_completed,
+                mandatory_completed=completed[row.code],
                 created_at=now,
             )
             participant.full_clean(validate_unique=False, validate_constraints=False)
@@ -463,10 +464,10 @@ def responses_import(
     Participant.objects.bulk_create(new, batch_size=IMPORT_BATCH)
     new_codes = {participant.code for participant in new}
     # A later file states the latest status of participants imported before.
-    for row in plan.rows:
-        participant = participants[row.code]
-        if row.code not in new_codes and participant.mandatory_completed != row.mandatory_completed:
-            participant.mandatory_completed = row.mandatory_completed
+    for code, done in completed.items():
+        participant = participants[code]
+        if code not in new_codes and participant.mandatory_completed != done:
+            participant.mandatory_completed = done
             participant.save(update_fields=["mandatory_completed"])
 
     responses = []
