@@ -21,6 +21,13 @@ urlpatterns = [
         "django-admin/password_change/",
         RedirectView.as_view(pattern_name="account_change_password", query_string=False),
     ),
+    # Wagtail's front-end login (Django's LoginView) would sign people in with a password
+    # alone: no MFA and no rate limit. allauth checks the ?next= it passes on.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="wagtailcore_login",
+    ),
     path("account/", include("home.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
