@@ -67,7 +67,8 @@ def account_data(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete_view(request):
-    form = AccountDeleteForm(request.POST or None, user=request.user)
+    # Bound on every POST, even an empty one, so a missing password is an error, not a no-op.
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user)
         logout(request)
