@@ -36,6 +36,7 @@ from courses.selectors import run_sessions
 from courses.services import attendance_mark, enrolment_create
 from demo import content
 from demo.documents import setback_plan_pdf
+from demo.mfa import demo_authenticator
 from home.models import HomePage
 from home.roles import EVALUATOR, TRAINEE, TRAINER
 
@@ -50,6 +51,8 @@ class Account:
     last_name: str
     group: str | None
     superuser: bool = False
+    # Privileged roles must use two-factor authentication; these get the demo authenticator.
+    authenticator: bool = False
 
 
 # The README lists these passwords; they are for the demo only.
@@ -57,13 +60,29 @@ TRAINEE_ACCOUNT = Account(
     "trainee@demo.tenfootsteps.org", "footsteps-trainee", "Alex", "Morgan", TRAINEE
 )
 TRAINER_ACCOUNT = Account(
-    "trainer@demo.tenfootsteps.org", "footsteps-trainer", "Priya", "Shah", TRAINER
+    "trainer@demo.tenfootsteps.org",
+    "footsteps-trainer",
+    "Priya",
+    "Shah",
+    TRAINER,
+    authenticator=True,
 )
 EVALUATOR_ACCOUNT = Account(
-    "evaluator@demo.tenfootsteps.org", "footsteps-evaluator", "Evan", "Lowe", EVALUATOR
+    "evaluator@demo.tenfootsteps.org",
+    "footsteps-evaluator",
+    "Evan",
+    "Lowe",
+    EVALUATOR,
+    authenticator=True,
 )
 ADMIN_ACCOUNT = Account(
-    "admin@demo.tenfootsteps.org", "footsteps-admin", "Site", "Administrator", None, True
+    "admin@demo.tenfootsteps.org",
+    "footsteps-admin",
+    "Site",
+    "Administrator",
+    None,
+    superuser=True,
+    authenticator=True,
 )
 ACCOUNTS = [TRAINEE_ACCOUNT, TRAINER_ACCOUNT, EVALUATOR_ACCOUNT, ADMIN_ACCOUNT]
 
@@ -103,7 +122,10 @@ def user_for(account: Account):
 
 
 def load_accounts() -> str:
-    """The four demo accounts of the README, each with a verified email and its role."""
+    """The four demo accounts of the README, each with a verified email and its role.
+
+    The trainer, evaluator and admin also get the demo authenticator app (demo.mfa).
+    """
     created = sum(_account(account) for account in ACCOUNTS)
     return f"{created} created, {len(ACCOUNTS) - created} already there"
 
@@ -135,6 +157,8 @@ def _account(account: Account) -> bool:
         address.save(update_fields=["verified", "primary"])
     if account.group:
         user.groups.add(Group.objects.get(name=account.group))
+    if account.authenticator:
+        demo_authenticator(user)
     return created
 
 

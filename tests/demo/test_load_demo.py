@@ -1,9 +1,13 @@
 """load_demo: the README's accounts, the course content, and idempotency."""
 
+from io import StringIO
+
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Revision, Site
@@ -25,6 +29,9 @@ def snapshot() -> dict:
     return {
         "users": list(User.objects.order_by("pk").values_list("pk", "email", "password")),
         "emails": EmailAddress.objects.count(),
+        "authenticators": list(
+            Authenticator.objects.order_by("pk").values_list("user", "type", "data")
+        ),
         "memberships": User.groups.through.objects.count(),
         "pages": list(Page.objects.order_by("path").values_list("pk", "path", "title", "live")),
         "revisions": Revision.objects.count(),
@@ -67,6 +74,32 @@ class LoadDemoTests(TestCase):
                 )
                 self.assertEqual(response.status_code, 302)
                 self.client.logout()
+
+    @override_settings(DEBUG=True)  # demo_code runs in development only
+    def test_trainer_evaluator_and_admin_sign_in_with_the_demo_authenticator(self):
+        journeys = [
+            (loaders.TRAINER_ACCOUNT, "/trainer/runs/"),
+            (loaders.EVALUATOR_ACCOUNT, "/evaluation/"),
+            (loaders.ADMIN_ACCOUNT, "/admin/"),
+        ]
+        for account, protected in journeys:
+            with self.subTest(account=account.email):
+                response = self.client.post(
+                    "/accounts/login/", {"login": account.email, "password": account.password}
+                )
+                self.assertEqual(response["Location"], reverse("mfa_authenticate"))
+                code = StringIO()
+                call_command("demo_code", account.email, stdout=code, stderr=StringIO())
+                response = self.client.post(
+                    reverse("mfa_authenticate"), {"code": code.getvalue().strip()}
+                )
+                self.assertEqual(response.status_code, 302)
+                self.assertEqual(self.client.get(protected).status_code, 200)
+                self.client.logout()
+
+    def test_the_trainee_has_no_authenticator(self):
+        trainee = loaders.user_for(loaders.TRAINEE_ACCOUNT)
+        self.assertFalse(Authenticator.objects.filter(user=trainee).exists())
 
     def test_default_site_serves_the_home_page_at_127_0_0_1_8000(self):
         site = Site.objects.get(is_default_site=True)
