@@ -4,7 +4,6 @@ import re
 import pytest
 
 from analytics import charts
-from analytics.plotly_css import STATIC_CSS, plotly_css
 from tests.analytics.test_selectors import DATA
 
 
@@ -73,10 +72,3 @@ def _flow():
 def test_image_export_rejects_other_formats(report):
     with pytest.raises(ValueError, match="png"):
         charts.figure_image(charts.spider_chart(report), "gif")
-
-
-def test_static_plotly_css_matches_installed_plotly():
-    css = plotly_css()
-    assert ".js-plotly-plot .plotly .main-svg { position:absolute" in css
-    assert ".plotly-notifier { font-family" in css
-    assert STATIC_CSS.read_text() == css, "regenerate: python -m analytics.plotly_css"

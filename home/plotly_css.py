@@ -2,11 +2,14 @@
 
 plotly.js normally injects its CSS rules into a ``<style>`` element, which ``style-src 'self'``
 forbids. It skips the injection when the page already has an element with the id
-``plotly.js-style-global`` and the class ``no-inline-styles``, so the evaluation pages link
-``analytics/plotly.css`` with that id. The rules are extracted from the installed plotly.js,
-so regenerate the file after upgrading plotly (a test compares them):
+``plotly.js-style-global`` and the class ``no-inline-styles``, so every chart page (the
+trainee's chart, the evaluation dashboard) links ``vendor/plotly-csp.css`` with that id
+through ``templates/includes/plotly_styles.html``. It lives with the site-wide code rather
+than in one of the apps that draw charts, which must not depend on each other for it. The
+rules are extracted from the installed plotly.js, so regenerate the file after upgrading
+plotly (a test compares them):
 
-    .venv/bin/python -m analytics.plotly_css > analytics/static/analytics/plotly.css
+    .venv/bin/python -m home.plotly_css > static/vendor/plotly-csp.css
 """
 
 import re
@@ -15,7 +18,7 @@ from pathlib import Path
 import plotly
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-STATIC_CSS = Path(__file__).resolve().parent / "static" / "analytics" / "plotly.css"
+STATIC_CSS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "plotly-csp.css"
 # One selector:declarations pair of plotly's rule table: strings in either quote style, and
 # the minifier leaves keys that are plain identifiers (``Y``) unquoted.
 _STRING = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
@@ -28,7 +31,7 @@ def plotly_css(source: str | None = None) -> str:
     anchor = source.index('"X .main-svg"')
     start = source.rfind("{", 0, anchor)
     end = source.index("};", anchor)
-    lines = [f"/* Generated from plotly.js {plotly.__version__} by analytics/plotly_css.py. */"]
+    lines = [f"/* Generated from plotly.js {plotly.__version__} by home/plotly_css.py. */"]
     position = start + 1
     while match := _RULE.match(source, position, end + 1):
         position = match.end()
