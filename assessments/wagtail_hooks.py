@@ -1,4 +1,4 @@
-"""Admin wiring: the evaluators' import, and a follow-up button on course runs for trainers."""
+"""Admin wiring: the evaluators' import, and follow-up links on course runs for trainers."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -7,6 +7,7 @@ from wagtail.admin.widgets import ListingButton
 
 from assessments.admin_views import ImportResponsesView
 from courses.models import CourseRunPage
+from courses.selectors import RUN_LINKS_HOOK, RunLink
 from home.roles import can_import, is_trainer
 
 
@@ -36,3 +37,10 @@ def follow_up_button(page, user, next_url=None):
             attrs={"aria-label": f"Follow-up questionnaires for '{page.title}'"},
             priority=70,
         )
+
+
+@hooks.register(RUN_LINKS_HOOK)
+def follow_ups_link(run, user):
+    """On the trainers' course-runs pages (site and admin), next to each run's counts."""
+    if is_trainer(user):
+        yield RunLink("Follow-ups", reverse("assessments:trainer_follow_ups", args=[run.pk]))

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses.selectors import run_summaries
+from courses.selectors import run_links, run_summaries
 from home.roles import is_trainer
 
 
@@ -22,4 +22,6 @@ class CourseRunsAdminView(WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "summaries": run_summaries()}
+        user = self.request.user
+        runs = [(summary, run_links(summary.run, user)) for summary in run_summaries()]
+        return {**super().get_context_data(**kwargs), "runs": runs}

@@ -108,7 +108,8 @@ def modules(request):
 
 @trainer_required
 def trainer_runs(request):
-    return render(request, "courses/trainer_runs.html", {"summaries": selectors.run_summaries()})
+    runs = [(s, selectors.run_links(s.run, request.user)) for s in selectors.run_summaries()]
+    return render(request, "courses/trainer_runs.html", {"runs": runs})
 
 
 @trainer_required

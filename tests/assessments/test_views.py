@@ -252,3 +252,12 @@ class TestInstrumentVersions:
         client.force_login(other.user)
         fresh = client.get(url("baseline", other)).content.decode()
         assert "v2 wording of s1</legend>" in fresh
+
+
+def test_trainers_course_runs_pages_link_each_run_to_its_follow_ups(client, trainer):
+    runs = [factories.make_course_run() for _ in range(2)]
+    client.force_login(trainer)
+    for page in (reverse("courses:trainer_runs"), reverse("courses_course_runs")):
+        html = client.get(page).content.decode()
+        for run in runs:
+            assert reverse("assessments:trainer_follow_ups", args=[run.pk]) in html

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from wagtail import hooks
 
 from courses.models import Attendance, CourseRunPage, Enrolment, Footstep, QASessionPage
+from courses.selectors import RUN_LINKS_HOOK, RunLink
 from courses.services import ALREADY_ENROLLED, CLOSED, NOT_A_TRAINEE, NOT_ENROLLED
 from home.models import AuditEvent
 from tests import factories
@@ -245,6 +247,19 @@ def test_trainer_runs_page_shows_counts_and_links_to_each_register(client, train
     assert reverse("courses:register", args=[w1.pk]) in html
     assert "1 / 1" in html  # attended / enrolled for each past workshop
     assert "Completed the mandatory part</dt><dd>1</dd>" in html.replace("\n", "")
+
+
+def test_trainer_runs_pages_show_the_links_other_apps_offer_per_run(client, trainer, course_run):
+    def offer(run, user):
+        yield RunLink("Run report", f"/reports/{run.pk}/")
+
+    client.force_login(trainer)
+    with hooks.register_temporarily(RUN_LINKS_HOOK, offer):
+        site = client.get(reverse("courses:trainer_runs")).content.decode()
+        admin = client.get(reverse("courses_course_runs")).content.decode()
+    for html in (site, admin):
+        assert f'href="/reports/{course_run.pk}/">Run report' in html
+        assert f"for {course_run.title}</span>" in html
 
 
 # Modules ----------------------------------------------------------------------------------
