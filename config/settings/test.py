@@ -10,5 +10,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Serve static files from the source, as in development (DEBUG's defaults), so a test run
+# needs no collectstatic: WhiteNoise then neither scans STATIC_ROOT for each test client nor
+# warns that it is missing. Production keeps the scan and the warning.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 # The test run is one process, so the per-process cache is what we want here (home.W001).
 SILENCED_SYSTEM_CHECKS = ["home.W001"]
