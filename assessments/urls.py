@@ -5,25 +5,25 @@ from assessments.models import Response
 
 app_name = "assessments"
 urlpatterns = [
-    path("my/enrolments/<int:enrolment_id>/consent/", views.consent, name="consent"),
+    path("my/enrolments/<id:enrolment_id>/consent/", views.consent, name="consent"),
     path(
-        "my/enrolments/<int:enrolment_id>/baseline/",
+        "my/enrolments/<id:enrolment_id>/baseline/",
         views.questionnaire,
         {"wave": Response.Wave.BASELINE},
         name="baseline",
     ),
     path(
-        "my/enrolments/<int:enrolment_id>/follow-up/",
+        "my/enrolments/<id:enrolment_id>/follow-up/",
         views.questionnaire,
         {"wave": Response.Wave.FOLLOW_UP},
         name="follow_up",
     ),
-    path("my/enrolments/<int:enrolment_id>/confidence/", views.chart, name="chart"),
-    path("my/enrolments/<int:enrolment_id>/certificate.pdf", views.certificate, name="certificate"),
+    path("my/enrolments/<id:enrolment_id>/confidence/", views.chart, name="chart"),
+    path("my/enrolments/<id:enrolment_id>/certificate.pdf", views.certificate, name="certificate"),
     path("certificates/verify/", views.certificate_verify, name="certificate_verify"),
     path("certificates/<str:code>/", views.certificate_verify, name="certificate_detail"),
     path(
-        "trainer/runs/<int:run_id>/follow-up/",
+        "trainer/runs/<id:run_id>/follow-up/",
         views.trainer_follow_ups,
         name="trainer_follow_ups",
     ),

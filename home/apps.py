@@ -7,8 +7,14 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self):
+        from django.urls import register_converter
+
         from home import audit, checks, personal_data  # noqa: F401 (checks registers itself)
+        from home.converters import IdConverter
         from home.roles import sync_role_groups
+
+        # Before any URLconf is loaded: the apps' routes use <id:...> for database ids.
+        register_converter(IdConverter, "id")
 
         # Permissions only exist after every app has migrated, so the role groups are kept
         # in step with them here rather than in a data migration.

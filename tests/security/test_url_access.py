@@ -94,44 +94,44 @@ ACCESS: dict[str, Entry] = {
     "account/delete/": Entry(get=SIGNED_IN_200, post=(LOGIN, 400, 400, 400, 400, 400)),
     # courses
     "my/": Entry(get=SIGNED_IN_200),
-    "my/enrolments/<int:enrolment_id>/calendar.ics": Entry(
+    "my/enrolments/<id:enrolment_id>/calendar.ics": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
     "modules/": Entry(get=(REDIRECT,) * 6),
-    "runs/<int:run_id>/enrol/": Entry(
+    "runs/<id:run_id>/enrol/": Entry(
         get=(LOGIN,) + (REDIRECT,) * 5, kwargs=lambda s: {"run_id": s.run.pk}
     ),
-    "sessions/<int:session_id>/calendar.ics": Entry(
+    "sessions/<id:session_id>/calendar.ics": Entry(
         get=EVERYONE_200, kwargs=lambda s: {"session_id": s.workshop.pk}
     ),
     "trainer/runs/": Entry(get=TRAINERS),
-    "trainer/sessions/<int:session_id>/register/": Entry(
+    "trainer/sessions/<id:session_id>/register/": Entry(
         get=TRAINERS,
         # An empty register is valid: everybody marked absent, then back to the register.
         post=(LOGIN, 403, 403, REDIRECT, 403, REDIRECT),
         kwargs=lambda s: {"session_id": s.workshop.pk},
     ),
     # assessments: an empty POST re-shows the form with its errors (200).
-    "my/enrolments/<int:enrolment_id>/consent/": Entry(
+    "my/enrolments/<id:enrolment_id>/consent/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
-    "my/enrolments/<int:enrolment_id>/baseline/": Entry(
+    "my/enrolments/<id:enrolment_id>/baseline/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
-    "my/enrolments/<int:enrolment_id>/follow-up/": Entry(
+    "my/enrolments/<id:enrolment_id>/follow-up/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
-    "my/enrolments/<int:enrolment_id>/confidence/": Entry(
+    "my/enrolments/<id:enrolment_id>/confidence/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
-    "my/enrolments/<int:enrolment_id>/certificate.pdf": Entry(
+    "my/enrolments/<id:enrolment_id>/certificate.pdf": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
     "certificates/verify/": Entry(get=EVERYONE_200),
     "certificates/<str:code>/": Entry(
         get=EVERYONE_200, kwargs=lambda s: {"code": s.certificate.verification_code}
     ),
-    "trainer/runs/<int:run_id>/follow-up/": Entry(
+    "trainer/runs/<id:run_id>/follow-up/": Entry(
         get=TRAINERS, kwargs=lambda s: {"run_id": s.run.pk}
     ),
     # analytics
