@@ -174,7 +174,9 @@ def certificate_verify(request, code: str | None = None):
     """Public: anyone holding a certificate's code can check it is genuine."""
     code = (code or request.GET.get("code", "")).strip().upper().replace("-", "")
     found = None
-    if code:
+    # Codes are letters and digits; anything else cannot match, and a NUL byte would make
+    # PostgreSQL refuse the query (a 500).
+    if code.isascii() and code.isalnum():
         found = Certificate.objects.filter(verification_code=code).first()
     return render(
         request,
