@@ -134,7 +134,8 @@ def decode(content: bytes) -> str:
 def _rating(raw: str) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or not RATING_MIN <= int(raw) <= RATING_MAX:
+    # isdecimal(), not isdigit(): "³" is a digit that int() refuses.
+    if not raw.isdecimal() or not RATING_MIN <= int(raw) <= RATING_MAX:
         raise ValueError(
             f"'{raw}' is not a rating: use a whole number from {RATING_MIN} to {RATING_MAX}, "
             "or leave it blank."
@@ -282,6 +283,18 @@ def responses_file_check(
 ) -> ImportPlan:
     """Check every line of an import file; the plan lists the rows or every error found."""
     plan = ImportPlan(cohort_slug=cohort_slug, cohort_exists=course_run_id is not None)
+    if "\x00" in text:
+        # Text with NUL bytes is a UTF-16 or binary file, and PostgreSQL cannot store NUL.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        plan.errors.append(
+            RowError(
+                line,
+                "",
+                "The file contains a NUL character, so it is not CSV text (a UTF-16 or "
+                "spreadsheet file?); save it as CSV UTF-8.",
+            )
+        )
+        return plan
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]

@@ -49,6 +49,8 @@ TEXT_MAX_LENGTH = 5000
 CERTIFICATE_CODE_LENGTH = 12
 IMPORT_BATCH = 1000
 
+# PostgreSQL cannot store NUL in text; the forms refuse it, and so must other callers.
+NUL_MESSAGE = "{} contains a NUL character (\\x00); remove it."
 RATING_MESSAGE = (
     f"Choose a rating from {RATING_MIN} (least confident) to {RATING_MAX} (most confident), "
     "or leave the statement blank."
@@ -109,7 +111,8 @@ def _clean_rating(value) -> int | None:
         return None
     if isinstance(value, bool):
         raise ValidationError(RATING_MESSAGE)
-    if isinstance(value, str) and value.strip().isdigit():
+    # isdecimal(), not isdigit(): "³" is a digit that int() refuses.
+    if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     if not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
         raise ValidationError(RATING_MESSAGE)
@@ -138,6 +141,8 @@ def clean_years_experience(value) -> Decimal:
 
 def _clean_text(value, label: str) -> str:
     text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError(NUL_MESSAGE.format(label))
     if len(text) > TEXT_MAX_LENGTH:
         raise ValidationError(f"{label} can be at most {TEXT_MAX_LENGTH} characters.")
     return text
@@ -170,6 +175,8 @@ def _clean_answers(wave: str, data: dict) -> dict:
         other = (data.get("profession_other") or "").strip()
         if profession == Response.Profession.OTHER and not other:
             errors["profession_other"] = ["Tell us your profession."]
+        elif "\x00" in other:
+            errors["profession_other"] = [NUL_MESSAGE.format("Your profession")]
         cleaned["profession_other"] = other[:200] if profession == Response.Profession.OTHER else ""
         check("years_experience", clean_years_experience)
         check("prior_training", _clean_text, "Prior training")
