@@ -151,7 +151,7 @@ def main() -> None:
     gunicorn = None
     try:
         run(str(BIN / "python"), "manage.py", "migrate", "--noinput", env=env)
-        run(str(BIN / "python"), "manage.py", "load_demo", env=env)
+        run(str(BIN / "python"), "manage.py", "load_demo", "--public-credentials-ok", env=env)
         run(str(BIN / "python"), "manage.py", "collectstatic", "--noinput", env=env)
         subprocess.run(
             [

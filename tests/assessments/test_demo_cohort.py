@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def load_demo():
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", public_credentials_ok=True, stdout=io.StringIO())
 
 
 def test_cohort_is_loaded_once_and_the_same_every_time():

@@ -2,10 +2,11 @@
 
 from io import StringIO
 
+import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -49,11 +50,11 @@ class LoadDemoTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", public_credentials_ok=True, verbosity=0)
 
     def test_running_twice_changes_nothing(self):
         before = snapshot()
-        call_command("load_demo", verbosity=0)
+        call_command("load_demo", public_credentials_ok=True, verbosity=0)
         self.assertEqual(snapshot(), before)
 
     def test_readme_accounts_sign_in_with_a_verified_email_and_their_role(self):
@@ -175,3 +176,9 @@ class LoadDemoTests(TestCase):
         self.assertTrue(trainer.has_perm("wagtailadmin.access_admin"))
         home = Page.objects.get(depth=2)
         self.assertFalse(home.permissions_for_user(trainer).can_add_subpage())
+
+
+def test_refuses_without_debug_unless_told_the_site_is_not_real(db):
+    with pytest.raises(CommandError, match="public passwords"):
+        call_command("load_demo", verbosity=0)
+    assert not get_user_model().objects.filter(email__endswith="@demo.tenfootsteps.org").exists()

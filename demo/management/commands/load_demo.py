@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo import loaders
@@ -8,7 +9,22 @@ from demo.cohort import load_cohort
 class Command(BaseCommand):
     help = "Load the demo accounts, site, footstep modules and course runs (safe to run twice)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--public-credentials-ok",
+            action="store_true",
+            help="Load even though DEBUG is off (a test or benchmark site). The demo accounts, "
+            "a superuser among them, have passwords and an authenticator secret printed in "
+            "the README.",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["public_credentials_ok"]:
+            raise CommandError(
+                "DEBUG is off, so this may be a real site: the demo accounts (a superuser among "
+                "them) have public passwords. Pass --public-credentials-ok for a test or "
+                "benchmark site."
+            )
         # In order; each step creates only what is missing. Steps that enrol people on the
         # past run come before close_past_runs (enrolment goes through the service, which
         # refuses closed runs).
