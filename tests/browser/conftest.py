@@ -1,0 +1,136 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live server.
+
+Each test saves screenshots of its key pages under test-artifacts/screenshots/, and the
+folder is printed at the end of the run.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.browser.helpers import DESKTOP, Console
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+_previous_async_unsafe = pytest.StashKey[str | None]()
+_call_report = pytest.StashKey[pytest.TestReport]()
+
+
+def pytest_runtest_setup(item):
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+    # and pytest-django make between browser steps are ordinary synchronous calls, so
+    # Django's async guard is lifted, for the browser tests only: set for the whole run, it
+    # leaked into other tests' subprocesses (`check --deploy` reports it as async.E001).
+    item.stash[_previous_async_unsafe] = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        previous = item.stash.get(_previous_async_unsafe, None)
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # The page fixture saves what the browser showed when a test failed (FAILED.png).
+    report = yield
+    if report.when == "call":
+        item.stash[_call_report] = report
+    return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_connection_per_database(request, django_db_setup):
+    """Keep the test database's connections once Playwright's event loop is running.
+
+    Playwright's sync API keeps an event loop running in the test thread, and Django then
+    keeps its connections per async context rather than per thread. The tests, the live
+    server and pytest-django's set-up and teardown would get new connection objects without
+    the ``_test_serialized_contents`` of the test database, so ``serialized_rollback``
+    silently restored nothing after the first test whenever the database was created before
+    the browser started (in a full run). The same connections are put in that context.
+    """
+    from django.db import connections
+
+    thread_connections = {alias: connections[alias] for alias in connections}
+    request.getfixturevalue("playwright")
+    for alias, connection in thread_connections.items():
+        connections[alias] = connection
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """``page.goto("/my/")`` goes to the live server (pytest-django's, static files served)."""
+    return live_server.url
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # Desktop unless a test asks for another viewport with the browser_context_args marker.
+    return {**browser_context_args, "viewport": DESKTOP, "accept_downloads": True}
+
+
+@pytest.fixture
+def screenshots(request) -> Path:
+    """This test's screenshot folder, emptied of an earlier run's pictures."""
+    folder = SCREENSHOTS / re.sub(r"[^\w]+", "_", request.node.name).strip("_")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def page(page, request, screenshots):
+    # Fail in seconds, not Playwright's default 30, when something is not on the page.
+    page.set_default_timeout(10_000)
+    yield page
+    report = request.node.stash.get(_call_report, None)
+    if report is not None and report.failed:
+        page.screenshot(path=str(screenshots / "FAILED.png"), full_page=True)
+
+
+@pytest.fixture
+def shoot(screenshots):
+    """``shoot(page, "name")`` saves a full-page screenshot for people to look at."""
+
+    def take(page, name: str) -> Path:
+        path = screenshots / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def console(page):
+    return Console(page)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.exists():
+        terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")

@@ -1,0 +1,95 @@
+"""An evaluator signs in with an authenticator app, reads the dashboard of a cohort and
+downloads the row-level export, which carries participant codes and nothing personal."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from analytics.selectors import evaluation_data, participant_flow
+from assessments.services import responses_import
+from courses.models import Attendance
+from tests import factories
+from tests.browser.helpers import PHONE, assert_fits, sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "analytics" / "data" / "responses.csv"
+
+
+@pytest.fixture
+def cohort():
+    """The example file imported into a past run, plus one trainee who took part online."""
+    run = factories.make_course_run(title="Bristol 2023 cohort", first_workshop_in_days=-120)
+    plan = responses_import(content=EXAMPLE.read_bytes(), cohort_slug=run.slug)
+    assert plan.ok, plan.errors
+    trainee = factories.TraineeFactory(
+        first_name="Priya", last_name="Shah", email="priya.shah@example.org"
+    )
+    enrolment = factories.enrol(trainee, run)
+    for workshop in factories.workshops(run):
+        Attendance.objects.create(enrolment=enrolment, session=workshop)
+    participant = factories.make_participant(run, enrolment=enrolment)
+    factories.make_response(participant, "baseline", ratings=(2,) * 14, profession="pharmacist")
+    factories.make_response(participant, "follow_up", ratings=(4,) * 14, resource_use="used")
+    return run, trainee, participant
+
+
+def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
+    page, shoot, console, cohort
+):
+    run, trainee, participant = cohort
+    flow = participant_flow(evaluation_data())
+    evaluator = factories.EvaluatorFactory()
+
+    sign_in(page, evaluator.email, totp_user=evaluator)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Evaluation").click()
+    expect(page.get_by_role("heading", name="Evaluation of the training")).to_be_visible()
+    page.get_by_label(run.title).check()
+    page.get_by_role("button", name="Show results").click()
+    expect(page.get_by_text(f"Showing {run.title}.")).to_be_visible()
+
+    # The flow diagram, with the same numbers as the analysis.
+    diagram = page.get_by_role("list", name="Participant flow, from enrolment to analysis")
+    expect(diagram).to_contain_text(
+        f"Matched pairs (same code at both waves) n = {flow['matched_pairs']}"
+    )
+    expect(diagram).to_contain_text(f"Analysed (overall score) n = {flow['analysed']}")
+
+    # The results table: ten footsteps and the overall score.
+    results = page.get_by_role("table", name="Paired comparison")
+    expect(results.locator("tbody tr")).to_have_count(11)
+    expect(results.get_by_role("row", name="Overall")).to_contain_text(str(flow["analysed"]))
+
+    # The spider chart is drawn, its axis labels marked for significance.
+    chart = page.locator("#spider-chart")
+    expect(chart.locator(".main-svg").first).to_be_attached()
+    axis_labels = chart.locator(".angularaxistick text")
+    expect(axis_labels).to_have_count(10)
+    expect(axis_labels.filter(has_text="*").first).to_be_attached()
+    expect(chart.locator(".legendtext")).to_have_text(["Baseline", "3-month follow-up"])
+    shoot(page, "01-dashboard")
+
+    # The row-level CSV: participant codes, never a name or an email address.
+    downloads = page.get_by_role("region", name="Downloads")
+    with page.expect_download() as download_info:
+        downloads.get_by_role("link", name="CSV of the pseudonymised responses").click()
+    content = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    codes = {row["participant_code"] for row in rows}
+    assert participant.code in codes and "4PXRDW" in codes
+    for personal in (trainee.first_name, trainee.last_name, trainee.email, evaluator.email, "@"):
+        assert personal not in content
+
+    # The dashboard on a phone: the wide table scrolls inside its own box, not the page.
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(chart.locator(".main-svg").first).to_be_attached()
+    assert_fits(page)
+    shoot(page, "02-dashboard-phone")
+    console.assert_clean()
