@@ -37,7 +37,7 @@ from assessments.selectors import (
 from assessments.tasks import follow_up_email_send
 from courses.models import CourseIndexPage, CourseRunPage, Enrolment
 from courses.selectors import enrolments_with_progress, is_mandatory_complete
-from home.models import AuditEvent
+from home.models import AuditEvent, HomePage
 from home.services import audit_record
 
 Wave = Response.Wave
@@ -533,15 +533,18 @@ def responses_import_check(
     plan = responses_file_check(
         text, cohort_slug=cohort_slug, course_run_id=run.pk if run else None, progress=progress
     )
-    if run is None and CourseIndexPage.objects.first() is None:
-        plan.errors.append(
-            RowError(None, "--cohort", "There is no course index page to create the run under.")
-        )
     return plan
 
 
+def _course_index() -> CourseIndexPage:
+    """The course index a fresh site lacks until someone creates it (as ``load_demo`` does)."""
+    index = CourseIndexPage(title="Course runs", slug="courses")
+    HomePage.objects.get().add_child(instance=index)
+    return index
+
+
 def _imported_run(slug: str) -> CourseRunPage:
-    index = CourseIndexPage.objects.first()
+    index = CourseIndexPage.objects.first() or _course_index()
     run = CourseRunPage(
         title=f"{slug} (imported)",
         slug=slug,

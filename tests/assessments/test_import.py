@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from assessments.importing import COLUMNS, match_profession
 from assessments.models import Participant, Response
-from courses.models import CourseRunPage
+from courses.models import CourseIndexPage, CourseRunPage
 from home.models import AuditEvent
 from tests import factories
 
@@ -229,3 +229,11 @@ class TestBadRows:
     def test_missing_file_is_a_clear_error(self, tmp_path):
         with pytest.raises(CommandError, match="Cannot read"):
             call_command("import_responses", str(tmp_path / "nope.csv"), cohort="x")
+
+
+def test_a_fresh_site_without_a_course_index_gets_one_for_the_imported_run(db):
+    CourseIndexPage.objects.all().delete()
+    run_import(EXAMPLE, cohort="fresh-2023")
+    run = CourseRunPage.objects.get(slug="fresh-2023")
+    assert isinstance(run.get_parent().specific, CourseIndexPage)
+    assert Response.objects.filter(participant__course_run=run).count() == 110
