@@ -1,13 +1,16 @@
-"""Two submissions of the same wave at the same moment store exactly one response."""
+"""Submissions of the same wave at the same moment store exactly one response."""
 
+import queue
 import threading
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
 
 from assessments import services
-from assessments.models import Participant, Response
+from assessments.models import ITEM_CODES, Participant, Response
 from tests import factories
 from tests.assessments.conftest import baseline_answers
 
@@ -81,3 +84,28 @@ def test_concurrent_first_answers_store_one_record_and_one_response(enrolment):
     )
     assert all(isinstance(o, Response) for o in outcomes), outcomes
     assert Response.objects.filter(participant__enrolment=enrolment).get().s1 == 5
+
+
+def test_fifty_simultaneous_posts_of_the_baseline_form_store_one_response_and_no_500(enrolment):
+    services.consent_record(enrolment=enrolment, consented=True)
+    url = reverse("assessments:baseline", kwargs={"enrolment_id": enrolment.pk})
+    form = {code: "4" for code in ITEM_CODES} | {
+        "profession": "social_prescriber",
+        "experience_amount": "2",
+        "experience_unit": "years",
+        "prior_training": "",
+        "uses_resources": "no",
+    }
+    clients: queue.Queue = queue.Queue()
+    for _ in range(50):  # signed in beforehand, so the race is the submissions alone
+        client = Client(raise_request_exception=False)
+        client.force_login(enrolment.user)
+        clients.put(client)
+
+    statuses = race(lambda: clients.get().post(url, form).status_code, n=50)
+
+    assert len(statuses) == 50
+    assert 500 not in statuses
+    assert statuses.count(302) == 1, statuses  # the one stored, sent on to the chart
+    assert set(statuses) <= {200, 302}  # the rest see the form with "already submitted"
+    assert Response.objects.filter(participant__enrolment=enrolment).count() == 1
