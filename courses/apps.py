@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "courses"
+
+    def ready(self):
+        from wagtail.models import Page
+        from wagtail.signals import post_page_move
+
+        from courses.content_cache import course_content
+        from courses.models import Footstep
+
+        def on_model_change(sender, **kwargs):
+            if issubclass(sender, Page | Footstep):
+                course_content.invalidate()
+
+        post_save.connect(on_model_change, weak=False, dispatch_uid="courses-content-saved")
+        post_delete.connect(on_model_change, weak=False, dispatch_uid="courses-content-deleted")
+        post_page_move.connect(
+            course_content.invalidate, weak=False, dispatch_uid="courses-content-moved"
+        )

@@ -258,13 +258,18 @@ class FootstepModulePage(Page):
     subpage_types = []
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import footstep_modules
+        from courses.content_cache import course_content
+        from courses.selectors import footstep_modules, parent_page
 
         context = super().get_context(request, *args, **kwargs)
-        modules = footstep_modules(self.get_parent())
+        # The template caches the rendered module under this version (pager and breadcrumb
+        # show other pages, so the page's own cache key is not enough).
+        context["content_version"] = course_content.version()
+        library = parent_page(self)
+        modules = footstep_modules(library)
         ids = [m.pk for m in modules]
         here = ids.index(self.pk) if self.pk in ids else None
-        context["library"] = self.get_parent()
+        context["library"] = library
         context["previous_module"] = modules[here - 1] if here else None
         context["next_module"] = (
             modules[here + 1] if here is not None and here + 1 < len(modules) else None

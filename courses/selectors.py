@@ -7,6 +7,7 @@ part" mean; assessments and analytics import these functions rather than countin
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import reduce
@@ -24,7 +25,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 from wagtail import hooks
+from wagtail.models import Page
 
+from courses.content_cache import course_content
 from courses.models import (
     MANDATORY_WORKSHOPS,
     Attendance,
@@ -81,15 +84,26 @@ def _children_of(runs) -> Q:
 
 def run_sessions(course_run: CourseRunPage, *, live_only: bool = True) -> list[SessionPage]:
     """The run's sessions as their specific types (WorkshopPage / QASessionPage), by start."""
-    sessions = SessionPage.objects.child_of(course_run)
-    if live_only:
-        sessions = sessions.live()
-    return list(sessions.order_by("starts_at", "path").specific())
+
+    def sessions(queryset: QuerySet[SessionPage]) -> list[SessionPage]:
+        return list(queryset.order_by("starts_at", "path").specific())
+
+    every = SessionPage.objects.child_of(course_run)
+    if not live_only:
+        return sessions(every)
+    return course_content.get_or_compute(
+        f"run:{course_run.pk}:sessions", lambda: sessions(every.live())
+    )
 
 
 def mandatory_workshops(course_run: CourseRunPage) -> list[WorkshopPage]:
     """The run's published mandatory workshops, by start."""
-    return list(WorkshopPage.objects.child_of(course_run).live().order_by("starts_at", "path"))
+    return course_content.get_or_compute(
+        f"run:{course_run.pk}:workshops",
+        lambda: list(
+            WorkshopPage.objects.child_of(course_run).live().order_by("starts_at", "path")
+        ),
+    )
 
 
 def first_mandatory_workshop_start(course_run: CourseRunPage) -> datetime | None:
@@ -136,10 +150,36 @@ def course_runs_for_index(index: CourseIndexPage) -> list[CourseRunPage]:
 
 def footstep_modules(library: FootstepLibraryPage | None = None) -> list[FootstepModulePage]:
     """Published footstep modules in footstep order (all libraries when none is given)."""
-    modules = FootstepModulePage.objects.live()
-    if library is not None:
-        modules = modules.child_of(library)
-    return list(modules.select_related("footstep").order_by("footstep__number"))
+    modules = course_content.get_or_compute(
+        "modules",
+        lambda: list(
+            FootstepModulePage.objects.live()
+            .select_related("footstep")
+            .order_by("footstep__number", "path")
+        ),
+    )
+    if library is None:
+        return modules
+    return [m for m in modules if m.depth == library.depth + 1 and m.path.startswith(library.path)]
+
+
+def parent_page(page: Page) -> Page:
+    """The page's parent as its specific type (breadcrumbs on every module page)."""
+    return course_content.get_or_compute(f"parent:{page.pk}", lambda: page.get_parent().specific)
+
+
+def open_runs(*, excluding: Iterable[int] = ()) -> list[CourseRunPage]:
+    """Published runs open for enrolment, soonest first, each with ``first_workshop_at``."""
+    runs = course_content.get_or_compute(
+        "open-runs",
+        lambda: list(
+            with_first_workshop(CourseRunPage.objects.live().filter(enrolment_open=True)).order_by(
+                "starts_on", "first_workshop_at", "title"
+            )
+        ),
+    )
+    excluded = set(excluding)
+    return [run for run in runs if run.pk not in excluded]
 
 
 @dataclass(frozen=True)
@@ -184,9 +224,12 @@ def trainee_dashboard(user) -> list[EnrolmentProgress]:
     )
     if not enrolments:
         return []
-    runs = [e.course_run for e in enrolments]
-    sessions = list(
-        SessionPage.objects.live().filter(_children_of(runs)).order_by("starts_at").specific()
+    runs = sorted({e.course_run for e in enrolments}, key=lambda run: run.pk)
+    sessions = course_content.get_or_compute(
+        "sessions-of-runs:" + ",".join(str(run.pk) for run in runs),
+        lambda: list(
+            SessionPage.objects.live().filter(_children_of(runs)).order_by("starts_at").specific()
+        ),
     )
     attended = set(
         Attendance.objects.filter(enrolment__in=enrolments).values_list(

@@ -20,16 +20,12 @@ from home.roles import trainer_required
 @login_required
 def dashboard(request):
     progress = selectors.trainee_dashboard(request.user)
-    enrolled_run_ids = [p.run.pk for p in progress]
-    open_runs = selectors.with_first_workshop(
-        CourseRunPage.objects.live().filter(enrolment_open=True).exclude(pk__in=enrolled_run_ids)
-    ).order_by("starts_on", "first_workshop_at", "title")
     return render(
         request,
         "courses/dashboard.html",
         {
             "progress": progress,
-            "open_runs": list(open_runs),
+            "open_runs": selectors.open_runs(excluding=[p.run.pk for p in progress]),
             "modules": selectors.footstep_modules(),
         },
     )

@@ -35,7 +35,7 @@ from courses.selectors import footstep_modules  # noqa: E402
 from courses.services import enrolment_create  # noqa: E402
 from home.roles import EVALUATOR, TRAINEE  # noqa: E402
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "home.backends.CachedPermissionsBackend"
 
 
 def signed_in_session(user) -> str:

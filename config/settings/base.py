@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "home.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "home.versioned_cache.VersionedCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -101,7 +102,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "home.backends.CachedPermissionsBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
@@ -213,6 +214,10 @@ if env("REDIS_URL", ""):
         }
     }
 
+# Every signed-in request reads its session: from the cache, with the database as the record
+# (a cache restart signs nobody out).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Background work: django-tasks; immediate unless an environment picks the database backend.
 TASKS = {
     "default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}
@@ -231,6 +236,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # Analytics: counts below this are shown as "<N" in shareable output (0 = off).
 ANALYTICS_SMALL_NUMBER_THRESHOLD = int(env("ANALYTICS_SMALL_NUMBER_THRESHOLD", "0"))
+# The dashboard reuses its figures for this long (analytics.snapshots); downloads never do.
+EVALUATION_SNAPSHOT_MAX_AGE = int(env("EVALUATION_SNAPSHOT_MAX_AGE", "60"))
 
 LOGGING = {
     "version": 1,
