@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from analytics.forms import CourseRunSelectionForm
 from analytics.reports import build_report
 from analytics.selectors import EvaluationData, course_run_choices, evaluation_data
 from analytics.services import export_record
+from analytics.snapshots import dashboard_snapshot
 from home.roles import evaluator_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,14 +103,15 @@ def dashboard(request):
     form, runs, valid = _selection(request)
     context = {"form": form, "valid": valid}
     if valid:
-        data = evaluation_data(course_runs=runs)
-        report = build_report(data)
+        snapshot = dashboard_snapshot(course_runs=runs, refresh="refresh" in request.GET)
         query = urlencode({"cohort": [run.slug for run in runs or []]}, doseq=True)
         context.update(
-            report=report,
+            report=snapshot.report,
+            computed_at=snapshot.computed_at,
+            snapshot_max_age=settings.EVALUATION_SNAPSHOT_MAX_AGE,
             runs=runs,
-            chart=json.loads(charts.spider_chart(report).to_json()),
-            chart_description=charts.spider_chart_description(report),
+            chart=snapshot.chart,
+            chart_description=snapshot.chart_description,
             downloads=[
                 {
                     "title": EXPORT_TITLES[what],

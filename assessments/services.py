@@ -34,6 +34,7 @@ from assessments.selectors import (
     follow_up_window,
     wave_window,
 )
+from assessments.signals import research_data_changed_on_commit
 from assessments.tasks import follow_up_email_send
 from courses.models import CourseIndexPage, CourseRunPage, Enrolment
 from courses.selectors import enrolments_with_progress, is_mandatory_complete
@@ -103,6 +104,7 @@ def consent_record(
         participant = Participant.objects.select_for_update().get(enrolment=enrolment)
         participant.consented_at = (participant.consented_at or now) if consented else None
         participant.save(update_fields=["consented_at"])
+    research_data_changed_on_commit()
     return participant
 
 
@@ -382,6 +384,7 @@ def user_delete(*, user) -> dict[str, int]:
             participant.delete()
             deleted += 1
     Certificate.objects.filter(enrolment__user=user).delete()
+    research_data_changed_on_commit()
     return {"kept": kept, "deleted": deleted}
 
 
@@ -508,6 +511,7 @@ def responses_import(
             **{f"{wave}_responses": n for wave, n in counts.items()},
         },
     )
+    research_data_changed_on_commit()
     return plan
 
 

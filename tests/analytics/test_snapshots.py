@@ -1,0 +1,126 @@
+"""The dashboard reuses its figures for a minute; downloads and bulk changes never wait."""
+
+import dataclasses
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from analytics import snapshots
+from analytics.selectors import course_runs_by_slug
+from assessments.models import Response
+from assessments.services import consent_record, responses_import
+from courses.models import Attendance
+from tests import factories
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "responses.csv"
+DASHBOARD = reverse("analytics:dashboard")
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("minute_old_snapshots")]
+
+
+@pytest.fixture
+def minute_old_snapshots(settings):
+    settings.EVALUATION_SNAPSHOT_MAX_AGE = 60
+
+
+def add_pair(run):
+    participant = factories.make_participant(run)
+    factories.make_response(participant, Response.Wave.BASELINE, [2] * 14)
+    factories.make_response(participant, Response.Wave.FOLLOW_UP, [4] * 14)
+
+
+def pairs(snapshot) -> int:
+    return snapshot.report["overall"]["n_pairs"]
+
+
+def age(course_runs, seconds):
+    """Pretend the cached snapshot for ``course_runs`` was computed ``seconds`` ago."""
+    key = snapshots._key(course_runs)
+    snapshot = cache.get(key)
+    older = snapshot.computed_at - timedelta(seconds=seconds)
+    cache.set(key, dataclasses.replace(snapshot, computed_at=older))
+
+
+def test_a_young_snapshot_is_reused_and_an_old_one_recomputed(course_run):
+    add_pair(course_run)
+    first = snapshots.dashboard_snapshot(course_runs=None)
+    add_pair(course_run)
+    assert pairs(snapshots.dashboard_snapshot(course_runs=None)) == pairs(first) == 1
+
+    age(None, 61)
+    assert pairs(snapshots.dashboard_snapshot(course_runs=None)) == 2
+
+
+def test_refresh_recomputes_at_once(course_run):
+    add_pair(course_run)
+    snapshots.dashboard_snapshot(course_runs=None)
+    add_pair(course_run)
+    assert pairs(snapshots.dashboard_snapshot(course_runs=None, refresh=True)) == 2
+
+
+def test_while_one_request_recomputes_the_others_show_the_previous_figures(course_run):
+    add_pair(course_run)
+    snapshots.dashboard_snapshot(course_runs=None)
+    add_pair(course_run)
+    age(None, 61)
+    cache.add(f"{snapshots._key(None)}:lock", True)  # a recompute in progress elsewhere
+    assert pairs(snapshots.dashboard_snapshot(course_runs=None)) == 1
+
+
+def test_each_selection_has_its_own_snapshot(course_run):
+    other = factories.make_course_run(title="Leeds", slug="leeds")
+    add_pair(course_run)
+    add_pair(other)
+    runs = course_runs_by_slug(["leeds"])
+    assert pairs(snapshots.dashboard_snapshot(course_runs=None)) == 2
+    assert pairs(snapshots.dashboard_snapshot(course_runs=runs)) == 1
+
+
+def test_an_import_discards_every_snapshot(course_run, django_capture_on_commit_callbacks):
+    before = pairs(snapshots.dashboard_snapshot(course_runs=None))
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = responses_import(content=EXAMPLE.read_bytes(), cohort_slug="imported")
+    assert plan.ok
+    assert pairs(snapshots.dashboard_snapshot(course_runs=None)) > before
+
+
+def test_a_withdrawal_of_consent_discards_every_snapshot(
+    course_run, trainee, django_capture_on_commit_callbacks
+):
+    enrolment = factories.enrol(trainee, course_run)
+    with django_capture_on_commit_callbacks(execute=True):
+        participant = consent_record(enrolment=enrolment, consented=True)
+    factories.make_response(participant, Response.Wave.BASELINE, [2] * 14)
+    factories.make_response(participant, Response.Wave.FOLLOW_UP, [4] * 14)
+    for workshop in factories.workshops(course_run):
+        Attendance.objects.create(enrolment=enrolment, session=workshop)
+    assert pairs(snapshots.dashboard_snapshot(course_runs=None)) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consent_record(enrolment=enrolment, consented=False)
+    assert pairs(snapshots.dashboard_snapshot(course_runs=None)) == 0
+
+
+def test_dashboard_says_when_it_was_calculated_and_can_recalculate(client, evaluator, course_run):
+    add_pair(course_run)
+    client.force_login(evaluator)
+    client.get(DASHBOARD)
+    add_pair(course_run)
+
+    cached = client.get(DASHBOARD).content.decode()
+    assert "as calculated at" in cached and "within 60 seconds" in cached
+    assert 'name="refresh"' in cached
+    assert client.get(DASHBOARD).context["report"]["overall"]["n_pairs"] == 1
+    assert client.get(DASHBOARD, {"refresh": "1"}).context["report"]["overall"]["n_pairs"] == 2
+
+
+def test_downloads_never_use_a_snapshot(client, evaluator, course_run):
+    add_pair(course_run)
+    client.force_login(evaluator)
+    client.get(DASHBOARD)
+    add_pair(course_run)
+    exported = client.get(reverse("analytics:export", args=["statistics", "json"])).json()
+    assert exported["overall"]["n_pairs"] == 2
