@@ -1,6 +1,8 @@
-"""The questionnaires panel that the trainee dashboard shows for each enrolment."""
+"""The trainee dashboard's questionnaires panel and the questionnaire's rating options."""
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from assessments.models import Participant, Response
 from assessments.selectors import baseline_window, follow_up_window
@@ -41,3 +43,38 @@ def questionnaires_panel(context, item) -> dict:
         "follow_up_state": follow_up.state(),
         "mandatory_completed": item.mandatory_completed,
     }
+
+
+HINTS = {"1": "least confident", "5": "most confident"}
+
+
+def _attributes(attrs: dict) -> str:
+    """HTML attributes as Django's attrs.html writes them (True: bare, False/None: left out)."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+@register.simple_tag
+def likert_options(field) -> str:
+    """The labelled radio inputs of one confidence statement (1–5 and "leave blank").
+
+    Written in Python rather than with Django's widget templates: a questionnaire has 84 of
+    them, and rendering a template for each was most of the page's cost.
+    """
+    options = []
+    for radio in field:
+        value = "" if radio.data["value"] is None else str(radio.data["value"])
+        attrs = {"type": radio.data["type"], "name": radio.data["name"], "value": value}
+        attrs.update(radio.data["attrs"])
+        label = {"for": radio.id_for_label, "class": None if value else "likert__blank"}
+        hint = HINTS.get(value)
+        options.append(
+            f"<label{_attributes(label)}><input{_attributes(attrs)}> "
+            f"{escape(radio.choice_label)}"
+            + (f' <span class="likert__hint">{hint}</span>' if hint else "")
+            + "</label>"
+        )
+    return mark_safe("\n".join(options))  # noqa: S308 (every value above is escaped)
