@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install install-dev browser demo test lint format bench
+.PHONY: install install-dev browser nginx demo test lint format bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,5 +43,12 @@ test: install browser lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest
 
-bench: install browser
+# The load test puts nginx in front of gunicorn, as production does, to terminate TLS.
+nginx:
+	@command -v nginx >/dev/null || { \
+		echo "Installing nginx from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
+		|| DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+
+bench: install browser nginx
 	$(BIN)/python benchmarks/run_all.py
