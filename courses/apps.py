@@ -7,14 +7,16 @@ class CoursesConfig(AppConfig):
     name = "courses"
 
     def ready(self):
+        from wagtail.documents.models import AbstractDocument
         from wagtail.models import Page
         from wagtail.signals import post_page_move
 
         from courses.content_cache import course_content
         from courses.models import Footstep
 
+        # Module bodies show documents' titles, sizes and links, so documents count too.
         def on_model_change(sender, **kwargs):
-            if issubclass(sender, Page | Footstep):
+            if issubclass(sender, Page | Footstep | AbstractDocument):
                 course_content.invalidate()
 
         post_save.connect(on_model_change, weak=False, dispatch_uid="courses-content-saved")

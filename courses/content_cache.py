@@ -1,7 +1,8 @@
-"""Published course content (modules, runs, sessions), cached until a page or footstep changes.
+"""Published course content (modules, runs, sessions), cached until a trainer changes any.
 
 Trainees read the same pages on every request while trainers change them a few times a
-week; ``courses.apps`` invalidates the cache on every page or footstep save, delete or move.
+week; ``courses.apps`` invalidates the cache whenever a page, footstep or document is saved
+or deleted, or a page moves.
 """
 
 from home.versioned_cache import VersionedCache

@@ -1,11 +1,14 @@
 """Cached course content: what trainers publish, unpublish, rename or move shows at once."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
 from courses.content_cache import course_content
 from courses.models import Footstep
 from tests import factories
+from tests.courses.test_blocks import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +73,19 @@ def test_saving_a_footstep_drops_the_cached_content():
     before = course_content.version()
     Footstep.objects.get(number=1).save()
     assert course_content.version() != before
+
+
+def test_a_document_renamed_in_the_admin_shows_on_the_module_page(signed_in):
+    document = make_document(title="Pacing diary")
+    resources = {
+        "heading": "For your patients",
+        "items": [{"type": "document", "value": {"document": document.pk, "title": ""}}],
+    }
+    module = factories.make_module(
+        Footstep.objects.get(number=1),
+        body=json.dumps([{"type": "resources", "value": resources}]),
+    )
+    assert "Pacing diary" in page_text(signed_in, module.url)
+    document.title = "Weekly pacing diary"
+    document.save()
+    assert "Weekly pacing diary" in page_text(signed_in, module.url)
