@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -253,6 +254,8 @@ def main() -> None:
     }
     if redis_answers():
         env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+        # Start from an empty cache: nothing cached for an earlier run's database.
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()
 
     print(
         f"Preparing: PostgreSQL database {DB_NAME}, demo content, "

@@ -161,8 +161,8 @@ def _enrolment(user, run: CourseRunPage) -> Enrolment:
     if not run.enrolment_open:
         # An older demo database closed the run before this step existed; open it for the
         # loader only (close_past_runs, the next step of load_demo, closes it again).
-        CourseRunPage.objects.filter(pk=run.pk).update(enrolment_open=True)
         run.enrolment_open = True
+        run.save(update_fields=["enrolment_open"])
     return enrolment_create(user=user, course_run=run)
 
 

@@ -15,7 +15,7 @@ from assessments.services import consent_record, responses_import
 from courses.models import Attendance
 from tests import factories
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "responses.csv"
+EXAMPLE = Path(__file__).parent / "data" / "responses.csv"
 DASHBOARD = reverse("analytics:dashboard")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("minute_old_snapshots")]
