@@ -45,7 +45,8 @@ def questionnaires_panel(context, item) -> dict:
     }
 
 
-HINTS = {"1": "least confident", "5": "most confident"}
+# The scale's ends; on the narrowest phones only "least" / "most" show (site.css).
+HINTS = {"1": "least", "5": "most"}
 
 
 def _attributes(attrs: dict) -> str:
@@ -74,7 +75,12 @@ def likert_options(field) -> str:
         options.append(
             f"<label{_attributes(label)}><input{_attributes(attrs)}> "
             f"{escape(radio.choice_label)}"
-            + (f' <span class="likert__hint">{hint}</span>' if hint else "")
+            + (
+                f' <span class="likert__hint">{hint}'
+                '<span class="likert__hint-rest"> confident</span></span>'
+                if hint
+                else ""
+            )
             + "</label>"
         )
     return mark_safe("\n".join(options))  # noqa: S308 (every value above is escaped)

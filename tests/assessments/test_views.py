@@ -77,8 +77,9 @@ class TestBaselinePage:
         assert html.count('<h3 id="footstep-') == 10
         assert "Footstep 6: Managing moods" in html
         assert "prepare a setback plan in case things go wrong</legend>" in html
-        assert ' 1 <span class="likert__hint">least confident</span></label>' in html
-        assert ' 5 <span class="likert__hint">most confident</span></label>' in html
+        hint = '<span class="likert__hint">{}<span class="likert__hint-rest"> confident</span>'
+        assert " 1 " + hint.format("least") in html
+        assert " 5 " + hint.format("most") in html
         assert "Leave blank" in html
 
     def test_valid_answers_are_saved_and_lead_to_the_chart(self, client, consented):
