@@ -16,6 +16,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": require("REDIS_URL"),
+        # Signed-in pages read the cache on every request: if Redis hangs, fail within
+        # seconds instead of holding every worker thread until the OS gives up.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 
