@@ -38,12 +38,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install browser lint
+# The deployment tests (tests/deploy/) run nginx in front of gunicorn, as production does.
+test: install browser nginx lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest
 
-# The load test puts nginx in front of gunicorn, as production does, to terminate TLS.
+# nginx terminates TLS in front of gunicorn in production (deploy/nginx.conf); the load test
+# and the deployment tests run it the same way.
 nginx:
 	@command -v nginx >/dev/null || { \
 		echo "Installing nginx from Debian's packages..."; \

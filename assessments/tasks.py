@@ -30,8 +30,7 @@ def follow_up_email_send(follow_up_email_id: int) -> bool:
         "name": enrolment.user.get_full_name() or enrolment.user.email,
         "run": enrolment.course_run,
         "window": follow_up_window(enrolment.course_run),
-        "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        + reverse("assessments:follow_up", args=[enrolment.pk]),
+        "url": settings.PUBLIC_BASE_URL + reverse("assessments:follow_up", args=[enrolment.pk]),
     }
     subject = (
         "Your Ten Footsteps 3-month follow-up is open"

@@ -1,9 +1,11 @@
 """Load test: 100 concurrent users against nginx + gunicorn + PostgreSQL, production settings.
 
 Steps: a fresh PostgreSQL database, ``migrate``, ``load_demo``, 10,000 synthetic research
-participants and signed-in trainee/evaluator accounts (``load/seed.py``), ``collectstatic``,
-gunicorn on a unix socket behind nginx, which terminates TLS with a throwaway self-signed
-certificate on 127.0.0.1 as the production proxy would. Then, for each pace (see
+participants and trainee and evaluator accounts (``load/seed.py``), ``collectstatic``,
+gunicorn on a unix socket behind nginx with ``deploy/nginx.conf`` (``deploy/local_nginx.py``),
+which terminates TLS with a throwaway self-signed certificate on 127.0.0.1 as in production.
+Every user signs in through the login form (and the authenticator step) as it arrives.
+Then, for each pace (see
 ``load/locustfile.py``), locust headless: users arrive five a second (which also warms each
 gunicorn worker's caches) and requests are counted from when the last one has arrived, for
 ``--seconds``. Afterwards every submission the site confirmed is checked against the database.
@@ -31,6 +33,10 @@ import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy import local_nginx  # noqa: E402
+
 BIN = Path(sys.executable).parent
 HOST, PORT = "127.0.0.1", 8443
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -58,78 +64,6 @@ def redis_answers() -> bool:
             return True
     except OSError:
         return False
-
-
-def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
-
-
-NGINX_CONFIG = """
-user root;
-worker_processes 1;
-daemon off;
-pid {work}/nginx.pid;
-error_log {work}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {work}/nginx-body;
-    proxy_temp_path {work}/nginx-proxy;
-    fastcgi_temp_path {work}/nginx-fastcgi;
-    uwsgi_temp_path {work}/nginx-uwsgi;
-    scgi_temp_path {work}/nginx-scgi;
-    upstream app {{
-        server unix:{socket};
-        keepalive 16;
-    }}
-    server {{
-        listen {host}:{port} ssl;
-        ssl_certificate {cert};
-        ssl_certificate_key {key};
-        keepalive_timeout 75s;
-        location / {{
-            proxy_pass http://app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-Proto https;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        }}
-    }}
-}}
-"""
-
-
-def wait_for_port(timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, PORT), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"gunicorn did not start listening on {HOST}:{PORT}")
 
 
 def aggregated(stats_csv: Path) -> dict:
@@ -160,8 +94,10 @@ def lost_submissions(env: dict, accepted_file: Path) -> tuple[int, int]:
 
 
 def locust(env: dict, *, users: int, spawn_rate: int, seconds: int, csv_prefix: Path) -> None:
-    """One headless locust run, counted from when every user has arrived."""
+    """One headless locust run, counted from when every user has arrived and signed in
+    (the locustfile resets the statistics then, and stops ``seconds`` later)."""
     arrival = -(-users // spawn_rate)
+    env = {**env, "LOAD_USERS": str(users), "LOAD_SECONDS": str(seconds)}
     subprocess.run(
         [
             str(BIN / "locust"),
@@ -172,9 +108,8 @@ def locust(env: dict, *, users: int, spawn_rate: int, seconds: int, csv_prefix: 
             str(users),
             "-r",
             str(spawn_rate),
-            "-t",
-            f"{arrival + seconds}s",
-            "--reset-stats",
+            "-t",  # a bound in case sign-ins never finish
+            f"{arrival + seconds + 300}s",
             "--host",
             f"https://{HOST}:{PORT}",
             "--csv",
@@ -189,14 +124,9 @@ def locust(env: dict, *, users: int, spawn_rate: int, seconds: int, csv_prefix: 
     )
 
 
-def start_servers(work: Path, env: dict, workers: int, threads: int) -> list[subprocess.Popen]:
-    """gunicorn on a unix socket, and nginx terminating TLS in front of it."""
+def start_gunicorn(work: Path, env: dict, workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn on a unix socket, as behind production's nginx."""
     socket_path = work / "gunicorn.sock"
-    cert, key = self_signed_certificate(work)
-    config = work / "nginx.conf"
-    config.write_text(
-        NGINX_CONFIG.format(work=work, socket=socket_path, host=HOST, port=PORT, cert=cert, key=key)
-    )
     gunicorn = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -222,8 +152,11 @@ def start_servers(work: Path, env: dict, workers: int, threads: int) -> list[sub
     deadline = time.monotonic() + 60
     while not socket_path.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
-    nginx = subprocess.Popen(["nginx", "-c", str(config), "-p", str(work)])
-    return [gunicorn, nginx]
+    return gunicorn
+
+
+def sign_ins(accepted_file: Path) -> dict:
+    return json.loads(accepted_file.read_text())["sign_ins"]
 
 
 def main() -> None:
@@ -249,6 +182,8 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PUBLIC_BASE_URL": f"https://{HOST}:{PORT}",
+        "TRUSTED_PROXY_COUNT": "1",
         "LOAD_SESSIONS": str(work / "sessions.json"),
         "PYTHONPATH": str(ROOT),
     }
@@ -263,7 +198,7 @@ def main() -> None:
         flush=True,
     )
     recreate_database()
-    servers: list[subprocess.Popen] = []
+    gunicorn = None
     results = {}
     try:
         run(str(BIN / "python"), "manage.py", "migrate", "--noinput", env=env)
@@ -277,6 +212,8 @@ def main() -> None:
                 str(args.participants),
                 "--trainees",
                 str(args.users),
+                "--evaluators",
+                str(max(1, args.users // 5)),
                 "--out",
                 env["LOAD_SESSIONS"],
             ],
@@ -284,34 +221,47 @@ def main() -> None:
             env=env,
             check=True,
         )
-        servers = start_servers(work, env, args.workers, args.threads)
-        wait_for_port()
-        for pace in args.pace:
-            paced = {**env, "LOAD_PACE": pace, "LOAD_ACCEPTED": str(work / f"{pace}.json")}
-            print(
-                f"Running locust ({pace} pace): {args.users} users arriving "
-                f"{args.spawn_rate} a second, then {args.seconds} s counted, against "
-                f"https://{HOST}:{PORT} (nginx, gunicorn {args.workers} workers x "
-                f"{args.threads} threads)...",
-                flush=True,
-            )
-            locust(
-                paced,
-                users=args.users,
-                spawn_rate=args.spawn_rate,
-                seconds=args.seconds,
-                csv_prefix=work / pace,
-            )
-            figures = aggregated(work / f"{pace}_stats.csv")
-            figures["confirmed"], figures["lost"] = lost_submissions(paced, work / f"{pace}.json")
-            results[pace] = figures
+        gunicorn = start_gunicorn(work, env, args.workers, args.threads)
+        proxy = local_nginx.running(
+            work=work, upstream=f"unix:{work / 'gunicorn.sock'}", host=HOST, port=PORT
+        )
+        with proxy:
+            results = run_paces(args, env, work)
     finally:
-        for server in reversed(servers):
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+        if gunicorn is not None:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(timeout=30)
         drop_database()
         shutil.rmtree(work, ignore_errors=True)
+    report(args, results)
 
+
+def run_paces(args, env: dict, work: Path) -> dict:
+    results = {}
+    for pace in args.pace:
+        paced = {**env, "LOAD_PACE": pace, "LOAD_ACCEPTED": str(work / f"{pace}.json")}
+        print(
+            f"Running locust ({pace} pace): {args.users} users arriving "
+            f"{args.spawn_rate} a second, each signing in through the login form, then "
+            f"{args.seconds} s counted, against https://{HOST}:{PORT} (nginx, gunicorn "
+            f"{args.workers} workers x {args.threads} threads)...",
+            flush=True,
+        )
+        locust(
+            paced,
+            users=args.users,
+            spawn_rate=args.spawn_rate,
+            seconds=args.seconds,
+            csv_prefix=work / pace,
+        )
+        figures = aggregated(work / f"{pace}_stats.csv")
+        figures["confirmed"], figures["lost"] = lost_submissions(paced, work / f"{pace}.json")
+        figures["sign_ins"] = sign_ins(work / f"{pace}.json")
+        results[pace] = figures
+    return results
+
+
+def report(args, results: dict) -> None:
     print()
     print(
         f"Load test on {platform.node()} ({os.cpu_count()} cores, {platform.machine()}), "
@@ -327,6 +277,11 @@ def main() -> None:
         print(f"    latency p95     {figures['p95']:>8.0f} ms{target}")
         print(f"    latency p99     {figures['p99']:>8.0f} ms")
         print(f"    failures        {figures['failures']:>8,}   (target 0)")
+        signed = figures["sign_ins"]
+        print(
+            f"    sign-ins        {signed['succeeded']:>8,} through the form, "
+            f"{signed['failed']} failed   (target 0 failed)"
+        )
         print(
             f"    submissions     {figures['confirmed']:>8,} confirmed, "
             f"{figures['lost']} lost   (target 0 lost)"

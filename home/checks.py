@@ -1,7 +1,9 @@
 """System checks for settings the security of the site depends on."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -22,5 +24,20 @@ def check_shared_cache(app_configs, **kwargs):
             hint="Set REDIS_URL (see README, Deploying) so every worker shares one cache.",
             obj=backend,
             id="home.W001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_public_base_url(app_configs, **kwargs):
+    """Emails link to PUBLIC_BASE_URL: a development address there sends people nowhere."""
+    url = urlsplit(settings.PUBLIC_BASE_URL)
+    if url.scheme == "https" and url.hostname not in {None, "127.0.0.1", "localhost", "::1"}:
+        return []
+    return [
+        Error(
+            f"PUBLIC_BASE_URL is {settings.PUBLIC_BASE_URL!r}: emails would link there.",
+            hint="Set PUBLIC_BASE_URL to the site's public https address (README, Deploying).",
+            id="home.E001",
         )
     ]

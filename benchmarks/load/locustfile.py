@@ -1,17 +1,24 @@
 """Load mix for the Ten Footsteps site: trainees browse and submit, evaluators read.
 
-Run by ``benchmarks/bench_load.py``, which prepares the database and passes the signed-in
-sessions in ``LOAD_SESSIONS`` (a JSON file). Every questionnaire POST that the site accepts
-is recorded, so the orchestrator can check afterwards that none was lost.
+Run by ``benchmarks/bench_load.py``, which prepares the database and passes the accounts in
+``LOAD_SESSIONS`` (a JSON file); each user signs in through the login form first, as people
+do. Every questionnaire POST that the site accepts is recorded, so the orchestrator can check
+afterwards that none was lost.
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import random
 import re
+import struct
+import time
 
+import gevent
 from locust import FastHttpUser, between, events, task
-from requests.cookies import create_cookie
+from locust.exception import StopUser
 
 SESSIONS = json.loads(open(os.environ["LOAD_SESSIONS"]).read())  # noqa: SIM115
 # Pauses between a user's actions. "realistic" (the target scenario): a trainee glances at
@@ -23,19 +30,73 @@ PACES = {
 }
 PACE = PACES[os.environ.get("LOAD_PACE", "realistic")]
 ACCEPTED = []  # (enrolment id, ratings) of every submission the site confirmed
+# Sign-ins happen while users arrive; requests are counted from when the last one is done.
+SIGN_INS = {"succeeded": 0, "failed": 0}
+EXPECTED_USERS = int(os.environ["LOAD_USERS"])
+COUNTED_SECONDS = int(os.environ["LOAD_SECONDS"])
+
+
+def _count_from_now(environment) -> None:
+    """Every user has arrived and signed in: start counting, and stop after the window."""
+    environment.runner.stats.reset_all()
+    gevent.spawn_later(COUNTED_SECONDS, environment.runner.quit)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+def totp_code(secret: str, at: float) -> str:
+    """RFC 6238 code (SHA-1, 30 s, 6 digits), as the evaluator's authenticator app shows it."""
+    counter = struct.pack(">Q", int(at) // 30)
+    digest = hmac.new(base64.b32decode(secret), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**6:06d}"
+
+
 class _SignedIn(FastHttpUser):
-    """A signed-in browser. FastHttpUser (geventhttpclient) leaves more of the shared CPU
-    to the server than requests would; it skips verifying the throwaway certificate."""
+    """A browser that signs in through the login form (and the authenticator step) first.
+    FastHttpUser (geventhttpclient) leaves more of the shared CPU to the server than
+    requests would; it skips verifying the throwaway certificate."""
 
     abstract = True
     pool: list = []
 
     def on_start(self):
         self.account = self.pool.pop() if self.pool else random.choice(self.every)
-        self.client.cookiejar.set_cookie(create_cookie("sessionid", self.account["session"]))
+        signed_in = self._sign_in()
+        SIGN_INS["succeeded" if signed_in else "failed"] += 1
+        if sum(SIGN_INS.values()) == EXPECTED_USERS:
+            _count_from_now(self.environment)
+        if not signed_in:
+            raise StopUser()
+
+    def _post_form(self, url: str, fields: dict, name: str):
+        page = self.client.get(url, name=f"{name} (form)")
+        token = CSRF.search(page.text or "")
+        return self.client.post(
+            url,
+            data={"csrfmiddlewaretoken": token.group(1) if token else "", **fields},
+            headers={"Referer": self.host + url},
+            name=f"{name} (submit)",
+            allow_redirects=False,
+            catch_response=True,
+        )
+
+    def _sign_in(self) -> bool:
+        fields = {"login": self.account["email"], "password": SESSIONS["password"]}
+        with self._post_form("/accounts/login/", fields, "/accounts/login/") as response:
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or "/accounts/login/" in location:
+                response.failure(f"sign-in refused: HTTP {response.status_code}")
+                return False
+            response.success()
+        if "/2fa/authenticate/" not in location:
+            return True
+        code = totp_code(self.account["totp_secret"], time.time())
+        with self._post_form(location, {"code": code}, "/accounts/2fa/authenticate/") as step:
+            if step.status_code != 302 or "/2fa/" in step.headers.get("Location", ""):
+                step.failure(f"authenticator code refused: HTTP {step.status_code}")
+                return False
+            step.success()
+        return True
 
 
 class Trainee(_SignedIn):
@@ -105,4 +166,4 @@ class Evaluator(_SignedIn):
 @events.test_stop.add_listener
 def _save_accepted(environment, **kwargs):
     with open(os.environ["LOAD_ACCEPTED"], "w") as out:
-        json.dump(ACCEPTED, out)
+        json.dump({"accepted": ACCEPTED, "sign_ins": SIGN_INS}, out)

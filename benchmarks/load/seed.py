@@ -1,11 +1,13 @@
-"""Prepare the load-test database: 10,000 research participants plus signed-in accounts.
+"""Prepare the load-test database: 10,000 research participants plus the accounts users act as.
 
-Run by ``benchmarks/bench_load.py`` with the production settings; writes the session keys of
-the trainee and evaluator accounts the load users act as to the JSON file given.
+Run by ``benchmarks/bench_load.py`` with the production settings; writes the emails,
+password, authenticator secrets and ids the load users sign in and act with to the JSON
+file given. Users sign in through the login form (``load/locustfile.py``), as people do.
 """
 
 import argparse
 import json
+import secrets
 import sys
 from pathlib import Path
 
@@ -17,15 +19,11 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
+from allauth.account.models import EmailAddress  # noqa: E402
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
-from django.contrib.auth import (  # noqa: E402
-    BACKEND_SESSION_KEY,
-    HASH_SESSION_KEY,
-    SESSION_KEY,
-    get_user_model,  # noqa: E402
-)
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from assessments.services import consent_record  # noqa: E402
@@ -35,23 +33,13 @@ from courses.selectors import footstep_modules  # noqa: E402
 from courses.services import enrolment_create  # noqa: E402
 from home.roles import EVALUATOR, TRAINEE  # noqa: E402
 
-BACKEND = "home.backends.CachedPermissionsBackend"
 
-
-def signed_in_session(user) -> str:
-    """A server-side session for ``user``, as a completed login leaves it."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = BACKEND
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-
-def account(email: str, group: str):
-    user = get_user_model().objects.create_user(
-        username=email.split("@")[0], email=email, password=None
+def account(email: str, group: str, password_hash: str):
+    """A verified account in ``group``; every load account shares one password (hashed once)."""
+    user = get_user_model().objects.create(
+        username=email.split("@")[0], email=email, password=password_hash
     )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     user.groups.add(Group.objects.get(name=group))
     return user
 
@@ -67,20 +55,32 @@ def main() -> None:
 
     generate(args.participants, np.random.default_rng(20231))
     open_run = CourseRunPage.objects.filter(enrolment_open=True).live().first()
+    password = secrets.token_urlsafe(16)
+    password_hash = make_password(password)
     trainees = []
     for i in range(args.trainees):
-        user = account(f"load-trainee-{i}@example.org", TRAINEE)
-        enrolment = enrolment_create(user=user, course_run=open_run)
+        email = f"load-trainee-{i}@example.org"
+        enrolment = enrolment_create(
+            user=account(email, TRAINEE, password_hash), course_run=open_run
+        )
         consent_record(enrolment=enrolment, consented=True)
-        trainees.append({"session": signed_in_session(user), "enrolment": enrolment.pk})
+        trainees.append({"email": email, "enrolment": enrolment.pk})
     evaluators = []
     for i in range(args.evaluators):
-        user = account(f"load-evaluator-{i}@example.org", EVALUATOR)
-        TOTP.activate(user, generate_totp_secret())
-        evaluators.append({"session": signed_in_session(user)})
+        email = f"load-evaluator-{i}@example.org"
+        secret = generate_totp_secret()
+        TOTP.activate(account(email, EVALUATOR, password_hash), secret)
+        evaluators.append({"email": email, "totp_secret": secret})
     modules = [module.url for module in footstep_modules()]
     args.out.write_text(
-        json.dumps({"trainees": trainees, "evaluators": evaluators, "modules": modules})
+        json.dumps(
+            {
+                "password": password,
+                "trainees": trainees,
+                "evaluators": evaluators,
+                "modules": modules,
+            }
+        )
     )
     print(
         f"Seeded {args.participants} participants, {len(trainees)} trainees, "

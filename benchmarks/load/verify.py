@@ -19,7 +19,7 @@ from assessments.models import Response  # noqa: E402
 
 
 def main() -> None:
-    accepted = json.loads(Path(sys.argv[1]).read_text())
+    accepted = json.loads(Path(sys.argv[1]).read_text())["accepted"]
     last = {enrolment: ratings for enrolment, ratings in accepted}
     stored = {
         response.participant.enrolment_id: response

@@ -119,7 +119,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Plotly's JavaScript is served from the installed plotly package, never from a CDN, so the
 # browser bundle always matches the Python library that builds the figures.
 STATICFILES_DIRS = [
@@ -162,9 +162,22 @@ MFA_TOTP_ISSUER = "Ten Footsteps"
 # Trainers, evaluators and superusers need an authenticator app before these paths
 # (home.middleware.MFARequiredMiddleware): the admin, attendance registers, evaluation, exports.
 MFA_REQUIRED_PATH_PREFIXES = ["/admin/", "/django-admin/", "/trainer/", "/evaluation/"]
-# allauth's default rate limits apply (e.g. 5 failed logins per account per 5 minutes,
-# 20 sign-ups per minute per IP); they are counted in the default cache, which must be
-# shared by all workers in production (REDIS_URL; home.checks warns otherwise).
+# Proxies in front of the site that append to X-Forwarded-For (nginx: 1). allauth takes the
+# client address from there, so its per-IP limits count each person, not the proxy.
+_proxies = env("TRUSTED_PROXY_COUNT", "0")
+if not _proxies.isdecimal():
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be a whole number (got {_proxies!r}).")
+ALLAUTH_TRUSTED_PROXY_COUNT = int(_proxies)
+# allauth's rate limits, counted in the default cache, which must be shared by all workers
+# in production (REDIS_URL; home.checks warns otherwise). A whole NHS organisation can reach
+# the site from one address, and a cohort signs in at once when a workshop starts, so the
+# per-address limits are wider than allauth's defaults (30 logins, 10 failed, 20 sign-ups a
+# minute); each account stays limited to 5 failed logins in 5 minutes.
+ACCOUNT_RATE_LIMITS = {
+    "login": "200/m/ip",
+    "login_failed": "20/m/ip,5/300s/key",
+    "signup": "60/m/ip",
+}
 
 # Security headers for every environment (production adds HTTPS-only settings).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -224,7 +237,9 @@ TASKS = {
 }
 
 WAGTAIL_SITE_NAME = "Ten Footsteps"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The address people reach the site at: every link in an email, and Wagtail's admin links.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "pptx", "txt", "rtf", "xlsx", "png", "jpg"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Documents are downloaded as attachments, except PDFs; never HTML or SVG inline.

@@ -1,14 +1,35 @@
 """Production: PostgreSQL, Redis, whitenoise for static files, gunicorn in front, HTTPS only."""
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import DATABASES, require
 
 DEBUG = False
 SECRET_KEY = require("SECRET_KEY")
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL=postgres://...")
+
+# Every email links here (and Wagtail's admin): the public https address, no path.
+PUBLIC_BASE_URL = require("PUBLIC_BASE_URL").rstrip("/")
+_public = urlsplit(PUBLIC_BASE_URL)
+if _public.scheme != "https" or not _public.hostname or _public.path:
+    raise ImproperlyConfigured(
+        f"PUBLIC_BASE_URL must be the site's https address, e.g. https://footsteps.example.nhs.uk "
+        f"(got {PUBLIC_BASE_URL!r})."
+    )
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
+
+# The site runs behind a proxy that terminates TLS (deploy/nginx.conf). allauth's per-IP
+# rate limits need the client's address from the proxy's X-Forwarded-For; without it every
+# person would share the proxy's address, or (on a unix socket) have none and be refused.
+if int(require("TRUSTED_PROXY_COUNT")) < 1:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT must be the number of proxies in front of the site that set "
+        "X-Forwarded-For, at least 1; with deploy/nginx.conf it is 1."
+    )
 
 # Login and sign-up rate limits are counted in the cache, which every gunicorn worker must
 # share; a per-process cache would multiply the limits by the number of workers.

@@ -9,7 +9,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WAGTAILADMIN_BASE_URL = "http://testserver"
+PUBLIC_BASE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files from the source, as in development (DEBUG's defaults), so a test run
 # needs no collectstatic: WhiteNoise then neither scans STATIC_ROOT for each test client nor
 # warns that it is missing. Production keeps the scan and the warning.

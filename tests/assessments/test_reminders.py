@@ -42,6 +42,12 @@ class TestSchedule:
         )
         assert FollowUpEmail.objects.get().kind == FollowUpEmail.Kind.DUE
 
+    def test_the_email_links_to_the_sites_public_address(self, waiting, settings):
+        settings.PUBLIC_BASE_URL = "https://footsteps.example.nhs.uk"
+        run_command()
+        path = reverse("assessments:follow_up", args=[waiting.pk])
+        assert f"https://footsteps.example.nhs.uk{path}" in mail.outbox[0].body
+
     def test_reminder_a_week_later_if_still_missing_then_nothing_more(self, waiting):
         opens = follow_up_window(waiting.course_run).opens_at
         services.follow_up_emails_enqueue(now=opens + timedelta(hours=1))

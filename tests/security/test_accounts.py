@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
 from tests import factories
@@ -100,3 +101,26 @@ def test_repeated_failed_logins_are_rate_limited_per_account(client, trainee):
     blocked = client.post(LOGIN, {"login": trainee.email, "password": factories.PASSWORD})
     assert "Too many failed login attempts" in blocked.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("remote_addr", ["", "127.0.0.1"])
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_the_client_address_comes_from_x_forwarded_for(
+    client, trainee, remote_addr
+):
+    """gunicorn on a unix socket has no REMOTE_ADDR; on TCP it is the proxy's own."""
+    for i in range(20):  # the per-address limit of failed logins, from someone else
+        client.post(
+            LOGIN,
+            {"login": f"nobody-{i}@example.org", "password": "wrong-password-1"},
+            REMOTE_ADDR=remote_addr,
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+    response = client.post(
+        LOGIN,
+        {"login": trainee.email, "password": factories.PASSWORD},
+        REMOTE_ADDR=remote_addr,
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(trainee.pk)
