@@ -93,6 +93,7 @@ class Participant(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "research participant"
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(

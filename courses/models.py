@@ -283,8 +283,9 @@ class Enrolment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
     )
+    # PROTECT: a run with trainees is unpublished, never deleted (home.deletion).
     course_run = models.ForeignKey(
-        CourseRunPage, on_delete=models.CASCADE, related_name="enrolments"
+        CourseRunPage, on_delete=models.PROTECT, related_name="enrolments"
     )
     enrolled_at = models.DateTimeField(default=timezone.now)
 
@@ -303,13 +304,15 @@ class Attendance(models.Model):
     """A record that an enrolled trainee attended a session; no row means absent."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
-    session = models.ForeignKey(SessionPage, on_delete=models.CASCADE, related_name="attendances")
+    # PROTECT: deleting a session page must not delete its register (home.deletion).
+    session = models.ForeignKey(SessionPage, on_delete=models.PROTECT, related_name="attendances")
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     marked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "attendance record"
         constraints = [
             models.UniqueConstraint(
                 fields=["enrolment", "session"], name="one_attendance_per_session"
