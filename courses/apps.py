@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 
 class CoursesConfig(AppConfig):
@@ -12,7 +12,8 @@ class CoursesConfig(AppConfig):
         from wagtail.signals import post_page_move
 
         from courses.content_cache import course_content
-        from courses.models import Footstep
+        from courses.models import Enrolment, Footstep
+        from courses.signals import audit_attendance_leaving_with_enrolment
 
         # Module bodies show documents' titles, sizes and links, so documents count too.
         def on_model_change(sender, **kwargs):
@@ -21,6 +22,11 @@ class CoursesConfig(AppConfig):
 
         post_save.connect(on_model_change, weak=False, dispatch_uid="courses-content-saved")
         post_delete.connect(on_model_change, weak=False, dispatch_uid="courses-content-deleted")
+        pre_delete.connect(
+            audit_attendance_leaving_with_enrolment,
+            sender=Enrolment,
+            dispatch_uid="courses-attendance-deleted-with-enrolment",
+        )
         post_page_move.connect(
             course_content.invalidate, weak=False, dispatch_uid="courses-content-moved"
         )

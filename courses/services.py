@@ -52,13 +52,15 @@ def _lock_session(session: SessionPage) -> None:
     SessionPage.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
 
 
-def _audit_attendance(*, session: SessionPage, enrolment_id: int, attended: bool, marked_by):
+def _audit_attendance(*, session: SessionPage, enrolment: Enrolment, attended: bool, marked_by):
+    mark = f"marked {'present' if attended else 'absent'} at session {session.pk} ({session.title})"
     audit_record(
         actor=marked_by,
         action=AuditEvent.Action.ATTENDANCE,
-        summary=f"Enrolment {enrolment_id} marked {'present' if attended else 'absent'} "
-        f"at session {session.pk} ({session.title})",
-        detail={"session_id": session.pk, "enrolment_id": enrolment_id, "attended": attended},
+        summary=f"Enrolment {enrolment.pk} {mark}",
+        detail={"session_id": session.pk, "enrolment_id": enrolment.pk, "attended": attended},
+        subject_id=enrolment.user_id,
+        anonymised_summary=f"A trainee (account deleted) {mark}",
     )
 
 
@@ -77,15 +79,11 @@ def attendance_mark(
         existing = Attendance(session=session, enrolment=enrolment, marked_by=marked_by)
         existing.full_clean()
         existing.save()
-        _audit_attendance(
-            session=session, enrolment_id=enrolment.pk, attended=True, marked_by=marked_by
-        )
+        _audit_attendance(session=session, enrolment=enrolment, attended=True, marked_by=marked_by)
     elif not attended and existing is not None:
         existing.delete()
         existing = None
-        _audit_attendance(
-            session=session, enrolment_id=enrolment.pk, attended=False, marked_by=marked_by
-        )
+        _audit_attendance(session=session, enrolment=enrolment, attended=False, marked_by=marked_by)
     return existing
 
 
@@ -127,7 +125,11 @@ def attendance_record(
     Attendance.objects.bulk_create(new)
 
     for pk in to_add:
-        _audit_attendance(session=session, enrolment_id=pk, attended=True, marked_by=marked_by)
+        _audit_attendance(
+            session=session, enrolment=enrolments[pk], attended=True, marked_by=marked_by
+        )
     for pk in to_remove:
-        _audit_attendance(session=session, enrolment_id=pk, attended=False, marked_by=marked_by)
+        _audit_attendance(
+            session=session, enrolment=enrolments[pk], attended=False, marked_by=marked_by
+        )
     return RegisterChanges(marked_present=len(to_add), marked_absent=len(to_remove))

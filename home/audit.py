@@ -28,6 +28,8 @@ def _record(user_id: int, group: str, change: str) -> None:
         action=AuditEvent.Action.ROLE,
         summary=f"User #{user_id} {change} {group}",
         detail={"user_id": user_id, "group": group, "change": change},
+        subject_id=user_id,
+        anonymised_summary=f"A deleted account {change} {group}",
     )
 
 

@@ -19,6 +19,9 @@ from django.db.models import Q
 from django.utils.module_loading import autodiscover_modules
 from django.utils.text import capfirst
 
+from home.services import audit_forget
+from home.sessions import sessions_end
+
 Row = dict[str, object]
 
 
@@ -171,10 +174,23 @@ register(
 )
 register(
     "home.AuditEvent",
-    title="Audit log entries about what you did",
-    user_fields=["actor"],
+    title="Audit log entries about what you did or about you",
+    user_fields=["actor", "subject"],
     fields=["at", "action", "summary"],
-    deletion="Kept in the audit log without your name (the actor is cleared).",
+    deletion=(
+        "Kept in the audit log as facts without your identity: your name, account number and "
+        "enrolment numbers are removed."
+    ),
+    erase=audit_forget,
+)
+register(
+    "home.UserSession",
+    title="Signed-in sessions (browsers where you are signed in)",
+    user_fields=["user_id"],
+    # The session key is a credential and stays out of the download.
+    fields=["expire_date"],
+    deletion="Ended: you are signed out on every device.",
+    erase=sessions_end,
 )
 register(
     "admin.LogEntry",

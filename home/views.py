@@ -55,6 +55,8 @@ def account_data(request):
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
         summary=f"Personal data download by user #{request.user.pk}",
+        subject_id=request.user.pk,
+        anonymised_summary="Personal data download by a deleted account",
     )
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),

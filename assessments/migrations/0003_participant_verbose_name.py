@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_seed_instrument'),
+        ("assessments", "0002_seed_instrument"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='participant',
-            options={'ordering': ['code'], 'verbose_name': 'research participant'},
+            name="participant",
+            options={"ordering": ["code"], "verbose_name": "research participant"},
         ),
     ]

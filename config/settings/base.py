@@ -229,7 +229,7 @@ if env("REDIS_URL", ""):
 
 # Every signed-in request reads its session: from the cache, with the database as the record
 # (a cache restart signs nobody out).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "home.sessions"
 
 # Background work: django-tasks; immediate unless an environment picks the database backend.
 TASKS = {

@@ -2,11 +2,11 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from home.sessions import SessionStore
 from tests import factories
 
 LOGIN = reverse("account_login")

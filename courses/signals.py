@@ -1,0 +1,28 @@
+"""Audit entries for attendance that goes with an enrolment (an account deletion).
+
+Registers change through ``courses.services``, which audits each mark. An enrolment's rows
+go by cascade instead, so its ``pre_delete`` records, per session, that attendance left the
+register and why, without saying whose it was.
+"""
+
+from django.db.models import Count
+
+from home.audit import acting_user
+from home.models import AuditEvent
+from home.services import audit_record
+
+
+def audit_attendance_leaving_with_enrolment(sender, instance, **kwargs) -> None:
+    sessions = (
+        instance.attendances.values("session_id", "session__title")
+        .annotate(records=Count("pk"))
+        .order_by("session_id")
+    )
+    for row in sessions:
+        audit_record(
+            actor=acting_user.get(),
+            action=AuditEvent.Action.ATTENDANCE,
+            summary=f"Attendance at session {row['session_id']} ({row['session__title']}) "
+            "deleted with a trainee's account",
+            detail={"session_id": row["session_id"], "deleted_records": row["records"]},
+        )
