@@ -44,3 +44,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database that is briefly away answers 503 "try again" (home.errors), anything else 500.
+handler500 = "home.errors.server_error"

@@ -79,3 +79,16 @@ class UserSession(AbstractBaseSession):
         from home.sessions import SessionStore
 
         return SessionStore
+
+
+class CacheEpoch(models.Model):
+    """One row: the number every cache key carries (``home.cache``). Bumped when Redis fails
+    and when it comes back, so entries from before an outage are never read after it."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="one_cache_epoch")]
+
+    def __str__(self):
+        return f"Cache epoch {self.value}"

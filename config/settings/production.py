@@ -33,15 +33,17 @@ if int(require("TRUSTED_PROXY_COUNT")) < 1:
 
 # Login and sign-up rate limits are counted in the cache, which every gunicorn worker must
 # share; a per-process cache would multiply the limits by the number of workers.
+# If Redis is down or hangs, the site carries on from the database (home.cache): calls
+# give up within half a second, and the process then leaves Redis alone for a few seconds.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "home.cache.ResilientRedisCache",
         "LOCATION": require("REDIS_URL"),
-        # Signed-in pages read the cache on every request: if Redis hangs, fail within
-        # seconds instead of holding every worker thread until the OS gives up.
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
+# After a PostgreSQL restart, check each kept connection before use and reconnect.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -19,11 +19,14 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from contextlib import ExitStack
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
+
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from deploy import local_nginx
 
@@ -211,16 +214,20 @@ class Stack:
     def shell(self, code: str) -> str:
         return self.manage("shell", "--no-imports", "-c", code).strip()
 
-    def account(self, email: str, password: str, *, group: str = "Trainees") -> int:
-        """A verified account in ``group``; its user id."""
+    def account(
+        self, email: str, password: str, *, group: str = "Trainees", totp_secret: str = ""
+    ) -> int:
+        """A verified account in ``group`` (with an authenticator app if given); its id."""
         return int(
             self.shell(
                 "from allauth.account.models import EmailAddress\n"
+                "from allauth.mfa.totp.internal.auth import TOTP\n"
                 "from django.contrib.auth.models import Group, User\n"
                 f"u = User.objects.create_user({email!r}, {email!r}, {password!r})\n"
                 f"EmailAddress.objects.create(user=u, email={email!r}, verified=True, "
                 "primary=True)\n"
                 f"u.groups.add(Group.objects.get_or_create(name={group!r})[0])\n"
+                f"if {totp_secret!r}: TOTP.activate(u, {totp_secret!r})\n"
                 "print(u.pk)"
             )
         )
@@ -327,12 +334,50 @@ class Browser:
             raise AssertionError(f"no form at {path} (HTTP {status})")
         return self.request("POST", path, {"csrfmiddlewaretoken": token.group(1), **fields})
 
-    def sign_in(self, email: str, password: str):
-        """The login form's answer: (status, headers, body)."""
-        return self.submit("/accounts/login/", {"login": email, "password": password})
+    def sign_in(self, email: str, password: str, totp_secret: str = ""):
+        """The login form's answer (and the authenticator step's): (status, headers, body)."""
+        response = self.submit("/accounts/login/", {"login": email, "password": password})
+        step = urlsplit(response[1].get("Location", "")).path
+        if totp_secret and step.endswith("/2fa/authenticate/"):
+            code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
+            response = self.submit(step, {"code": code})
+        return response
 
 
 def signed_in(response) -> bool:
     status, headers, _ = response
     location = urlsplit(headers.get("Location", "")).path
     return status == 302 and not location.startswith("/accounts/")
+
+
+class Traffic:
+    """Requests from one signed-in browser in a background thread, until ``stop``."""
+
+    def __init__(self, browser: Browser, paths: list[str]):
+        self.browser = browser
+        self.paths = paths
+        self.statuses: list[int] = []
+        self._running = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while self._running.is_set():
+            for path in self.paths:
+                try:
+                    status, _, _ = self.browser.get(path)
+                except OSError:  # nginx or the site not answering at all counts as a failure
+                    status = 0
+                self.statuses.append(status)
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self._running.set()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._running.clear()
+        self._thread.join(timeout=60)
+
+    def failures(self) -> list[int]:
+        return [status for status in self.statuses if status == 0 or status >= 500]
