@@ -282,6 +282,8 @@ def report(args, results: dict) -> None:
             f"    sign-ins        {signed['succeeded']:>8,} through the form, "
             f"{signed['failed']} failed   (target 0 failed)"
         )
+        for reason in sorted(set(signed["reasons"])):
+            print(f"      {signed['reasons'].count(reason)} x {reason}")
         print(
             f"    submissions     {figures['confirmed']:>8,} confirmed, "
             f"{figures['lost']} lost   (target 0 lost)"

@@ -31,7 +31,7 @@ PACES = {
 PACE = PACES[os.environ.get("LOAD_PACE", "realistic")]
 ACCEPTED = []  # (enrolment id, ratings) of every submission the site confirmed
 # Sign-ins happen while users arrive; requests are counted from when the last one is done.
-SIGN_INS = {"succeeded": 0, "failed": 0}
+SIGN_INS = {"succeeded": 0, "failed": 0, "reasons": []}
 EXPECTED_USERS = int(os.environ["LOAD_USERS"])
 COUNTED_SECONDS = int(os.environ["LOAD_SECONDS"])
 
@@ -40,6 +40,8 @@ def _count_from_now(environment) -> None:
     """Every user has arrived and signed in: start counting, and stop after the window."""
     environment.runner.stats.reset_all()
     gevent.spawn_later(COUNTED_SECONDS, environment.runner.quit)
+
+
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -61,11 +63,13 @@ class _SignedIn(FastHttpUser):
 
     def on_start(self):
         self.account = self.pool.pop() if self.pool else random.choice(self.every)
-        signed_in = self._sign_in()
-        SIGN_INS["succeeded" if signed_in else "failed"] += 1
-        if sum(SIGN_INS.values()) == EXPECTED_USERS:
+        refused = self._sign_in()
+        SIGN_INS["failed" if refused else "succeeded"] += 1
+        if refused:
+            SIGN_INS["reasons"].append(refused)
+        if SIGN_INS["succeeded"] + SIGN_INS["failed"] == EXPECTED_USERS:
             _count_from_now(self.environment)
-        if not signed_in:
+        if refused:
             raise StopUser()
 
     def _post_form(self, url: str, fields: dict, name: str):
@@ -80,23 +84,29 @@ class _SignedIn(FastHttpUser):
             catch_response=True,
         )
 
-    def _sign_in(self) -> bool:
+    def _sign_in(self) -> str:
+        """Sign in; what went wrong, or "" when signed in."""
         fields = {"login": self.account["email"], "password": SESSIONS["password"]}
         with self._post_form("/accounts/login/", fields, "/accounts/login/") as response:
             location = response.headers.get("Location", "")
             if response.status_code != 302 or "/accounts/login/" in location:
-                response.failure(f"sign-in refused: HTTP {response.status_code}")
-                return False
+                refused = f"sign-in refused: HTTP {response.status_code} {location}"
+                response.failure(refused)
+                return refused
             response.success()
         if "/2fa/authenticate/" not in location:
-            return True
+            return ""
+        # Like a person reading the app: wait out a code that is about to change.
+        if time.time() % 30 > 27:
+            gevent.sleep(30 - time.time() % 30)
         code = totp_code(self.account["totp_secret"], time.time())
         with self._post_form(location, {"code": code}, "/accounts/2fa/authenticate/") as step:
             if step.status_code != 302 or "/2fa/" in step.headers.get("Location", ""):
-                step.failure(f"authenticator code refused: HTTP {step.status_code}")
-                return False
+                refused = f"authenticator code refused: HTTP {step.status_code}"
+                step.failure(refused)
+                return refused
             step.success()
-        return True
+        return ""
 
 
 class Trainee(_SignedIn):
