@@ -24,8 +24,12 @@ from openpyxl.styles import Font
 from analytics.selectors import RESOURCE_USES, EvaluationData
 from assessments.models import Response
 
-# Spreadsheets run a text cell starting with one of these as a formula (OWASP CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a text cell starting with one of these as a formula (OWASP CSV injection),
+# including the full-width and small forms that some spreadsheets fold into = + - @.
+FORMULA_TRIGGERS = (
+    *("=", "+", "-", "@", "\t", "\r"),
+    *("\uff1d", "\ufe66", "\uff0b", "\ufe62", "\uff0d", "\ufe63", "\uff20", "\ufe6b"),
+)
 LIKERT_LABELS = {1: "least confident", 2: "2", 3: "3", 4: "4", 5: "most confident"}
 
 STATISTICS_COLUMNS = [
@@ -262,14 +266,11 @@ def _whole_numbers(name: str) -> bool:
     )
 
 
-_TRIGGERS = frozenset(FORMULA_TRIGGERS)
-
-
 def _spreadsheet_column(name: str, values: np.ndarray) -> list[Any]:
     """One column as Python values for CSV and XLSX: text made safe (as ``safe_text``),
     None where a number is missing, ratings, flags and counts as integers (4, not 4.0)."""
     if values.dtype == object:
-        return [("'" + v) if v[:1] in _TRIGGERS else v for v in values.tolist()]
+        return [safe_text(v) for v in values.tolist()]
     missing = np.isnan(values)
     if _whole_numbers(name):
         values = np.where(missing, 0, values).astype(np.int64)

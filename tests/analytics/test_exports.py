@@ -22,6 +22,12 @@ from tests.analytics.test_selectors import DATA, import_file
         ("-cmd", "'-cmd"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=x", "'\t=x"),
+        # Full-width and small lookalikes, which some spreadsheets read as = + - @.
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),
+        ("\ufe66SUM(A1)", "'\ufe66SUM(A1)"),
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0dcmd", "'\uff0dcmd"),
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),
         ("plain text", "plain text"),
         ("", ""),
     ],
@@ -45,7 +51,7 @@ def _formula_participant(run):
         participant,
         Response.Wave.FOLLOW_UP,
         [2] * 14,
-        programme_feedback="-2+3",
+        programme_feedback="\uff1d2+3",  # a full-width =
         clinical_use="+useful",
         resource_use="used",
     )
@@ -61,7 +67,7 @@ def test_responses_csv_is_rfc4180_and_injection_safe(db, course_run):
     assert (baseline["wave"], follow_up["wave"]) == ("baseline", "follow_up")
     assert baseline["profession_other"] == '\'=HYPERLINK("http://evil.example","x")'
     assert baseline["prior_training"] == "'@SUM(1)"
-    assert follow_up["programme_feedback"] == "'-2+3"
+    assert follow_up["programme_feedback"] == "'\uff1d2+3"
     assert follow_up["clinical_use"] == "'+useful"
     assert baseline["s1"] == "1" and baseline["s6"] == ""
     assert baseline["years_experience"] == "2.5"
