@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from assessments import charts, selectors, services
@@ -170,6 +171,7 @@ def certificate(request, enrolment_id: int):
     return response
 
 
+@never_cache  # it shows the holder's name
 def certificate_verify(request, code: str | None = None):
     """Public: anyone holding a certificate's code can check it is genuine."""
     code = (code or request.GET.get("code", "")).strip().upper().replace("-", "")

@@ -1,10 +1,14 @@
-"""Site-wide request guards: the Content-Security-Policy, MFA for privileged roles, audit actor."""
+"""Site-wide request guards: the Content-Security-Policy, MFA for privileged roles, audit actor,
+no caching of personal pages, no text that is not UTF-8."""
+
+from urllib.parse import unquote_to_bytes
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 
 from home.audit import acting_user
 from home.security import is_privileged, mfa_enabled
@@ -80,3 +84,57 @@ class AuditActorMiddleware:
             return self.get_response(request)
         finally:
             acting_user.reset(token)
+
+
+class PrivatePagesMiddleware:
+    """Every page a signed-in person sees shows something of theirs (their name in the header
+    at least), so neither the browser nor a proxy may keep it: ``Cache-Control: private,
+    no-store`` unless the view chose otherwise. Public pages that show personal data (a
+    certificate's check) mark themselves with ``never_cache``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
+
+
+def _urlencoded_is_utf8(data: bytes) -> bool:
+    try:
+        for pair in data.split(b"&"):
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class Utf8FormsMiddleware:
+    """Refuse a form whose text is not valid UTF-8, instead of storing it garbled.
+
+    Django decodes form fields leniently, so bytes that are not UTF-8 would reach the
+    database as replacement characters (U+FFFD). Browsers send UTF-8, so such a form comes
+    from another program or was tampered with: answer 400 with a page that says what to do.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._readable(request):
+            return render(request, "invalid_text.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _readable(request) -> bool:
+        if not _urlencoded_is_utf8(request.META.get("QUERY_STRING", "").encode("latin-1")):
+            return False
+        if request.method != "POST":
+            return True
+        if request.content_type == "application/x-www-form-urlencoded":
+            return _urlencoded_is_utf8(request.body)
+        if request.content_type == "multipart/form-data":
+            return not any("\ufffd" in value for value in request.POST.values())
+        return True

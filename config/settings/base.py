@@ -59,7 +59,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "home.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "home.middleware.Utf8FormsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "home.middleware.AuditActorMiddleware",
@@ -177,6 +179,8 @@ ACCOUNT_RATE_LIMITS = {
     "login": "200/m/ip",
     "login_failed": "20/m/ip,5/300s/key",
     "signup": "60/m/ip",
+    # Our own: each POST of /account/delete/ is a password guess (home.views).
+    "delete_account": "5/m/user",
 }
 
 # Security headers for every environment (production adds HTTPS-only settings).

@@ -2,6 +2,9 @@
 
 import pytest
 
+from tests import factories
+from tests.assessments.conftest import with_baseline
+
 CSP = "Content-Security-Policy"
 
 
@@ -69,3 +72,34 @@ def test_a_nonce_used_by_a_template_is_announced_in_the_header(rf, db):
     nonce = request._csp_nonce
     assert f'nonce="{nonce}"' in response.content.decode()
     assert f"'nonce-{nonce}'" in directives(response)["script-src"]
+
+
+def private_no_store(response) -> bool:
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    return {"private", "no-store"} <= directives
+
+
+@pytest.mark.parametrize("path", ["/my/", "/account/", "/account/data/", "/"])
+def test_pages_for_a_signed_in_person_are_never_stored(client, trainee, path):
+    client.force_login(trainee)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert private_no_store(response)
+
+
+def test_personal_chart_pages_are_never_stored(client, trainee, course_run):
+    enrolment = factories.enrol(trainee, course_run)
+    with_baseline(enrolment)
+    client.force_login(trainee)
+    response = client.get(f"/my/enrolments/{enrolment.pk}/confidence/")
+    assert response.status_code == 200
+    assert private_no_store(response)
+
+
+def test_a_certificate_check_shows_a_name_and_is_never_stored(client, db):
+    response = client.get("/certificates/verify/?code=NOSUCHCODE")
+    assert private_no_store(response)
+
+
+def test_public_pages_for_visitors_may_be_cached(client, db):
+    assert not private_no_store(client.get("/"))
