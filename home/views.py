@@ -3,6 +3,7 @@
 import json
 from urllib.parse import urlencode
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -66,19 +67,32 @@ def account_data(request):
     return response
 
 
+TOO_MANY_ATTEMPTS = (
+    "Too many attempts: nothing was deleted. Wait a minute, then enter your password again."
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete_view(request):
     # Bound on every POST, even an empty one, so a missing password is an error, not a no-op.
     form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        account_delete(user=request.user)
-        logout(request)
-        messages.success(request, "Your account has been deleted.")
-        return redirect("/")
+    status = 200
+    if request.method == "POST":
+        # Each POST is a password guess (and a right one deletes): limited like password change.
+        if not ratelimit.consume(request, action="delete_account", user=request.user):
+            form.add_error(None, TOO_MANY_ATTEMPTS)
+            status = 429
+        elif form.is_valid():
+            account_delete(user=request.user)
+            logout(request)
+            messages.success(request, "Your account has been deleted.")
+            return redirect("/")
+        else:
+            status = 400
     return render(
         request,
         "home/account_delete.html",
         {"form": form, "holdings": personal_data.holdings(request.user)},
-        status=400 if form.errors else 200,
+        status=status,
     )

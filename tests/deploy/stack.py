@@ -339,6 +339,8 @@ class Browser:
         response = self.submit("/accounts/login/", {"login": email, "password": password})
         step = urlsplit(response[1].get("Location", "")).path
         if totp_secret and step.endswith("/2fa/authenticate/"):
+            if time.time() % 30 > 27:  # wait out a code that is about to change
+                time.sleep(30 - time.time() % 30)
             code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
             response = self.submit(step, {"code": code})
         return response

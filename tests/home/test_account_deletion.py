@@ -97,3 +97,15 @@ def test_attendance_leaving_with_an_account_is_in_the_audit_log(marked_trainee):
         action=AuditEvent.Action.ATTENDANCE, summary__contains="deleted with a trainee's account"
     )
     assert event.detail["deleted_records"] == 1
+
+
+def test_password_guesses_at_account_deletion_are_rate_limited(client, trainee):
+    client.force_login(trainee)
+    for _ in range(5):
+        response = client.post("/account/delete/", {"password": "a-wrong-guess-1"})
+        assert response.status_code == 400
+        assert "Too many attempts" not in response.content.decode()
+    response = client.post("/account/delete/", {"password": factories.PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts: nothing was deleted" in response.content.decode()
+    assert type(trainee).objects.filter(pk=trainee.pk).exists()
