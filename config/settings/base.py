@@ -158,6 +158,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "home.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"signup": "home.signup.SignupForm"}
 ACCOUNT_ADAPTER = "home.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ten Footsteps"

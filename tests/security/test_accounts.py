@@ -1,8 +1,12 @@
 """Accounts: no enumeration, only our own ?next=, session rotation and rate limits."""
 
+import statistics
+import time
+
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -124,3 +128,31 @@ def test_behind_the_proxy_the_client_address_comes_from_x_forwarded_for(
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(trainee.pk)
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+def test_sign_up_takes_as_long_for_a_registered_email_as_for_a_new_one(client, trainee):
+    """Production's hasher, interleaved: the two medians of 30 are within 20%."""
+
+    def sign_up(email) -> float:
+        cache.clear()  # allauth's per-address sign-up limit is not what is measured here
+        data = {
+            "email": email,
+            "password1": factories.PASSWORD,
+            "password2": factories.PASSWORD,
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+        }
+        started = time.perf_counter()
+        response = client.post(SIGNUP, data)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 302
+        client.logout()
+        return elapsed
+
+    registered, new = [], []
+    for i in range(30):
+        registered.append(sign_up(trainee.email))
+        new.append(sign_up(f"timing-{i}@example.org"))
+    ratio = statistics.median(registered) / statistics.median(new)
+    assert 0.8 <= ratio <= 1.2, f"registered/new median time ratio {ratio:.2f}"
