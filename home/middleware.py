@@ -1,6 +1,8 @@
 """Site-wide request guards: the Content-Security-Policy, MFA for privileged roles, audit actor,
-no caching of personal pages, no text that is not UTF-8."""
+no caching of personal pages, no text that is not UTF-8, no 500 from Wagtail views that trip
+over a malformed form."""
 
+import logging
 from urllib.parse import unquote_to_bytes
 
 from csp.constants import UNSAFE_INLINE
@@ -12,6 +14,8 @@ from django.utils.cache import add_never_cache_headers
 
 from home.audit import acting_user
 from home.security import is_privileged, mfa_enabled
+
+logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -138,3 +142,46 @@ class Utf8FormsMiddleware:
         if request.content_type == "multipart/form-data":
             return not any("\ufffd" in value for value in request.POST.values())
         return True
+
+
+# Wagtail 8.0 views that raise on a POST missing or mangling a field (KeyError, AttributeError,
+# MultiValueDictKeyError, BadSignature's missing .message) instead of showing a form error.
+FRAGILE_ADMIN_VIEWS = (
+    "wagtailadmin_choose_page_external_link",
+    "wagtailadmin_pages:copy",
+    "wagtailredirects:process_import",
+)
+FRAGILE_ADMIN_VIEW_PATTERN = ("wagtailsnippetchoosers_", ":create")
+
+
+def _fragile(view_name: str) -> bool:
+    start, end = FRAGILE_ADMIN_VIEW_PATTERN
+    return view_name in FRAGILE_ADMIN_VIEWS or (
+        view_name.startswith(start) and view_name.endswith(end)
+    )
+
+
+class MalformedAdminPostMiddleware:
+    """A malformed POST to one of those views gets a 400 that says nothing was saved.
+
+    The views fail while validating, before they save, and Wagtail's page copy is atomic. The
+    error is still logged, so an upgrade that fixes them upstream shows here as fewer logs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        match = request.resolver_match
+        if (
+            request.method != "POST"
+            or match is None
+            or not _fragile(match.view_name)
+            or not isinstance(exception, KeyError | AttributeError | ValueError | TypeError)
+        ):
+            return None
+        logger.warning("Malformed POST to %s: %r", match.view_name, exception)
+        return render(request, "home/admin_malformed.html", status=400)

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "home.middleware.AuditActorMiddleware",
     "home.middleware.MFARequiredMiddleware",
+    "home.middleware.MalformedAdminPostMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
