@@ -6,11 +6,15 @@ instead of a 500. Three things make that safe and quick:
 
 * **Short timeouts and a breaker.** After a failure this process leaves Redis alone for
   ``RETRY_SECONDS`` and then tries again, so a hung Redis costs one timeout, not one per call.
-* **An epoch.** Every key carries ``CacheEpoch.value`` from the database, read once per
-  request. It is bumped when this process first sees Redis fail and again when it sees
-  Redis answer after a failure, so nothing cached before or during an outage is read after
-  it: a permission revoked while Redis was away (whose invalidation could not reach Redis)
-  stays revoked when Redis comes back with its old entries.
+* **An epoch.** Every key carries ``CacheEpoch.value`` from the database. It is bumped when
+  a process first sees Redis fail and again when it sees Redis answer after a failure, so
+  nothing cached before or during an outage is read after it: a permission revoked while
+  Redis was away (whose invalidation could not reach Redis) stays revoked when Redis comes
+  back with its old entries. Each process reads the epoch at most once every
+  ``EPOCH_READ_SECONDS`` (and at once after it bumps it): a query per request cost a fifth
+  of the throughput at the load test's stress pace. So a process that saw nothing of an
+  outage may use the old epoch for up to that long after another bumped it, which matters
+  only for an outage shorter than that: while Redis is away, its reads fail anyway.
 * **Rate limits keep counting.** allauth's rate-limit counters, their locks and the record of
   used authenticator codes (keys starting ``allauth``) go to this process's memory while
   Redis is away: limits then count per worker rather than not at all.
@@ -21,7 +25,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from contextvars import ContextVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -33,31 +36,29 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5.0
+EPOCH_READ_SECONDS = 1.0
 FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
 LOCAL_PREFIX = "allauth"
-# The epoch read in the current request; None outside a request (read at each use).
-_request_epoch: ContextVar[dict | None] = ContextVar("cache_epoch", default=None)
-
-
-def request_scope():
-    """Start a request's memory of the epoch; returns the token for ``ContextVar.reset``."""
-    return _request_epoch.set({})
-
-
-def end_request_scope(token) -> None:
-    _request_epoch.reset(token)
+# (epoch, when it was read) for this process; None until read or after a bump.
+_epoch: tuple[int, float] | None = None
 
 
 def current_epoch() -> int:
+    global _epoch
     from home.models import CacheEpoch
 
-    memo = _request_epoch.get()
-    if memo is not None and "epoch" in memo:
-        return memo["epoch"]
+    known = _epoch
+    if known is not None and time.monotonic() - known[1] < EPOCH_READ_SECONDS:
+        return known[0]
     epoch = CacheEpoch.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-    if memo is not None:
-        memo["epoch"] = epoch
+    _epoch = (epoch, time.monotonic())
     return epoch
+
+
+def forget_epoch() -> None:
+    """Read the epoch from the database at the next use."""
+    global _epoch
+    _epoch = None
 
 
 def bump_epoch() -> None:
@@ -66,9 +67,7 @@ def bump_epoch() -> None:
 
     if not CacheEpoch.objects.filter(pk=1).update(value=F("value") + 1):
         CacheEpoch.objects.get_or_create(pk=1, defaults={"value": 1})
-    memo = _request_epoch.get()
-    if memo is not None:
-        memo.pop("epoch", None)
+    forget_epoch()
 
 
 class _Health:
@@ -103,11 +102,23 @@ class _Health:
         return recovered
 
 
+_health: dict[str, _Health] = {}
+_health_lock = threading.Lock()
+
+
+def _health_of(location: str) -> _Health:
+    with _health_lock:
+        return _health.setdefault(location, _Health())
+
+
 class ResilientRedisCache(RedisCache):
+    # Django makes a backend instance per thread: the health and the local memory are kept
+    # per process (by location), so every thread of a worker shares them.
     def __init__(self, server, params):
         super().__init__(server, params)
-        self.health = _Health()
-        self.local = LocMemCache(f"resilient-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
+        location = str(server)
+        self.health = _health_of(location)
+        self.local = LocMemCache(f"resilient:{location}", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
     def make_key(self, key, version=None):
         return f"e{current_epoch()}:{super().make_key(key, version)}"

@@ -18,8 +18,6 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
-from home.cache import end_request_scope, request_scope
-
 T = TypeVar("T")
 _MISSING = object()
 # Versions already read in the current request; None outside a request (always read).
@@ -75,17 +73,14 @@ class VersionedCache:
 
 
 class VersionedCacheMiddleware:
-    """Give each request its own memory of the versions it has read, and of the cache epoch
-    (``home.cache``: read once per request)."""
+    """Give each request its own memory of the versions it has read."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         token = _request_versions.set({})
-        epoch_token = request_scope()
         try:
             return self.get_response(request)
         finally:
-            end_request_scope(epoch_token)
             _request_versions.reset(token)
