@@ -2,7 +2,7 @@
 
 Steps: a fresh PostgreSQL database, ``migrate``, ``load_demo``, 10,000 synthetic research
 participants and trainee and evaluator accounts (``load/seed.py``), ``collectstatic``,
-gunicorn on a unix socket behind nginx with ``deploy/nginx.conf`` (``deploy/local_nginx.py``),
+gunicorn on a unix socket behind nginx with ``deploy/nginx.conf`` (``deploy/loopback.py``),
 which terminates TLS with a throwaway self-signed certificate on 127.0.0.1 as in production.
 Every user signs in through the login form (and the authenticator step) as it arrives.
 Then, for each pace (see
@@ -35,7 +35,7 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deploy import local_nginx  # noqa: E402
+from deploy import loopback  # noqa: E402
 
 BIN = Path(sys.executable).parent
 HOST, PORT = "127.0.0.1", 8443
@@ -127,25 +127,11 @@ def locust(env: dict, *, users: int, spawn_rate: int, seconds: int, csv_prefix: 
 def start_gunicorn(work: Path, env: dict, workers: int, threads: int) -> subprocess.Popen:
     """gunicorn on a unix socket, as behind production's nginx."""
     socket_path = work / "gunicorn.sock"
+    argv = loopback.gunicorn_argv(BIN / "gunicorn", socket_path, workers=workers, threads=threads)
+    # --preload forks workers with the URLconf imported; a keep-alive longer than nginx keeps
+    # an idle upstream connection, so the two never race.
     gunicorn = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--preload",
-            # Longer than nginx keeps an idle upstream connection, so the two never race.
-            "--keep-alive",
-            "75",
-            "--bind",
-            f"unix:{socket_path}",
-            "--log-level",
-            "warning",
-        ],
+        [*argv, "--preload", "--keep-alive", "75"],
         cwd=ROOT,
         env=env,
     )
@@ -222,7 +208,7 @@ def main() -> None:
             check=True,
         )
         gunicorn = start_gunicorn(work, env, args.workers, args.threads)
-        proxy = local_nginx.running(
+        proxy = loopback.running(
             work=work, upstream=f"unix:{work / 'gunicorn.sock'}", host=HOST, port=PORT
         )
         with proxy:

@@ -1,7 +1,8 @@
-"""Run ``deploy/nginx.conf`` in a throwaway nginx on loopback, with a self-signed certificate.
+"""The production layout on loopback: gunicorn on a unix socket, and ``deploy/nginx.conf`` in a
+throwaway nginx in front of it with a self-signed certificate.
 
-The load test and the proxy test use it, so both exercise the configuration that production
-runs rather than a copy of it.
+The load test and the deployment tests use it, so both exercise the configuration that
+production runs rather than a copy of it.
 """
 
 import shutil
@@ -31,6 +32,24 @@ http {{
     include {site};
 }}
 """
+
+
+def gunicorn_argv(gunicorn: Path, socket_path: Path, *, workers: int, threads: int) -> list[str]:
+    """gunicorn as README's Deploying section runs it, on ``socket_path``."""
+    return [
+        str(gunicorn),
+        "config.wsgi",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--bind",
+        f"unix:{socket_path}",
+        "--log-level",
+        "warning",
+    ]
 
 
 def render_site(*, upstream: str, listen: str, server_name: str, cert: Path, key: Path) -> str:

@@ -72,9 +72,11 @@ class _SignedIn(FastHttpUser):
         if refused:
             raise StopUser()
 
-    def _post_form(self, url: str, fields: dict, name: str):
+    def _post_form(self, url: str, fields, name: str):
+        """GET the form, then POST ``fields`` (a dict, or a function giving one just then)."""
         page = self.client.get(url, name=f"{name} (form)")
         token = CSRF.search(page.text or "")
+        fields = fields() if callable(fields) else fields
         return self.client.post(
             url,
             data={"csrfmiddlewaretoken": token.group(1) if token else "", **fields},
@@ -96,11 +98,14 @@ class _SignedIn(FastHttpUser):
             response.success()
         if "/2fa/authenticate/" not in location:
             return ""
-        # Like a person reading the app: wait out a code that is about to change.
-        if time.time() % 30 > 27:
-            gevent.sleep(30 - time.time() % 30)
-        code = totp_code(self.account["totp_secret"], time.time())
-        with self._post_form(location, {"code": code}, "/accounts/2fa/authenticate/") as step:
+
+        def code() -> dict:
+            # Like a person reading the app: wait out a code that is about to change.
+            if time.time() % 30 > 25:
+                gevent.sleep(30 - time.time() % 30)
+            return {"code": totp_code(self.account["totp_secret"], time.time())}
+
+        with self._post_form(location, code, "/accounts/2fa/authenticate/") as step:
             if step.status_code != 302 or "/2fa/" in step.headers.get("Location", ""):
                 refused = f"authenticator code refused: HTTP {step.status_code}"
                 step.failure(refused)

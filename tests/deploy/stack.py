@@ -2,7 +2,7 @@
 
 ``Stack`` starts what README's Deploying section runs: a PostgreSQL cluster and a Redis of
 its own (so a test may stop them), the production settings, gunicorn on a unix socket and
-nginx with ``deploy/nginx.conf`` in front (``deploy/local_nginx.py``). ``Browser`` is a
+nginx with ``deploy/nginx.conf`` in front (``deploy/loopback.py``). ``Browser`` is a
 client that keeps cookies and can come from any 127.0.0.x address, so nginx sees different
 clients as it would on the internet.
 """
@@ -28,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-from deploy import local_nginx
+from deploy import loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -182,7 +182,7 @@ class Stack:
             self.manage("collectstatic", "--noinput")
             self._start_gunicorn(workers, threads)
             self._exit.enter_context(
-                local_nginx.running(
+                loopback.running(
                     work=folder, upstream=f"unix:{self.socket}", host=self.host, port=self.port
                 )
             )
@@ -236,20 +236,7 @@ class Stack:
         log = (self.folder / "gunicorn.log").open("w")
         self._exit.callback(log.close)
         process = subprocess.Popen(  # noqa: S603
-            [
-                str(BIN / "gunicorn"),
-                "config.wsgi",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(threads),
-                "--bind",
-                f"unix:{self.socket}",
-                "--log-level",
-                "warning",
-            ],  # fmt: skip
+            loopback.gunicorn_argv(BIN / "gunicorn", self.socket, workers=workers, threads=threads),
             cwd=ROOT,
             env=self.env,
             stdout=log,
