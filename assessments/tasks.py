@@ -1,6 +1,5 @@
 """Background tasks: follow-up emails are sent by the task worker, not in a request."""
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -8,6 +7,7 @@ from django_tasks import task
 
 from assessments.models import FollowUpEmail, Response
 from assessments.selectors import follow_up_window
+from home.adapters import public_url
 
 
 @task()
@@ -30,7 +30,7 @@ def follow_up_email_send(follow_up_email_id: int) -> bool:
         "name": enrolment.user.get_full_name() or enrolment.user.email,
         "run": enrolment.course_run,
         "window": follow_up_window(enrolment.course_run),
-        "url": settings.PUBLIC_BASE_URL + reverse("assessments:follow_up", args=[enrolment.pk]),
+        "url": public_url(reverse("assessments:follow_up", args=[enrolment.pk])),
     }
     subject = (
         "Your Ten Footsteps 3-month follow-up is open"

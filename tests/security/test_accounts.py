@@ -1,5 +1,6 @@
 """Accounts: no enumeration, only our own ?next=, session rotation and rate limits."""
 
+import re
 import statistics
 import time
 
@@ -156,3 +157,29 @@ def test_sign_up_takes_as_long_for_a_registered_email_as_for_a_new_one(client, t
         new.append(sign_up(f"timing-{i}@example.org"))
     ratio = statistics.median(registered) / statistics.median(new)
     assert 0.8 <= ratio <= 1.2, f"registered/new median time ratio {ratio:.2f}"
+
+
+PUBLIC = "https://footsteps.example.nhs.uk"
+
+
+@override_settings(PUBLIC_BASE_URL=PUBLIC)
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        (SIGNUP, {"email": "new@example.org", "first_name": "A", "last_name": "B"}),  # verify
+        (SIGNUP, {"first_name": "A", "last_name": "B"}),  # registered: "already exists"
+        (RESET, {}),  # password reset for a known email
+        (RESET, {"email": UNKNOWN}),  # unknown: the sign-up link
+    ],
+)
+def test_every_account_email_links_to_the_public_address(client, trainee, path, data):
+    data = {
+        "email": trainee.email,
+        "password1": factories.PASSWORD,
+        "password2": factories.PASSWORD,
+        **data,
+    }
+    client.post(path, data, HTTP_HOST="localhost:8000")  # an address people do not use
+    [email] = mail.outbox
+    links = re.findall(r"https?://[^\s]+", email.body)
+    assert links and all(link.startswith(f"{PUBLIC}/accounts/") for link in links), links
