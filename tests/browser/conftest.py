@@ -88,6 +88,12 @@ def base_url(live_server):
     return live_server.url
 
 
+@pytest.fixture(autouse=True)
+def _public_address_is_the_live_server(settings, live_server):
+    """Emails link to PUBLIC_BASE_URL; here the site people reach is the live server."""
+    settings.PUBLIC_BASE_URL = live_server.url
+
+
 @pytest.fixture
 def browser_context_args(browser_context_args):
     # Desktop unless a test asks for another viewport with the browser_context_args marker.
