@@ -68,6 +68,8 @@ JSON_KEYS = [
     "d_av",
     "hedges_g_av",
     "wilcoxon_p",
+    "rank_biserial",
+    "shapiro_p",
     "reason",
 ]
 
