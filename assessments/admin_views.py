@@ -80,10 +80,5 @@ class ImportResponsesView(ImportPermissionMixin, WagtailAdminTemplateMixin, Form
             return self.render_to_response(
                 self.get_context_data(plan=plan, filename=pending["filename"])
             )
-        counts = plan.counts
-        messages.success(
-            self.request,
-            f"Imported {counts['baseline']} baseline and {counts['follow_up']} follow-up "
-            f"responses into {plan.cohort_slug}.",
-        )
+        messages.success(self.request, f"Imported {plan.summary()} into {plan.cohort_slug}.")
         return redirect("assessments_import")

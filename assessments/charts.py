@@ -2,35 +2,67 @@
 
 import json
 from dataclasses import dataclass
+from itertools import cycle
 from statistics import fmean
 
 import plotly.graph_objects as go
 
 from assessments.models import RATING_MAX, RATING_MIN, Response
 from courses.models import Footstep, FootstepModulePage
+from courses.waves import BASELINE, Wave
 
-BASELINE_COLOUR = "#6b4c9a"
-FOLLOW_UP_COLOUR = "#005a70"
 SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
+class LineStyle:
+    colour: str
+    dash: str
+    marker: str
+
+
+# Told apart by colour, dash and marker alike, so no one needs to see colour; every colour
+# has at least 4.5:1 contrast on white. The baseline is dashed; later follow-ups of a long
+# schedule reuse the styles in turn.
+BASELINE_STYLE = LineStyle("#6b4c9a", "dash", "circle")
+FOLLOW_UP_STYLES = (
+    LineStyle("#005a70", "solid", "square"),
+    LineStyle("#a14200", "dot", "diamond"),
+    LineStyle("#2f6b1f", "dashdot", "triangle-up"),
+    LineStyle("#8a1c4a", "longdash", "x"),
+)
+
+
+def line_styles(waves: list[Wave]) -> dict[Wave, LineStyle]:
+    """Each wave's line, in time order."""
+    follow_ups = cycle(FOLLOW_UP_STYLES)
+    return {w: BASELINE_STYLE if w.is_baseline else next(follow_ups) for w in sorted(waves)}
+
+
+@dataclass(frozen=True)
 class FootstepScore:
-    """One footstep's score at each wave: the mean of its statements, if all were answered."""
+    """One footstep's score at each wave answered (in time order): the mean of its statements,
+    or None unless all of them were answered."""
 
     footstep: Footstep
-    baseline: float | None
-    follow_up: float | None
+    scores: dict[Wave, float | None]
+
+    @property
+    def baseline(self) -> float | None:
+        return self.scores.get(BASELINE)
 
     @property
     def latest(self) -> float | None:
-        return self.follow_up if self.follow_up is not None else self.baseline
+        """The score at the latest wave that has one."""
+        return next((s for s in reversed(self.scores.values()) if s is not None), None)
 
     @property
     def change(self) -> float | None:
-        if self.baseline is None or self.follow_up is None:
+        """From the baseline to the latest follow-up with a score."""
+        follow_ups = [s for w, s in self.scores.items() if not w.is_baseline and s is not None]
+        if self.baseline is None or not follow_ups:
             return None
-        return self.follow_up - self.baseline
+        return follow_ups[-1] - self.baseline
 
 
 def footstep_scores(response: Response) -> dict[int, float | None]:
@@ -43,14 +75,27 @@ def footstep_scores(response: Response) -> dict[int, float | None]:
 
 
 def personal_scores(responses: dict[str, Response]) -> list[FootstepScore]:
-    """The ten footsteps with the trainee's score at each wave they answered."""
-    by_wave = {wave: footstep_scores(response) for wave, response in responses.items()}
-    baseline = by_wave.get(Response.Wave.BASELINE, {})
-    follow_up = by_wave.get(Response.Wave.FOLLOW_UP, {})
+    """The ten footsteps with the trainee's score at each wave they answered.
+
+    ``responses``: wave name -> the trainee's response.
+    """
+    by_wave = {Wave.parse(name): footstep_scores(response) for name, response in responses.items()}
+    waves = sorted(by_wave)
     return [
-        FootstepScore(footstep, baseline.get(footstep.number), follow_up.get(footstep.number))
+        FootstepScore(footstep, {wave: by_wave[wave].get(footstep.number) for wave in waves})
         for footstep in Footstep.objects.order_by("number")
     ]
+
+
+def waves_of(scores: list[FootstepScore]) -> list[Wave]:
+    """The waves answered, in time order; every footstep has a score (maybe None) at each."""
+    return list(scores[0].scores)
+
+
+def waves_in_words(waves: list[Wave]) -> str:
+    """For a sentence: "before the training, 3 months after and 12 months after"."""
+    labels = [wave.label[0].lower() + wave.label[1:] for wave in sorted(waves)]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
 def _closed(values: list) -> list:
@@ -59,25 +104,22 @@ def _closed(values: list) -> list:
 
 
 def personal_chart(scores: list[FootstepScore]) -> go.Figure:
-    """10 footstep axes scored 1–5; the follow-up is overlaid once it exists."""
+    """10 footstep axes scored 1–5, a closed line per wave answered (the baseline dashed)."""
     labels = [f"{s.footstep.number}. {s.footstep.title}" for s in scores]
     figure = go.Figure()
-    series = [("Before the training", [s.baseline for s in scores], BASELINE_COLOUR, "dash")]
-    if any(s.follow_up is not None for s in scores):
-        series.append(("3 months after", [s.follow_up for s in scores], FOLLOW_UP_COLOUR, "solid"))
-    for name, values, colour, dash in series:
+    for wave, style in line_styles(waves_of(scores)).items():
         figure.add_trace(
             go.Scatterpolar(
-                r=_closed(values),
+                r=_closed([s.scores[wave] for s in scores]),
                 theta=_closed(labels),
-                name=name,
+                name=wave.label,
                 mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 3},
-                marker={"size": 8},
+                line={"color": style.colour, "dash": style.dash, "width": 3},
+                marker={"size": 8, "symbol": style.marker},
                 fill="toself",
                 opacity=0.75,
                 connectgaps=False,
-                hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>",
+                hovertemplate="%{theta}: %{r:.1f}<extra>" + wave.label + "</extra>",
             )
         )
     figure.update_layout(

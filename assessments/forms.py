@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import ITEM_CODES, RATING_MAX, RATING_MIN, Response, Statement
 from assessments.services import RATING_MESSAGE
+from courses.waves import Wave
 
 BLANK = ""
 # The template adds "least confident" / "most confident" under 1 and 5.
@@ -196,6 +197,12 @@ class FollowUpForm(QuestionnaireForm):
             "programme_feedback": response.programme_feedback,
             "clinical_use": response.clinical_use,
         }
+
+
+def form_for(wave: Wave) -> type[QuestionnaireForm]:
+    """What a wave asks besides the statements: about the trainee at baseline, how they have
+    used the training at every follow-up."""
+    return BaselineForm if wave.is_baseline else FollowUpForm
 
 
 class ImportForm(forms.Form):

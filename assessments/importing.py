@@ -19,6 +19,7 @@ from assessments.models import (
     Participant,
     Response,
 )
+from courses.waves import UnknownWaveError, Wave
 
 COLUMNS = ["participant_code", "wave", "mandatory_completed", "profession", "years_experience"]
 COLUMNS += ITEM_CODES
@@ -119,11 +120,28 @@ class ImportPlan:
         return status
 
     @property
+    def waves(self) -> list[Wave]:
+        """The waves in the file, in time order."""
+        return sorted({Wave.parse(row.wave) for row in self.rows})
+
+    @property
     def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(Response.Wave.values, 0)
+        """Rows per wave name, in time order."""
+        counts = {wave.name: 0 for wave in self.waves}
         for row in self.rows:
             counts[row.wave] += 1
         return counts
+
+    @property
+    def wave_counts(self) -> list[tuple[Wave, int]]:
+        """(wave, rows) in time order, for people to read."""
+        return [(Wave.parse(name), n) for name, n in self.counts.items()]
+
+    def summary(self) -> str:
+        """What the file holds: "120 baseline, 91 3-month follow-up responses"."""
+        parts = [f"{n} {wave.noun}" for wave, n in self.wave_counts] or ["no"]
+        listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+        return f"{listed} response{'s' if len(self.rows) != 1 else ''}"
 
 
 def decode(content: bytes) -> str:
@@ -187,11 +205,11 @@ def _parse_row(line: int, cells: dict[str, str], errors: list[RowError]) -> Impo
                 f"'{code}' is not a participant code (1 to 12 letters, digits, - or _).",
             )
         )
-    wave = cells["wave"].lower()
-    if wave not in Response.Wave.values:
-        errors.append(
-            RowError(line, "wave", f"Unknown wave '{cells['wave']}': use baseline or follow_up.")
-        )
+    wave = None
+    try:
+        wave = Wave.parse(cells["wave"].lower()).name
+    except UnknownWaveError as error:
+        errors.append(RowError(line, "wave", f"Unknown wave '{cells['wave']}': {error}."))
     mandatory = cells["mandatory_completed"].lower()
     if mandatory not in ("yes", "no"):
         errors.append(

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from courses import waves
 from courses.models import CourseRunPage, Enrolment, Footstep
 
 # Codes avoid characters people confuse when reading them aloud or copying them: 0/O, 1/I/L.
@@ -113,10 +114,6 @@ class Participant(models.Model):
 class Response(models.Model):
     """One questionnaire wave of one participant; the 14 ratings are columns s1…s14."""
 
-    class Wave(models.TextChoices):
-        BASELINE = "baseline", "Baseline"
-        FOLLOW_UP = "follow_up", "3-month follow-up"
-
     class Profession(models.TextChoices):
         SOCIAL_PRESCRIBER = "social_prescriber", "Social prescriber / link worker"
         WELLBEING_COACH = "wellbeing_coach", "Wellbeing coach"
@@ -131,7 +128,7 @@ class Response(models.Model):
         WOULD_NOT = "would_not", "No, and I would not"
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="responses")
-    wave = models.CharField(max_length=10, choices=Wave)
+    wave = models.CharField(max_length=10, validators=[waves.validate_name])
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="responses")
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -178,6 +175,7 @@ class Response(models.Model):
         ordering = ["participant", "wave"]
         constraints = [
             models.UniqueConstraint(fields=["participant", "wave"], name="one_response_per_wave"),
+            models.CheckConstraint(condition=models.Q(wave__in=waves.NAMES), name="known_wave"),
             models.CheckConstraint(
                 condition=models.Q(years_experience__isnull=True)
                 | models.Q(years_experience__gte=0, years_experience__lte=YEARS_EXPERIENCE_MAX),
@@ -195,7 +193,7 @@ class Response(models.Model):
         permissions = [("import_responses", "Can import questionnaire responses from a file")]
 
     def __str__(self):
-        return f"{self.participant.code} {self.get_wave_display()}"
+        return f"{self.participant.code} {self.wave_value.title}"
 
     def clean(self):
         if self.profession == self.Profession.OTHER and not self.profession_other.strip():
@@ -207,6 +205,10 @@ class Response(models.Model):
 
     def ratings(self) -> list[int | None]:
         return [getattr(self, c) for c in ITEM_CODES]
+
+    @property
+    def wave_value(self) -> waves.Wave:
+        return waves.Wave.parse(self.wave)
 
 
 class Certificate(models.Model):
@@ -225,7 +227,7 @@ class Certificate(models.Model):
 
 
 class FollowUpEmail(models.Model):
-    """A follow-up invitation or reminder sent; one of each kind per enrolment."""
+    """A follow-up invitation or reminder sent; one of each kind per enrolment and wave."""
 
     class Kind(models.TextChoices):
         DUE = "due", "Follow-up due"
@@ -234,15 +236,16 @@ class FollowUpEmail(models.Model):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="follow_up_emails"
     )
+    wave = models.CharField(max_length=10, validators=[waves.validate_name])
     kind = models.CharField(max_length=10, choices=Kind)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["enrolment", "kind"], name="one_follow_up_email_per_kind"
+                fields=["enrolment", "wave", "kind"], name="one_follow_up_email_per_wave_and_kind"
             )
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} to {self.enrolment}"
+        return f"{self.get_kind_display()} ({self.wave}) to {self.enrolment}"

@@ -61,7 +61,7 @@ register(
     "assessments.FollowUpEmail",
     title="Follow-up reminders sent",
     user_fields=["enrolment__user"],
-    fields=["kind", "sent_at"],
+    fields=["wave", "kind", "sent_at"],
     deletion="Deleted with your account.",
     erase=erase,
 )

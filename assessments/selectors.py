@@ -4,17 +4,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessments.models import FollowUpEmail, Instrument, Participant, Response, Statement
 from courses.models import CourseRunPage, Enrolment
 from courses.selectors import first_mandatory_workshop_start, last_mandatory_workshop_end
+from courses.waves import BASELINE, Wave
 
-# "3 months after the last mandatory workshop" is read as calendar months (relativedelta),
-# so a run ending on 15 March is due on 15 June, as a trainee would expect from the wording.
-FOLLOW_UP_DELAY = relativedelta(months=3)
 REMINDER_AFTER = timedelta(days=7)
 
 
@@ -58,20 +56,31 @@ def baseline_window(run: CourseRunPage, workshops: list | None = None) -> Window
     return Window(opens_at=None, closes_at=first_start)
 
 
-def follow_up_window(run: CourseRunPage, workshops: list | None = None) -> Window:
-    """Due 3 calendar months after the last mandatory workshop ends, open for the run's window."""
+def follow_up_window(run: CourseRunPage, wave: Wave, workshops: list | None = None) -> Window:
+    """Due N calendar months after the last mandatory workshop ends, open for the run's window.
+
+    "3 months after" is read as calendar months (relativedelta), so a run ending on 15 March
+    is due on 15 June, as a trainee would expect from the wording.
+    """
     if workshops is None:
         last_end = last_mandatory_workshop_end(run)
     else:
         last_end = max((w.ends_at for w in workshops), default=None)
     if last_end is None:
         return Window(opens_at=None, closes_at=None, scheduled=False)
-    opens_at = last_end + FOLLOW_UP_DELAY
+    opens_at = last_end + relativedelta(months=wave.months)
     return Window(opens_at=opens_at, closes_at=opens_at + timedelta(days=run.follow_up_window_days))
 
 
-def wave_window(run: CourseRunPage, wave: str) -> Window:
-    return baseline_window(run) if wave == Response.Wave.BASELINE else follow_up_window(run)
+def wave_window(run: CourseRunPage, wave: Wave, workshops: list | None = None) -> Window:
+    if wave.is_baseline:
+        return baseline_window(run, workshops)
+    return follow_up_window(run, wave, workshops)
+
+
+def certificate_wave(run: CourseRunPage) -> Wave:
+    """The follow-up a certificate waits for: the run's first, so later waves never delay it."""
+    return run.follow_ups[0]
 
 
 def current_instrument() -> Instrument:
@@ -98,74 +107,109 @@ def research_responses() -> QuerySet[Response]:
 
 
 @dataclass(frozen=True)
-class FollowUpRow:
-    """One trainee on a run, for the trainer: where their follow-up stands."""
+class WaveStatus:
+    """Where one trainee stands with one follow-up wave, for the trainer."""
 
-    enrolment: Enrolment
+    wave: Wave
     status: str
     label: str
-    baseline_at: datetime | None
-    follow_up_at: datetime | None
+    submitted_at: datetime | None
     due_email_at: datetime | None
     reminder_at: datetime | None
 
 
-def _follow_up_status(row, emails: dict, window: Window, now: datetime) -> tuple[str, str]:
-    if row.follow_up_at is not None:
-        return "done", "Done"
-    if row.baseline_at is None:
-        return "no_baseline", "No baseline (cannot be paired)"
+@dataclass(frozen=True)
+class FollowUpRow:
+    """One trainee on a run, for the trainer: their baseline and each follow-up wave."""
+
+    enrolment: Enrolment
+    baseline_at: datetime | None
+    waves: list[WaveStatus]
+
+
+STATUS_LABELS = {
+    "not_due": "Not due yet",
+    "due": "Due",
+    "reminded": "Reminded",
+    "done": "Done",
+    "missed": "Missed (closed)",
+    "no_baseline": "No baseline (cannot be paired)",
+}
+STATUS_ORDER = list(STATUS_LABELS)
+
+
+def _wave_status(submitted, baseline_at, emails: dict, window: Window, now) -> tuple[str, str]:
+    if submitted is not None:
+        return "done", STATUS_LABELS["done"]
+    if baseline_at is None:
+        return "no_baseline", STATUS_LABELS["no_baseline"]
     state = window.state(now)
     if state == "not_yet":
-        return "not_due", "Not due yet"
+        return "not_due", STATUS_LABELS["not_due"]
     if state == "closed":
-        return "missed", "Missed (closed)"
+        return "missed", STATUS_LABELS["missed"]
     if FollowUpEmail.Kind.REMINDER in emails:
-        return "reminded", "Reminded"
+        return "reminded", STATUS_LABELS["reminded"]
     if FollowUpEmail.Kind.DUE in emails:
         return "due", "Due, invited"
     return "due", "Due, not yet invited"
 
 
 def follow_up_overview(run: CourseRunPage, *, now: datetime | None = None) -> dict:
-    """Everyone enrolled on ``run`` with their follow-up status, in a fixed number of queries."""
+    """Everyone enrolled on ``run`` with the status of each follow-up wave, in five queries."""
     now = now or timezone.now()
-    window = follow_up_window(run)
-
-    def submitted(wave):
-        return Subquery(
-            Response.objects.filter(participant__enrolment=OuterRef("pk"), wave=wave).values(
-                "submitted_at"
-            )[:1]
-        )
-
+    follow_ups = run.follow_ups
+    last_end = last_mandatory_workshop_end(run)
+    ends = [] if last_end is None else [_End(last_end)]
+    windows = {wave: follow_up_window(run, wave, ends) for wave in follow_ups}
+    submitted = {
+        (enrolment_id, wave): at
+        for enrolment_id, wave, at in Response.objects.filter(
+            participant__enrolment__course_run=run
+        ).values_list("participant__enrolment_id", "wave", "submitted_at")
+    }
+    emails: dict[tuple[int, str], dict] = {}
+    for enrolment_id, wave, kind, sent_at in FollowUpEmail.objects.filter(
+        enrolment__course_run=run
+    ).values_list("enrolment_id", "wave", "kind", "sent_at"):
+        emails.setdefault((enrolment_id, wave), {})[kind] = sent_at
     enrolments = (
         Enrolment.objects.filter(course_run=run)
         .select_related("user")
-        .annotate(
-            baseline_at=submitted(Response.Wave.BASELINE),
-            follow_up_at=submitted(Response.Wave.FOLLOW_UP),
-        )
-        .prefetch_related("follow_up_emails")
         .order_by(Lower("user__last_name"), Lower("user__first_name"), "user__email")
     )
     rows = []
+    counts = {wave.name: dict.fromkeys(STATUS_ORDER, 0) for wave in follow_ups}
     for enrolment in enrolments:
-        emails = {email.kind: email.sent_at for email in enrolment.follow_up_emails.all()}
-        status, label = _follow_up_status(enrolment, emails, window, now)
-        rows.append(
-            FollowUpRow(
-                enrolment=enrolment,
-                status=status,
-                label=label,
-                baseline_at=enrolment.baseline_at,
-                follow_up_at=enrolment.follow_up_at,
-                due_email_at=emails.get(FollowUpEmail.Kind.DUE),
-                reminder_at=emails.get(FollowUpEmail.Kind.REMINDER),
+        baseline_at = submitted.get((enrolment.pk, BASELINE.name))
+        statuses = []
+        for wave in follow_ups:
+            sent = emails.get((enrolment.pk, wave.name), {})
+            at = submitted.get((enrolment.pk, wave.name))
+            status, label = _wave_status(at, baseline_at, sent, windows[wave], now)
+            counts[wave.name][status] += 1
+            statuses.append(
+                WaveStatus(
+                    wave=wave,
+                    status=status,
+                    label=label,
+                    submitted_at=at,
+                    due_email_at=sent.get(FollowUpEmail.Kind.DUE),
+                    reminder_at=sent.get(FollowUpEmail.Kind.REMINDER),
+                )
             )
-        )
-    counts = {status: sum(1 for r in rows if r.status == status) for status in STATUS_ORDER}
-    return {"rows": rows, "window": window, "counts": counts}
+        rows.append(FollowUpRow(enrolment=enrolment, baseline_at=baseline_at, waves=statuses))
+    return {
+        "rows": rows,
+        "waves": [
+            {"wave": wave, "window": windows[wave], "counts": counts[wave.name]}
+            for wave in follow_ups
+        ],
+    }
 
 
-STATUS_ORDER = ["not_due", "due", "reminded", "done", "missed", "no_baseline"]
+@dataclass(frozen=True)
+class _End:
+    """The last workshop's end, in the shape ``follow_up_window`` takes workshops."""
+
+    ends_at: datetime

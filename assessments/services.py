@@ -1,11 +1,13 @@
 """Writes for the questionnaires: consent, responses, certificates, reminders, deletion, import."""
 
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -30,18 +32,19 @@ from assessments.models import (
 )
 from assessments.selectors import (
     REMINDER_AFTER,
+    certificate_wave,
     current_instrument,
     follow_up_window,
     wave_window,
 )
 from assessments.signals import research_data_changed_on_commit
 from assessments.tasks import follow_up_email_send
-from courses.models import CourseIndexPage, CourseRunPage, Enrolment
+from courses.models import CourseIndexPage, CourseRunPage, Enrolment, FollowUpWave
 from courses.selectors import enrolments_with_progress, is_mandatory_complete
+from courses.services import schedule_follow_ups_add
+from courses.waves import BASELINE, UnknownWaveError, Wave
 from home.models import AuditEvent, HomePage
 from home.services import audit_record
-
-Wave = Response.Wave
 
 BASELINE_FIELDS = {"profession", "profession_other", "years_experience", "prior_training"}
 BASELINE_FIELDS |= {"uses_resources"}
@@ -150,9 +153,9 @@ def _clean_text(value, label: str) -> str:
     return text
 
 
-def _clean_answers(wave: str, data: dict) -> dict:
+def _clean_answers(wave: Wave, data: dict) -> dict:
     """Validate every answer, collecting one clear message per field."""
-    allowed = set(ITEM_CODES) | (BASELINE_FIELDS if wave == Wave.BASELINE else FOLLOW_UP_FIELDS)
+    allowed = set(ITEM_CODES) | (BASELINE_FIELDS if wave.is_baseline else FOLLOW_UP_FIELDS)
     unexpected = set(data) - allowed
     if unexpected:
         raise TypeError(f"Unexpected answers for the {wave} wave: {sorted(unexpected)}")
@@ -169,7 +172,7 @@ def _clean_answers(wave: str, data: dict) -> dict:
     for code in ITEM_CODES:
         check(code, _clean_rating)
 
-    if wave == Wave.BASELINE:
+    if wave.is_baseline:
         profession = data.get("profession") or ""
         if profession not in Response.Profession.values:
             errors["profession"] = ["Choose your profession from the list."]
@@ -207,8 +210,8 @@ def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y, H:i")
 
 
-def _check_window(*, enrolment: Enrolment, wave: str, existing: Response | None, now) -> None:
-    label = "baseline" if wave == Wave.BASELINE else "follow-up"
+def _check_window(*, enrolment: Enrolment, wave: Wave, existing: Response | None, now) -> None:
+    label = wave.noun
     window = wave_window(enrolment.course_run, wave)
     state = window.state(now)
     if state == "open":
@@ -234,12 +237,11 @@ def _check_window(*, enrolment: Enrolment, wave: str, existing: Response | None,
     raise ValidationError({NON_FIELD_ERRORS: [message]})
 
 
-def _second_submission_error(wave: str) -> ValidationError:
-    label = "baseline" if wave == Wave.BASELINE else "follow-up"
+def _second_submission_error(wave: Wave) -> ValidationError:
     return ValidationError(
         {
             NON_FIELD_ERRORS: [
-                f"You have already submitted the {label} questionnaire; your first answers are "
+                f"You have already submitted the {wave.noun} questionnaire; your first answers are "
                 "kept. Open it again to review or correct them."
             ]
         }
@@ -254,7 +256,7 @@ def _optional_sessions_attended(enrolment: Enrolment) -> int | None:
 def response_submit(
     *,
     enrolment: Enrolment,
-    wave: str,
+    wave: Wave | str,
     data: dict,
     now: datetime | None = None,
     revise: bool = False,
@@ -266,8 +268,12 @@ def response_submit(
     refused, so exactly one response is stored. Raises ``ValidationError`` with a message per
     field; on any error nothing is saved.
     """
-    if wave not in Wave.values:
-        raise ValidationError({NON_FIELD_ERRORS: ["Unknown questionnaire."]})
+    try:
+        wave = wave if isinstance(wave, Wave) else Wave.parse(wave)
+    except UnknownWaveError:
+        wave = None
+    if wave not in enrolment.course_run.schedule:
+        raise ValidationError({NON_FIELD_ERRORS: ["This course run has no such questionnaire."]})
     now = now or timezone.now()
     with transaction.atomic():
         # Locking the participant row serialises concurrent submissions by the same trainee.
@@ -276,13 +282,13 @@ def response_submit(
             raise ValidationError(
                 {NON_FIELD_ERRORS: ["Answer the consent question before the questionnaire."]}
             )
-        existing = Response.objects.filter(participant=participant, wave=wave).first()
+        existing = Response.objects.filter(participant=participant, wave=wave.name).first()
         if existing is not None and not revise:
             raise _second_submission_error(wave)
         _check_window(enrolment=enrolment, wave=wave, existing=existing, now=now)
         if (
-            wave == Wave.FOLLOW_UP
-            and not Response.objects.filter(participant=participant, wave=Wave.BASELINE).exists()
+            not wave.is_baseline
+            and not Response.objects.filter(participant=participant, wave=BASELINE.name).exists()
         ):
             raise ValidationError(
                 {
@@ -295,19 +301,22 @@ def response_submit(
         answers = _clean_answers(wave, data)
 
         response = existing or Response(
-            participant=participant, wave=wave, instrument=current_instrument(), submitted_at=now
+            participant=participant,
+            wave=wave.name,
+            instrument=current_instrument(),
+            submitted_at=now,
         )
         for field, value in answers.items():
             setattr(response, field, value)
         response.updated_at = now
-        if wave == Wave.FOLLOW_UP:
+        if not wave.is_baseline:
             response.optional_sessions_attended = _optional_sessions_attended(enrolment)
         response.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
                 response.save()
         except IntegrityError:
-            if Response.objects.filter(participant=participant, wave=wave).exists():
+            if Response.objects.filter(participant=participant, wave=wave.name).exists():
                 raise _second_submission_error(wave) from None
             raise
     return response
@@ -320,14 +329,30 @@ def _unused_certificate_code() -> str:
             return code
 
 
+def certificate_missing(
+    run: CourseRunPage, *, mandatory_completed: bool, answered: Collection[str]
+) -> list[str]:
+    """The certificate rule, in the words trainees read: what is still to do on ``run`` for
+    someone who answered the waves named in ``answered``; an empty list means nothing."""
+    reasons = []
+    if not mandatory_completed:
+        reasons.append("Attend both mandatory workshops.")
+    wave = certificate_wave(run)
+    if wave.name not in answered:
+        reasons.append(f"Submit the {wave.noun} questionnaire.")
+    return reasons
+
+
 def certificate_eligibility(enrolment: Enrolment) -> list[str]:
     """Why a certificate cannot be issued yet; an empty list means it can."""
-    reasons = []
-    if not is_mandatory_complete(enrolment):
-        reasons.append("Attend both mandatory workshops.")
-    if not Response.objects.filter(participant__enrolment=enrolment, wave=Wave.FOLLOW_UP).exists():
-        reasons.append("Submit the 3-month follow-up questionnaire.")
-    return reasons
+    answered = Response.objects.filter(participant__enrolment=enrolment).values_list(
+        "wave", flat=True
+    )
+    return certificate_missing(
+        enrolment.course_run,
+        mandatory_completed=is_mandatory_complete(enrolment),
+        answered=set(answered),
+    )
 
 
 @transaction.atomic
@@ -391,42 +416,54 @@ def user_delete(*, user) -> dict[str, int]:
 def follow_up_emails_enqueue(*, now: datetime | None = None) -> list[FollowUpEmail]:
     """Queue the follow-up emails that are due now; safe to run any number of times.
 
-    While a run's follow-up is open, a trainee with a baseline and no follow-up gets the
-    "due" email, and the reminder a week after it. The unique constraint on (enrolment,
-    kind) makes each email happen once even if two runs of the command overlap; the task is
-    enqueued in the same transaction as its row, so with the database backend both or
-    neither are stored.
+    While a follow-up wave of a run is open, a trainee with a baseline who has not answered
+    that wave gets its "due" email, and the reminder a week after it. The unique constraint
+    on (enrolment, wave, kind) makes each email happen once even if two runs of the command
+    overlap; the task is enqueued in the same transaction as its row, so with the database
+    backend both or neither are stored.
     """
     now = now or timezone.now()
     queued = []
-    for run in CourseRunPage.objects.all():
-        if not follow_up_window(run).is_open(now):
-            continue
-        waiting = (
-            Enrolment.objects.filter(course_run=run, participant__responses__wave=Wave.BASELINE)
-            .exclude(participant__responses__wave=Wave.FOLLOW_UP)
-            .prefetch_related("follow_up_emails")
+    for run in CourseRunPage.objects.prefetch_related("follow_up_waves"):
+        for wave in run.follow_ups:
+            if follow_up_window(run, wave).is_open(now):
+                queued += _wave_emails_enqueue(run=run, wave=wave, now=now)
+    return queued
+
+
+def _wave_emails_enqueue(*, run: CourseRunPage, wave: Wave, now: datetime) -> list[FollowUpEmail]:
+    queued = []
+    waiting = (
+        Enrolment.objects.filter(course_run=run, participant__responses__wave=BASELINE.name)
+        .exclude(participant__responses__wave=wave.name)
+        .prefetch_related(
+            Prefetch(
+                "follow_up_emails",
+                queryset=FollowUpEmail.objects.filter(wave=wave.name),
+                to_attr="wave_emails",
+            )
         )
-        for enrolment in waiting:
-            sent = {email.kind: email.sent_at for email in enrolment.follow_up_emails.all()}
-            if FollowUpEmail.Kind.DUE not in sent:
-                kind = FollowUpEmail.Kind.DUE
-            elif (
-                FollowUpEmail.Kind.REMINDER not in sent
-                and sent[FollowUpEmail.Kind.DUE] + REMINDER_AFTER <= now
-            ):
-                kind = FollowUpEmail.Kind.REMINDER
-            else:
-                continue
-            try:
-                with transaction.atomic():
-                    email = FollowUpEmail(enrolment=enrolment, kind=kind, sent_at=now)
-                    email.full_clean(validate_constraints=False)
-                    email.save()
-                    follow_up_email_send.enqueue(email.pk)
-            except IntegrityError:
-                continue  # another run of the command queued this email first
-            queued.append(email)
+    )
+    for enrolment in waiting:
+        sent = {email.kind: email.sent_at for email in enrolment.wave_emails}
+        if FollowUpEmail.Kind.DUE not in sent:
+            kind = FollowUpEmail.Kind.DUE
+        elif (
+            FollowUpEmail.Kind.REMINDER not in sent
+            and sent[FollowUpEmail.Kind.DUE] + REMINDER_AFTER <= now
+        ):
+            kind = FollowUpEmail.Kind.REMINDER
+        else:
+            continue
+        try:
+            with transaction.atomic():
+                email = FollowUpEmail(enrolment=enrolment, wave=wave.name, kind=kind, sent_at=now)
+                email.full_clean(validate_constraints=False)
+                email.save()
+                follow_up_email_send.enqueue(email.pk)
+        except IntegrityError:
+            continue  # another run of the command queued this email first
+        queued.append(email)
     return queued
 
 
@@ -449,7 +486,12 @@ def responses_import(
     plan = responses_import_check(content=content, cohort_slug=cohort_slug, progress=progress)
     if not plan.ok:
         return plan
-    run = CourseRunPage.objects.filter(slug=cohort_slug).first() or _imported_run(cohort_slug)
+    follow_up_months = [wave.months for wave in plan.waves if not wave.is_baseline]
+    run = CourseRunPage.objects.filter(slug=cohort_slug).first()
+    if run is None:
+        run = _imported_run(cohort_slug, follow_up_months)
+    else:
+        schedule_follow_ups_add(run=run, months=follow_up_months, user=actor)
     now = timezone.now()
     instrument = current_instrument()
     participants = {
@@ -547,7 +589,7 @@ def _course_index() -> CourseIndexPage:
     return index
 
 
-def _imported_run(slug: str) -> CourseRunPage:
+def _imported_run(slug: str, follow_up_months: list[int]) -> CourseRunPage:
     index = CourseIndexPage.objects.first() or _course_index()
     run = CourseRunPage(
         title=f"{slug} (imported)",
@@ -555,5 +597,7 @@ def _imported_run(slug: str) -> CourseRunPage:
         network="Imported responses",
         enrolment_open=False,
     )
+    # The file's waves are the run's schedule (a file of baselines only gets the default).
+    run.follow_up_waves = [FollowUpWave(months=months) for months in follow_up_months]
     index.add_child(instance=run)
     return run

@@ -6,13 +6,15 @@ from django.urls import reverse
 from django_tasks import task
 
 from assessments.models import FollowUpEmail, Response
-from assessments.selectors import follow_up_window
+from assessments.selectors import certificate_wave, follow_up_window
+from courses.waves import Wave
 from home.adapters import public_url
 
 
 @task()
 def follow_up_email_send(follow_up_email_id: int) -> bool:
-    """Send one follow-up invitation or reminder; skipped if the trainee answered meanwhile."""
+    """Send one follow-up invitation or reminder; skipped if the trainee answered that wave
+    meanwhile (between queueing and now)."""
     email = (
         FollowUpEmail.objects.select_related("enrolment__user", "enrolment__course_run")
         .filter(pk=follow_up_email_id)
@@ -21,21 +23,23 @@ def follow_up_email_send(follow_up_email_id: int) -> bool:
     if email is None:
         return False
     enrolment = email.enrolment
-    if Response.objects.filter(
-        participant__enrolment=enrolment, wave=Response.Wave.FOLLOW_UP
-    ).exists():
+    if Response.objects.filter(participant__enrolment=enrolment, wave=email.wave).exists():
         return False
+    run = enrolment.course_run
+    wave = Wave.parse(email.wave)
     context = {
         "email": email,
+        "wave": wave,
         "name": enrolment.user.get_full_name() or enrolment.user.email,
-        "run": enrolment.course_run,
-        "window": follow_up_window(enrolment.course_run),
-        "url": public_url(reverse("assessments:follow_up", args=[enrolment.pk])),
+        "run": run,
+        "window": follow_up_window(run, wave),
+        "url": public_url(reverse("assessments:questionnaire", args=[enrolment.pk, wave.name])),
+        "leads_to_certificate": wave == certificate_wave(run),
     }
     subject = (
-        "Your Ten Footsteps 3-month follow-up is open"
+        f"Your Ten Footsteps {wave.noun} questionnaire is open"
         if email.kind == FollowUpEmail.Kind.DUE
-        else "Reminder: your Ten Footsteps 3-month follow-up"
+        else f"Reminder: your Ten Footsteps {wave.noun} questionnaire"
     )
     send_mail(
         subject,

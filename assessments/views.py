@@ -15,14 +15,11 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import charts, selectors, services
 from assessments.certificates import certificate_pdf
-from assessments.forms import BaselineForm, ConsentForm, FollowUpForm
-from assessments.models import Certificate, Response
+from assessments.forms import ConsentForm, form_for
+from assessments.models import Certificate
 from courses.models import CourseRunPage, Enrolment
+from courses.waves import BASELINE, Wave
 from home.roles import trainer_required
-
-Wave = Response.Wave
-FORMS = {Wave.BASELINE: BaselineForm, Wave.FOLLOW_UP: FollowUpForm}
-URL_NAMES = {Wave.BASELINE: "assessments:baseline", Wave.FOLLOW_UP: "assessments:follow_up"}
 
 
 def _own_enrolment(request, enrolment_id: int) -> Enrolment:
@@ -52,7 +49,7 @@ def consent(request, enrolment_id: int):
             messages.success(
                 request, "Thank you. Your answers will be used only for your own chart."
             )
-        return redirect("assessments:baseline", enrolment_id=enrolment.pk)
+        return redirect("assessments:questionnaire", enrolment_id=enrolment.pk, wave=BASELINE)
     return render(
         request,
         "assessments/consent.html",
@@ -62,22 +59,22 @@ def consent(request, enrolment_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def questionnaire(request, enrolment_id: int, wave: str):
+def questionnaire(request, enrolment_id: int, wave: Wave):
     """Fill in a wave, or review and correct it while it is open; read-only once closed."""
     enrolment = _own_enrolment(request, enrolment_id)
+    if wave not in enrolment.course_run.schedule:
+        raise Http404("This course run has no such questionnaire.")
     participant = services.participant_for_enrolment(enrolment)
     if participant is None:
         return redirect("assessments:consent", enrolment_id=enrolment.pk)
     instrument = selectors.current_instrument()
-    response = participant.responses.filter(wave=wave).select_related("instrument").first()
+    response = participant.responses.filter(wave=wave.name).select_related("instrument").first()
     if response is not None:
         instrument = response.instrument
     statements = selectors.statements_for(instrument)
     window = selectors.wave_window(enrolment.course_run, wave)
-    form_class = FORMS[wave]
-    has_baseline = (
-        wave == Wave.BASELINE or participant.responses.filter(wave=Wave.BASELINE).exists()
-    )
+    form_class = form_for(wave)
+    has_baseline = wave.is_baseline or participant.responses.filter(wave=BASELINE.name).exists()
 
     if request.method == "POST":
         form = form_class(request.POST, statements=statements)
@@ -100,8 +97,9 @@ def questionnaire(request, enrolment_id: int, wave: str):
 
     return render(
         request,
-        f"assessments/{wave}.html",
+        "assessments/questionnaire.html",
         {
+            "wave": wave,
             "enrolment": enrolment,
             "participant": participant,
             "response": response,
@@ -116,7 +114,7 @@ def questionnaire(request, enrolment_id: int, wave: str):
 
 @login_required
 def chart(request, enrolment_id: int):
-    """The trainee's own confidence per footstep, baseline and (once given) follow-up."""
+    """The trainee's own confidence per footstep at each wave they answered."""
     enrolment = _own_enrolment(request, enrolment_id)
     participant = services.participant_for_enrolment(enrolment)
     responses = {}
@@ -127,9 +125,10 @@ def chart(request, enrolment_id: int):
                 "instrument__statements__footstep"
             )
         }
-    if Wave.BASELINE not in responses:
+    if BASELINE.name not in responses:
         raise Http404("No baseline answers yet.")
     scores = charts.personal_scores(responses)
+    waves = charts.waves_of(scores)
     figure = charts.personal_chart(scores)
     return render(
         request,
@@ -138,13 +137,23 @@ def chart(request, enrolment_id: int):
             "enrolment": enrolment,
             "participant": participant,
             "scores": scores,
+            "waves": waves,
+            "waves_in_words": charts.waves_in_words(waves),
             "chart": charts.figure_data(figure),
             "suggestions": charts.lowest_footsteps(scores),
-            "follow_up_window": selectors.follow_up_window(enrolment.course_run),
-            "has_follow_up": Wave.FOLLOW_UP in responses,
+            "next_follow_up": _next_follow_up(enrolment, responses),
             "certificate_reasons": services.certificate_eligibility(enrolment),
         },
     )
+
+
+def _next_follow_up(enrolment: Enrolment, responses: dict) -> dict | None:
+    """The first follow-up wave of the run not answered yet and not closed, with its window."""
+    for wave in enrolment.course_run.follow_ups:
+        window = selectors.wave_window(enrolment.course_run, wave)
+        if wave.name not in responses and window.state() != "closed":
+            return {"wave": wave, "window": window}
+    return None
 
 
 @login_required

@@ -8,12 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.forms import BaseChildFormSet
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from courses import waves
 from courses.blocks import ModuleBodyBlock
 
 MANDATORY_WORKSHOPS = 2
@@ -57,6 +60,50 @@ class CourseIndexPage(Page):
         return context
 
 
+class FollowUpWaveFormSet(BaseChildFormSet):
+    """The schedule's rows; the same month twice is refused in words a trainer uses (the
+    formset checks it before the page form's ``clean`` runs)."""
+
+    def get_unique_error_message(self, unique_check):
+        return "Each follow-up questionnaire needs a different month."
+
+    def get_form_error(self):
+        return "Another follow-up questionnaire has this month."
+
+
+class FollowUpWavesPanel(InlinePanel):
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["formset"] = FollowUpWaveFormSet
+        return options
+
+
+class CourseRunPageForm(WagtailAdminPageForm):
+    """Refuses a schedule change that would leave answered questionnaires without their wave."""
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("follow_up_waves")
+        if formset is None or self.instance.pk is None or not formset.is_valid():
+            return cleaned
+        kept = {
+            form.cleaned_data["months"]
+            for form in formset.forms
+            if form.cleaned_data.get("months") and form not in formset.deleted_forms
+        }
+        if not kept:
+            self.add_error(None, "A course run needs at least one follow-up questionnaire.")
+        answered = self.instance.answered_follow_up_months()
+        for months in sorted(answered.keys() - kept):
+            self.add_error(
+                None,
+                f"The {waves.Wave(months).title} already has {answered[months]} "
+                f"response{'s' if answered[months] > 1 else ''}, so it cannot be removed "
+                "or moved; its answers are kept.",
+            )
+        return cleaned
+
+
 class CourseRunPage(Page):
     """One cohort of the course: two mandatory workshops and optional Q&A sessions."""
 
@@ -76,7 +123,7 @@ class CourseRunPage(Page):
     follow_up_window_days = models.PositiveSmallIntegerField(
         default=28,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="How long the 3-month follow-up stays open once it is due.",
+        help_text="How long each follow-up questionnaire stays open once it is due.",
     )
 
     search_fields = Page.search_fields + [index.SearchField("network"), index.SearchField("intro")]
@@ -92,10 +139,20 @@ class CourseRunPage(Page):
             heading="Enrolment and dates",
         ),
         MultiFieldPanel(
-            [FieldPanel("baseline_closes_at"), FieldPanel("follow_up_window_days")],
-            heading="Questionnaire windows",
+            [
+                FieldPanel("baseline_closes_at"),
+                FieldPanel("follow_up_window_days"),
+                FollowUpWavesPanel(
+                    "follow_up_waves",
+                    label="Follow-up questionnaire",
+                    help_text="Each opens N whole months after the last mandatory workshop. "
+                    f"A new run without any gets one at {waves.DEFAULT_FOLLOW_UP_MONTHS} months.",
+                ),
+            ],
+            heading="Questionnaires",
         ),
     ]
+    base_form_class = CourseRunPageForm
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.WorkshopPage", "courses.QASessionPage"]
@@ -105,9 +162,35 @@ class CourseRunPage(Page):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The course run cannot end before it starts."})
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.follow_up_waves.all():
+            self.follow_up_waves = [FollowUpWave(months=waves.DEFAULT_FOLLOW_UP_MONTHS)]
+        return super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.live and self.enrolment_open
+
+    @property
+    def schedule(self) -> list[waves.Wave]:
+        """The questionnaire schedule in time order: the baseline, then each follow-up."""
+        months = sorted({row.months for row in self.follow_up_waves.all()})
+        return [waves.BASELINE, *(waves.Wave(m) for m in months)]
+
+    @property
+    def follow_ups(self) -> list[waves.Wave]:
+        return self.schedule[1:]
+
+    def answered_follow_up_months(self) -> dict[int, int]:
+        """Months of the follow-up waves with responses on this run -> how many."""
+        rows = (
+            self.participants.filter(responses__isnull=False)
+            .values_list("responses__wave")
+            .annotate(n=models.Count("responses"))
+            .order_by()
+        )
+        answered = ((waves.Wave.parse(name), n) for name, n in rows)
+        return {wave.months: n for wave, n in answered if not wave.is_baseline}
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import run_sessions
@@ -123,6 +206,31 @@ class CourseRunPage(Page):
             else None
         )
         return context
+
+
+class FollowUpWave(Orderable):
+    """One follow-up questionnaire of a run's schedule, N whole months after its workshops."""
+
+    page = ParentalKey(CourseRunPage, on_delete=models.CASCADE, related_name="follow_up_waves")
+    months = models.PositiveSmallIntegerField(
+        "months after the last mandatory workshop",
+        default=waves.DEFAULT_FOLLOW_UP_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(waves.MONTHS_MAX)],
+    )
+
+    panels = [FieldPanel("months")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "months"], name="one_follow_up_per_month"),
+            models.CheckConstraint(
+                condition=models.Q(months__gte=1, months__lte=waves.MONTHS_MAX),
+                name="follow_up_months_1_to_60",
+            ),
+        ]
+
+    def __str__(self):
+        return waves.Wave(self.months).title
 
 
 class SessionPage(Page):

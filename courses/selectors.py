@@ -112,7 +112,7 @@ def first_mandatory_workshop_start(course_run: CourseRunPage) -> datetime | None
 
 
 def last_mandatory_workshop_end(course_run: CourseRunPage) -> datetime | None:
-    """When the mandatory part of the run ends; the 3-month follow-up counts from here."""
+    """When the mandatory part of the run ends; every follow-up wave counts from here."""
     workshops = mandatory_workshops(course_run)
     return max((w.ends_at for w in workshops), default=None)
 
@@ -215,11 +215,13 @@ class EnrolmentProgress:
 def trainee_dashboard(user) -> list[EnrolmentProgress]:
     """The user's enrolments, newest first, with each run's published sessions and attendance.
 
-    Five queries whatever the number of enrolments or sessions.
+    Six queries whatever the number of enrolments or sessions; each run comes with its
+    questionnaire schedule.
     """
     enrolments = list(
         enrolments_with_progress(Enrolment.objects.filter(user=user))
         .select_related("course_run")
+        .prefetch_related("course_run__follow_up_waves")
         .order_by("-enrolled_at")
     )
     if not enrolments:

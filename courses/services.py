@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage
+from courses.models import Attendance, CourseRunPage, Enrolment, FollowUpWave, SessionPage
 from home.models import AuditEvent
 from home.roles import is_trainee
 from home.services import audit_record
@@ -133,3 +134,23 @@ def attendance_record(
             session=session, enrolment=enrolments[pk], attended=False, marked_by=marked_by
         )
     return RegisterChanges(marked_present=len(to_add), marked_absent=len(to_remove))
+
+
+@transaction.atomic
+def schedule_follow_ups_add(*, run: CourseRunPage, months: Iterable[int], user=None) -> None:
+    """Add follow-up waves to a run's questionnaire schedule (never removes one).
+
+    The page's latest revision gets them too, so the next edit in the admin shows them; a
+    run with unpublished changes keeps its draft as a draft.
+    """
+    missing = sorted(set(months) - {wave.months for wave in run.follow_ups})
+    if not missing:
+        return
+    draft = run.get_latest_revision_as_object()
+    for month in missing:
+        draft.follow_up_waves.add(FollowUpWave(months=month))
+    revision = draft.save_revision(user=user, clean=False, log_action=False)
+    if run.has_unpublished_changes:
+        FollowUpWave.objects.bulk_create([FollowUpWave(page=run, months=m) for m in missing])
+    else:
+        revision.publish(user=user, log_action=False)

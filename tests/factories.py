@@ -20,6 +20,7 @@ from courses.models import (
     CourseIndexPage,
     CourseRunPage,
     Enrolment,
+    FollowUpWave,
     FootstepLibraryPage,
     FootstepModulePage,
     QASessionPage,
@@ -134,14 +135,18 @@ def make_course_run(
     enrolment_open: bool = True,
     first_workshop_in_days: int = 14,
     with_sessions: bool = True,
+    follow_up_months: tuple[int, ...] = (),
     **fields,
 ) -> CourseRunPage:
-    """A published course run; with two workshops a fortnight apart and one Q&A by default."""
+    """A published course run; with two workshops a fortnight apart and one Q&A by default.
+
+    ``follow_up_months``: its follow-up waves (none given: the default 3-month one).
+    """
     n = next(_run_counter)
     defaults = {"title": f"Cohort {n}", "slug": f"cohort-{n}", "network": "Bristol PCN"}
-    run = course_index().add_child(
-        instance=CourseRunPage(enrolment_open=enrolment_open, **{**defaults, **fields})
-    )
+    run = CourseRunPage(enrolment_open=enrolment_open, **{**defaults, **fields})
+    run.follow_up_waves = [FollowUpWave(months=months) for months in follow_up_months]
+    run = course_index().add_child(instance=run)
     if with_sessions:
         first = timezone.now() + timedelta(days=first_workshop_in_days)
         add_workshop(run, first, "Workshop 1")

@@ -1,11 +1,15 @@
 """The trainee dashboard's questionnaires panel and the questionnaire's rating options."""
 
+from dataclasses import dataclass
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from assessments.models import Participant, Response
-from assessments.selectors import baseline_window, follow_up_window
+from assessments.selectors import Window, wave_window
+from assessments.services import certificate_missing
+from courses.waves import BASELINE, Wave
 
 register = template.Library()
 
@@ -22,26 +26,37 @@ def _participants_of(request, user) -> dict[int, Participant]:
     return cached
 
 
+@dataclass(frozen=True)
+class WaveTask:
+    """One questionnaire of a run's schedule, as the trainee's dashboard shows it."""
+
+    wave: Wave
+    window: Window
+    state: str
+    response: Response | None
+
+
 @register.inclusion_tag("assessments/includes/dashboard_panel.html", takes_context=True)
 def questionnaires_panel(context, item) -> dict:
-    """``item``: a ``courses.selectors.EnrolmentProgress``; its sessions give the windows, so
-    all the panels of a dashboard cost two queries together."""
+    """``item``: a ``courses.selectors.EnrolmentProgress``. Its sessions give the windows and
+    its run comes with the schedule prefetched, so all the panels of a dashboard cost two
+    queries together."""
     enrolment = item.enrolment
     workshops = [row.session for row in item.sessions if row.session.is_mandatory]
     participant = _participants_of(context["request"], enrolment.user_id).get(enrolment.pk)
     responses = {} if participant is None else {r.wave: r for r in participant.responses.all()}
-    baseline = baseline_window(item.run, workshops)
-    follow_up = follow_up_window(item.run, workshops)
+    tasks = []
+    for wave in item.run.schedule:
+        window = wave_window(item.run, wave, workshops)
+        tasks.append(WaveTask(wave, window, window.state(), responses.get(wave.name)))
     return {
         "enrolment": enrolment,
         "participant": participant,
-        "baseline": responses.get(Response.Wave.BASELINE),
-        "follow_up": responses.get(Response.Wave.FOLLOW_UP),
-        "baseline_window": baseline,
-        "baseline_state": baseline.state(),
-        "follow_up_window": follow_up,
-        "follow_up_state": follow_up.state(),
-        "mandatory_completed": item.mandatory_completed,
+        "tasks": tasks,
+        "has_baseline": BASELINE.name in responses,
+        "certificate_reasons": certificate_missing(
+            item.run, mandatory_completed=item.mandatory_completed, answered=responses
+        ),
     }
 
 

@@ -11,8 +11,16 @@ from django.urls import reverse
 from assessments import charts, services
 from assessments.certificates import certificate_pdf
 from assessments.models import Certificate, Response
+from courses.models import Footstep
+from courses.waves import BASELINE, Wave
 from tests import factories
-from tests.assessments.conftest import attend_workshops, follow_up_answers, with_baseline
+from tests.assessments.conftest import (
+    attend_workshops,
+    follow_up_answers,
+    opened,
+    submit_follow_up,
+    with_baseline,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +52,26 @@ class TestScores:
         assert scores[1] == 3
         assert len(scores) == 10
 
+    def test_change_runs_from_the_baseline_to_the_latest_follow_up_scored(self):
+        footstep = Footstep.objects.get(number=1)
+        score = charts.FootstepScore(footstep, {BASELINE: 2.0, Wave(3): 4.0, Wave(6): None})
+        assert (score.baseline, score.latest, score.change) == (2.0, 4.0, 2.0)
+        alone = charts.FootstepScore(footstep, {BASELINE: 2.5})
+        assert (alone.latest, alone.change) == (2.5, None)
+        unscored = charts.FootstepScore(footstep, {BASELINE: None, Wave(3): 4.0})
+        assert (unscored.latest, unscored.change) == (4.0, None)
+
+    def test_scores_are_per_wave_in_time_order(self, waves_enrolment):
+        run = waves_enrolment.course_run
+        baseline = with_baseline(waves_enrolment)
+        six = submit_follow_up(waves_enrolment, 6)
+        twelve = submit_follow_up(waves_enrolment, 12, now=opened(run, 12))
+        scores = charts.personal_scores({"month_12": twelve, "baseline": baseline, "month_6": six})
+        assert len(scores) == 10
+        assert list(scores[0].scores) == [BASELINE, Wave(6), Wave(12)]
+        assert charts.waves_of(scores) == [BASELINE, Wave(6), Wave(12)]
+        assert charts.waves_in_words([BASELINE]) == "before the training"
+
 
 class TestChartPage:
     def test_baseline_chart_with_text_alternative_and_self_hosted_plotly(self, client, enrolment):
@@ -64,8 +92,6 @@ class TestChartPage:
         assert figure["layout"]["polar"]["radialaxis"]["tickvals"] == [1, 2, 3, 4, 5]
 
     def test_note_points_to_the_modules_of_the_lowest_footsteps(self, client, enrolment):
-        from courses.models import Footstep
-
         module = factories.make_module(Footstep.objects.get(number=1))
         with_baseline(enrolment, s1=1, s2=2, s5=2)
         client.force_login(enrolment.user)
@@ -78,15 +104,59 @@ class TestChartPage:
 
     def test_after_follow_up_both_waves_are_overlaid_with_the_change(self, client, past_enrolment):
         with_baseline(past_enrolment)
-        services.response_submit(
-            enrolment=past_enrolment, wave="follow_up", data=follow_up_answers()
-        )
+        services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
         client.force_login(past_enrolment.user)
         page = client.get(chart_url(past_enrolment))
         html = page.content.decode()
         names = [trace["name"] for trace in figure_of(page)["data"]]
         assert names == ["Before the training", "3 months after"]
-        assert "3 months on</th>" in html and "+1.0" in html
+        assert '<th scope="col" class="num">3 months after</th>' in html and "+1.0" in html
+
+    def test_every_wave_answered_is_overlaid_in_words_with_its_own_style(
+        self, client, waves_enrolment
+    ):
+        run = waves_enrolment.course_run
+        with_baseline(waves_enrolment)
+        submit_follow_up(waves_enrolment, 3, now=opened(run, 3))
+        submit_follow_up(waves_enrolment, 6, s1=5, s2=5)
+        client.force_login(waves_enrolment.user)
+        page = client.get(chart_url(waves_enrolment))
+        traces = figure_of(page)["data"]
+        assert [t["name"] for t in traces] == [
+            "Before the training",
+            "3 months after",
+            "6 months after",
+        ]
+        assert traces[0]["line"]["dash"] == "dash"
+        assert len({t["line"]["dash"] for t in traces}) == 3
+        assert len({t["line"]["color"] for t in traces}) == 3
+        assert len({t["marker"]["symbol"] for t in traces}) == 3
+        html = page.content.decode()
+        assert "Your confidence before the training, 3 months after and 6 months after," in html
+        header = html[html.index("<thead>") : html.index("</thead>")]
+        assert re.findall(r'<th scope="col" class="num">([^<]+)', header) == [
+            "Before the training",
+            "3 months after",
+            "6 months after",
+            "Change",
+        ]
+        first = html[html.index('<th scope="row">1. ') :].split("</tr>")[0]
+        assert re.findall(r'<td class="num">([^<]+)</td>', first) == ["3.0", "4.0", "5.0", "+2.0"]
+        for wave in ("baseline", "month_3", "month_6"):
+            path = reverse("assessments:questionnaire", args=[waves_enrolment.pk, wave])
+            assert f'href="{path}"' in html
+
+    def test_next_names_the_next_open_or_coming_follow_up(self, client, waves_enrolment, enrolment):
+        with_baseline(waves_enrolment)
+        with_baseline(enrolment)
+        client.force_login(waves_enrolment.user)
+        html = client.get(chart_url(waves_enrolment)).content.decode()
+        six = reverse("assessments:questionnaire", args=[waves_enrolment.pk, "month_6"])
+        assert f'<a class="button" href="{six}">Fill in your 6-month follow-up</a>' in html
+        assert "After your 6-month follow-up, this chart will show it too." in html
+        html = client.get(chart_url(enrolment)).content.decode()
+        assert "Your 3-month follow-up opens on" in html
+        assert "Submit the 3-month follow-up questionnaire." in html
 
     def test_no_chart_before_a_baseline(self, client, enrolment):
         client.force_login(enrolment.user)
@@ -97,7 +167,7 @@ class TestChartPage:
 def finished(past_enrolment):
     with_baseline(past_enrolment)
     attend_workshops(past_enrolment)
-    services.response_submit(enrolment=past_enrolment, wave="follow_up", data=follow_up_answers())
+    services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
     return past_enrolment
 
 
@@ -162,8 +232,11 @@ class TestEvaluatorSeesNoNames:
         self, client, evaluator, finished
     ):
         client.force_login(evaluator)
-        for name in ("consent", "baseline", "follow_up", "chart", "certificate"):
+        for name in ("consent", "chart", "certificate"):
             page = client.get(reverse(f"assessments:{name}", args=[finished.pk]))
+            assert page.status_code == 404
+        for wave in ("baseline", "month_3"):
+            page = client.get(reverse("assessments:questionnaire", args=[finished.pk, wave]))
             assert page.status_code == 404
         page = client.get(reverse("assessments:trainer_follow_ups", args=[finished.course_run.pk]))
         assert page.status_code == 403

@@ -1,18 +1,21 @@
-"""Submissions of the same wave at the same moment store exactly one response."""
+"""Submissions of the same wave, or runs of the reminder command, at the same moment store
+exactly one response or email."""
 
 import queue
 import threading
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import ITEM_CODES, Participant, Response
+from assessments.models import ITEM_CODES, FollowUpEmail, Participant, Response
+from courses.waves import BASELINE
 from tests import factories
-from tests.assessments.conftest import baseline_answers
+from tests.assessments.conftest import LONG_AGO_FIRST_WORKSHOP_DAYS, baseline_answers, with_baseline
 
 pytestmark = [
     pytest.mark.postgres,
@@ -88,7 +91,9 @@ def test_concurrent_first_answers_store_one_record_and_one_response(enrolment):
 
 def test_fifty_simultaneous_posts_of_the_baseline_form_store_one_response_and_no_500(enrolment):
     services.consent_record(enrolment=enrolment, consented=True)
-    url = reverse("assessments:baseline", kwargs={"enrolment_id": enrolment.pk})
+    url = reverse(
+        "assessments:questionnaire", kwargs={"enrolment_id": enrolment.pk, "wave": BASELINE}
+    )
     form = {code: "4" for code in ITEM_CODES} | {
         "profession": "social_prescriber",
         "experience_amount": "2",
@@ -109,3 +114,17 @@ def test_fifty_simultaneous_posts_of_the_baseline_form_store_one_response_and_no
     assert statuses.count(302) == 1, statuses  # the one stored, sent on to the chart
     assert set(statuses) <= {200, 302}  # the rest see the form with "already submitted"
     assert Response.objects.filter(participant__enrolment=enrolment).count() == 1
+
+
+def test_two_runs_of_the_reminder_command_at_once_queue_each_email_once():
+    run = factories.make_course_run(
+        first_workshop_in_days=LONG_AGO_FIRST_WORKSHOP_DAYS, follow_up_months=(3, 6)
+    )
+    enrolment = factories.enrol(factories.TraineeFactory(), run)
+    with_baseline(enrolment)
+
+    outcomes = race(services.follow_up_emails_enqueue)
+
+    assert sorted(len(queued) for queued in outcomes) == [0, 1], outcomes
+    assert list(FollowUpEmail.objects.values_list("wave", "kind")) == [("month_6", "due")]
+    assert len(mail.outbox) == 1

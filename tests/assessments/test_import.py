@@ -56,7 +56,9 @@ def index(db):
 class TestExampleFile:
     def test_imports_every_row_into_a_new_course_run(self):
         out, _ = run_import(EXAMPLE)
-        assert "Imported 70 baseline and 40 follow-up responses for 70 new participants" in out
+        assert (
+            "Imported 70 baseline and 40 3-month follow-up responses for 70 new participants" in out
+        )
         run = CourseRunPage.objects.get(slug="york-2021")
         assert run.get_parent().specific == factories.course_index()
         assert not run.enrolment_open

@@ -36,19 +36,19 @@ def test_preview_counts_each_wave_and_saves_nothing_until_confirmed(client, eval
     preview = upload(client)
     html = preview.content.decode()
     assert preview.status_code == 200
-    assert "<td>Baseline</td><td>70</td>" in html
+    assert "<td>Baseline questionnaire</td><td>70</td>" in html
     assert "<td>3-month follow-up</td><td>40</td>" in html
     assert "will be created under the course index" in html
     assert not Participant.objects.exists()
 
     done = client.post(URL, {"confirm": "1"}, follow=True)
-    assert "Imported 70 baseline and 40 follow-up responses into york-2021." in (
+    assert "Imported 70 baseline and 40 3-month follow-up responses into york-2021." in (
         done.content.decode()
     )
     assert Response.objects.count() == 110
     event = AuditEvent.objects.get(action="import")
     assert event.actor == evaluator
-    assert event.detail["follow_up_responses"] == 40
+    assert event.detail["month_3_responses"] == 40
 
 
 def test_errors_are_listed_by_line_and_column_and_cannot_be_confirmed(client, evaluator):

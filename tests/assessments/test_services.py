@@ -15,11 +15,14 @@ from assessments.selectors import (
     research_participants,
     research_responses,
 )
+from courses.waves import BASELINE, DEFAULT_FOLLOW_UP, Wave
 from tests import factories
 from tests.assessments.conftest import (
     attend_workshops,
     baseline_answers,
     follow_up_answers,
+    opened,
+    submit_follow_up,
     with_baseline,
 )
 
@@ -34,6 +37,11 @@ def submit_baseline(enrolment, **answers):
 
 def errors_of(excinfo) -> dict:
     return excinfo.value.message_dict
+
+
+def message_of(excinfo) -> str:
+    """The first message not about one field."""
+    return errors_of(excinfo)[NON_FIELD_ERRORS][0]
 
 
 class TestConsent:
@@ -187,7 +195,7 @@ class TestWindows:
 
     def test_follow_up_is_due_three_calendar_months_after_the_last_workshop(self, open_run):
         last = factories.workshops(open_run)[-1]
-        window = follow_up_window(open_run)
+        window = follow_up_window(open_run, DEFAULT_FOLLOW_UP)
         assert window.opens_at == last.ends_at + relativedelta(months=3)
         assert window.closes_at - window.opens_at == timedelta(days=open_run.follow_up_window_days)
         assert window.state(last.ends_at) == "not_yet"
@@ -197,29 +205,27 @@ class TestWindows:
     def test_without_workshops_baseline_stays_open_and_follow_up_never_opens(self, db):
         run = factories.make_course_run(with_sessions=False)
         assert baseline_window(run).is_open()
-        assert follow_up_window(run).state() == "not_yet"
+        assert follow_up_window(run, DEFAULT_FOLLOW_UP).state() == "not_yet"
 
     def test_follow_up_before_it_is_due_is_refused(self, enrolment):
         with_baseline(enrolment)
         with pytest.raises(ValidationError) as excinfo:
-            services.response_submit(
-                enrolment=enrolment, wave="follow_up", data=follow_up_answers()
-            )
-        assert "The follow-up questionnaire opens on" in errors_of(excinfo)[NON_FIELD_ERRORS][0]
-        assert Response.objects.filter(wave="follow_up").count() == 0
+            services.response_submit(enrolment=enrolment, wave="month_3", data=follow_up_answers())
+        assert "The 3-month follow-up questionnaire opens on" in message_of(excinfo)
+        assert Response.objects.filter(wave="month_3").count() == 0
 
     def test_follow_up_after_it_closed_is_refused(self, past_enrolment):
         with_baseline(past_enrolment)
-        closes = follow_up_window(past_enrolment.course_run).closes_at
+        closes = follow_up_window(past_enrolment.course_run, DEFAULT_FOLLOW_UP).closes_at
         with pytest.raises(ValidationError) as excinfo:
             services.response_submit(
                 enrolment=past_enrolment,
-                wave="follow_up",
+                wave="month_3",
                 data=follow_up_answers(),
                 now=closes + timedelta(minutes=1),
             )
-        assert "The follow-up questionnaire closed on" in errors_of(excinfo)[NON_FIELD_ERRORS][0]
-        assert not Response.objects.filter(wave="follow_up").exists()
+        assert "The 3-month follow-up questionnaire closed on" in message_of(excinfo)
+        assert not Response.objects.filter(wave="month_3").exists()
 
     def test_a_closed_wave_cannot_be_corrected(self, past_enrolment):
         with_baseline(past_enrolment)
@@ -235,7 +241,7 @@ class TestFollowUp:
     def test_follow_up_is_stored_with_the_optional_sessions_attended(self, past_enrolment):
         with_baseline(past_enrolment)
         response = services.response_submit(
-            enrolment=past_enrolment, wave="follow_up", data=follow_up_answers(s3=None)
+            enrolment=past_enrolment, wave="month_3", data=follow_up_answers(s3=None)
         )
         assert response.s1 == 4 and response.s3 is None
         assert response.resource_use == "used"
@@ -245,7 +251,7 @@ class TestFollowUp:
         services.consent_record(enrolment=past_enrolment, consented=True)
         with pytest.raises(ValidationError) as excinfo:
             services.response_submit(
-                enrolment=past_enrolment, wave="follow_up", data=follow_up_answers()
+                enrolment=past_enrolment, wave="month_3", data=follow_up_answers()
             )
         assert "no baseline questionnaire" in errors_of(excinfo)[NON_FIELD_ERRORS][0]
         assert not Response.objects.exists()
@@ -255,26 +261,148 @@ class TestFollowUp:
         with pytest.raises(ValidationError) as excinfo:
             services.response_submit(
                 enrolment=past_enrolment,
-                wave="follow_up",
+                wave="month_3",
                 data=follow_up_answers(resource_use="maybe", s14=6),
             )
         assert set(errors_of(excinfo)) == {"resource_use", "s14"}
-        assert not Response.objects.filter(wave="follow_up").exists()
+        assert not Response.objects.filter(wave="month_3").exists()
 
     def test_a_second_follow_up_is_refused(self, past_enrolment):
         with_baseline(past_enrolment)
-        services.response_submit(
-            enrolment=past_enrolment, wave="follow_up", data=follow_up_answers()
-        )
+        services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
         with pytest.raises(ValidationError) as excinfo:
             services.response_submit(
-                enrolment=past_enrolment, wave="follow_up", data=follow_up_answers(s1=1)
+                enrolment=past_enrolment, wave="month_3", data=follow_up_answers(s1=1)
             )
-        assert "already submitted the follow-up" in errors_of(excinfo)[NON_FIELD_ERRORS][0]
-        assert Response.objects.get(wave="follow_up").s1 == 4
+        assert "already submitted the 3-month follow-up" in errors_of(excinfo)[NON_FIELD_ERRORS][0]
+        assert Response.objects.get(wave="month_3").s1 == 4
+
+
+class TestSchedules:
+    """A run with 3-, 6- and 12-month follow-ups (6 open now, 3 closed, 12 not yet)."""
+
+    def test_the_schedule_is_the_baseline_then_each_follow_up_in_time_order(self, waves_run):
+        assert waves_run.schedule == [BASELINE, Wave(3), Wave(6), Wave(12)]
+        assert waves_run.follow_ups == [Wave(3), Wave(6), Wave(12)]
+
+    def test_a_new_run_without_follow_ups_gets_the_3_month_one(self, open_run):
+        assert open_run.schedule == [BASELINE, DEFAULT_FOLLOW_UP]
+
+    @pytest.mark.parametrize("months", [3, 6, 12])
+    def test_each_wave_opens_at_its_month_and_stays_open_for_the_runs_window(
+        self, waves_run, months
+    ):
+        last = factories.workshops(waves_run)[-1]
+        window = follow_up_window(waves_run, Wave(months))
+        assert window.opens_at == last.ends_at + relativedelta(months=months)
+        assert window.closes_at == window.opens_at + timedelta(days=28)
+        assert window.state(window.opens_at - timedelta(seconds=1)) == "not_yet"
+        assert window.state(window.opens_at) == "open"
+        assert window.state(window.closes_at - timedelta(seconds=1)) == "open"
+        assert window.state(window.closes_at) == "closed"
+
+    def test_each_wave_is_answered_while_it_is_open_and_only_then(self, waves_enrolment):
+        with_baseline(waves_enrolment)
+        run = waves_enrolment.course_run
+        with pytest.raises(ValidationError) as excinfo:
+            submit_follow_up(waves_enrolment, 3)
+        assert "The 3-month follow-up questionnaire closed on" in message_of(excinfo)
+        with pytest.raises(ValidationError) as excinfo:
+            submit_follow_up(waves_enrolment, 12)
+        assert "The 12-month follow-up questionnaire opens on" in message_of(excinfo)
+        six = submit_follow_up(waves_enrolment, 6, resource_use="would_use")
+        twelve = submit_follow_up(waves_enrolment, 12, now=opened(run, 12), s1=5)
+        assert (six.wave, six.resource_use) == ("month_6", "would_use")
+        assert (twelve.wave, twelve.s1) == ("month_12", 5)
+        assert sorted(Response.objects.values_list("wave", flat=True)) == [
+            "baseline",
+            "month_12",
+            "month_6",
+        ]
+
+    def test_a_follow_up_asks_the_follow_up_questions_only(self, waves_enrolment):
+        with_baseline(waves_enrolment)
+        with pytest.raises(TypeError, match="profession"):
+            services.response_submit(
+                enrolment=waves_enrolment,
+                wave="month_6",
+                data={**follow_up_answers(), "profession": "social_prescriber"},
+            )
+        with pytest.raises(ValidationError) as excinfo:
+            submit_follow_up(waves_enrolment, 6, resource_use="")
+        assert set(errors_of(excinfo)) == {"resource_use"}
+        assert not Response.objects.filter(wave="month_6").exists()
+
+    @pytest.mark.parametrize("wave", ["month_6", "month_61", "midway", Wave(12)])
+    def test_a_wave_not_on_the_runs_schedule_is_refused(self, past_enrolment, wave):
+        with_baseline(past_enrolment)
+        with pytest.raises(ValidationError) as excinfo:
+            services.response_submit(enrolment=past_enrolment, wave=wave, data=follow_up_answers())
+        assert errors_of(excinfo)[NON_FIELD_ERRORS] == [
+            "This course run has no such questionnaire."
+        ]
+        assert Response.objects.count() == 1
+
+    def test_the_old_name_follow_up_is_the_3_month_wave(self, past_enrolment):
+        with_baseline(past_enrolment)
+        response = services.response_submit(
+            enrolment=past_enrolment, wave="follow_up", data=follow_up_answers()
+        )
+        assert response.wave == "month_3"
+
+    def test_no_later_follow_up_without_a_baseline(self, waves_enrolment):
+        services.consent_record(enrolment=waves_enrolment, consented=True)
+        with pytest.raises(ValidationError) as excinfo:
+            submit_follow_up(waves_enrolment, 6)
+        assert "no baseline questionnaire" in message_of(excinfo)
+        assert not Response.objects.exists()
+
+    def test_one_response_per_wave_corrected_while_open(self, waves_enrolment):
+        with_baseline(waves_enrolment)
+        first = submit_follow_up(waves_enrolment, 6, s1=2)
+        with pytest.raises(ValidationError) as excinfo:
+            submit_follow_up(waves_enrolment, 6, s1=5)
+        assert "already submitted the 6-month follow-up" in message_of(excinfo)
+        corrected = services.response_submit(
+            enrolment=waves_enrolment, wave="month_6", data=follow_up_answers(s1=4), revise=True
+        )
+        assert corrected.pk == first.pk
+        assert Response.objects.get(wave="month_6").s1 == 4
+        closes = follow_up_window(waves_enrolment.course_run, Wave(6)).closes_at
+        with pytest.raises(ValidationError) as excinfo:
+            services.response_submit(
+                enrolment=waves_enrolment,
+                wave="month_6",
+                data=follow_up_answers(s1=1),
+                revise=True,
+                now=closes,
+            )
+        assert "can no longer be changed" in errors_of(excinfo)[NON_FIELD_ERRORS][0]
+        assert Response.objects.get(wave="month_6").s1 == 4
 
 
 class TestCertificate:
+    def test_needs_only_the_first_follow_up_later_waves_never_delay_it(self, waves_enrolment):
+        run = waves_enrolment.course_run
+        with_baseline(waves_enrolment)
+        attend_workshops(waves_enrolment)
+        submit_follow_up(waves_enrolment, 6)
+        assert services.certificate_eligibility(waves_enrolment) == [
+            "Submit the 3-month follow-up questionnaire."
+        ]
+        submit_follow_up(waves_enrolment, 3, now=opened(run, 3))
+        assert services.certificate_eligibility(waves_enrolment) == []  # month_12 unanswered
+        assert services.certificate_issue(enrolment=waves_enrolment).enrolment == waves_enrolment
+
+    def test_the_first_follow_up_is_the_earliest_whatever_the_order_they_were_added(self, db):
+        run = factories.make_course_run(follow_up_months=(12, 6))
+
+        def missing(*answered):
+            return services.certificate_missing(run, mandatory_completed=True, answered=answered)
+
+        assert missing() == ["Submit the 6-month follow-up questionnaire."]
+        assert missing("baseline", "month_6") == []
+
     def test_needs_the_mandatory_part_and_the_follow_up(self, past_enrolment):
         with_baseline(past_enrolment)
         with pytest.raises(ValidationError) as excinfo:
@@ -283,9 +411,7 @@ class TestCertificate:
             "Attend both mandatory workshops.",
             "Submit the 3-month follow-up questionnaire.",
         ]
-        services.response_submit(
-            enrolment=past_enrolment, wave="follow_up", data=follow_up_answers()
-        )
+        services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
         with pytest.raises(ValidationError):
             services.certificate_issue(enrolment=past_enrolment)
         assert not Certificate.objects.exists()
@@ -312,9 +438,7 @@ class TestUserDelete:
     def test_a_consenting_users_record_is_kept_with_no_link_back(self, past_enrolment):
         with_baseline(past_enrolment, consented=True)
         attend_workshops(past_enrolment)
-        services.response_submit(
-            enrolment=past_enrolment, wave="follow_up", data=follow_up_answers()
-        )
+        services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
         services.certificate_issue(enrolment=past_enrolment)
         user = past_enrolment.user
         code = Participant.objects.get().code

@@ -1,12 +1,17 @@
 """The trainee's questionnaire pages: consent, baseline, follow-up, review, and who may see them."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
 from assessments.models import ITEM_CODES, Participant, Response
+from courses.waves import Wave
 from tests import factories
-from tests.assessments.conftest import with_baseline
+from tests.assessments.conftest import attend_workshops, submit_follow_up, with_baseline
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +38,9 @@ def follow_up_post(**overrides) -> dict:
 
 
 def url(name, enrolment):
+    """A page of ``enrolment``; a wave's name (baseline, month_3) is that questionnaire."""
+    if name == "baseline" or name.startswith("month_"):
+        return reverse("assessments:questionnaire", args=[enrolment.pk, name])
     return reverse(f"assessments:{name}", args=[enrolment.pk])
 
 
@@ -165,36 +173,180 @@ class TestFollowUpPage:
     def test_follow_up_is_saved_once_due(self, client, past_enrolment):
         with_baseline(past_enrolment)
         client.force_login(past_enrolment.user)
-        page = client.get(url("follow_up", past_enrolment))
+        page = client.get(url("month_3", past_enrolment))
         assert page.status_code == 200
         assert "Have you used the footstep resources" in page.content.decode()
-        posted = client.post(url("follow_up", past_enrolment), follow_up_post())
+        posted = client.post(url("month_3", past_enrolment), follow_up_post())
         assert posted.status_code == 302
-        assert Response.objects.get(wave="follow_up").programme_feedback == "Useful"
+        assert Response.objects.get(wave="month_3").programme_feedback == "Useful"
 
     def test_follow_up_without_baseline_explains_and_offers_no_form(self, client, past_enrolment):
         services.consent_record(enrolment=past_enrolment, consented=True)
         client.force_login(past_enrolment.user)
-        html = client.get(url("follow_up", past_enrolment)).content.decode()
+        html = client.get(url("month_3", past_enrolment)).content.decode()
         assert "We have no baseline questionnaire from you" in html
         assert 'class="questionnaire"' not in html
 
     def test_follow_up_not_yet_due_says_when(self, client, enrolment):
         with_baseline(enrolment)
         client.force_login(enrolment.user)
-        html = client.get(url("follow_up", enrolment)).content.decode()
+        html = client.get(url("month_3", enrolment)).content.decode()
         assert "This questionnaire opens on" in html
 
 
+class TestWaveAddresses:
+    def test_a_wave_is_named_in_the_address(self, enrolment):
+        base = f"/my/enrolments/{enrolment.pk}/questionnaires/"
+        assert url("baseline", enrolment) == base + "baseline/"
+        assert reverse("assessments:questionnaire", args=[enrolment.pk, Wave(6)]) == (
+            base + "month_6/"
+        )
+
+    @pytest.mark.parametrize("wave", ["midway", "month_0", "month_61", "month_99", "BASELINE"])
+    def test_an_unknown_wave_is_404(self, client, enrolment, wave):
+        services.consent_record(enrolment=enrolment, consented=True)
+        client.force_login(enrolment.user)
+        page = client.get(f"/my/enrolments/{enrolment.pk}/questionnaires/{wave}/")
+        assert page.status_code == 404
+
+    def test_a_wave_not_on_the_runs_schedule_is_404(self, client, past_enrolment):
+        with_baseline(past_enrolment)
+        client.force_login(past_enrolment.user)
+        assert client.get(url("month_6", past_enrolment)).status_code == 404
+        assert client.post(url("month_6", past_enrolment), follow_up_post()).status_code == 404
+        assert client.get(url("month_3", past_enrolment)).status_code == 200
+
+    @pytest.mark.parametrize(("old", "wave"), [("baseline", "baseline"), ("follow-up", "month_3")])
+    def test_the_addresses_of_the_two_wave_design_redirect(self, client, enrolment, old, wave):
+        client.force_login(enrolment.user)
+        page = client.get(f"/my/enrolments/{enrolment.pk}/{old}/")
+        assert page.status_code == 302
+        assert page["Location"] == url(wave, enrolment)
+
+
+class TestLaterWaves:
+    """A run with 3-, 6- and 12-month follow-ups; the 6-month one is open now."""
+
+    def test_the_6_month_questionnaire_asks_the_follow_up_questions(self, client, waves_enrolment):
+        with_baseline(waves_enrolment)
+        client.force_login(waves_enrolment.user)
+        html = client.get(url("month_6", waves_enrolment)).content.decode()
+        assert "<title>6-month follow-up" in html
+        assert "6 months after: your 6-month follow-up questionnaire</h1>" in html
+        assert "Have you used the footstep resources" in html
+        assert html.count('class="likert-group') == 14
+        assert "Your profession" not in html and "About you" not in html
+        assert "3-month" not in html
+
+    def test_answering_once_then_reviewing_while_open(self, client, waves_enrolment):
+        with_baseline(waves_enrolment)
+        client.force_login(waves_enrolment.user)
+        posted = client.post(url("month_6", waves_enrolment), follow_up_post(s1="2"))
+        assert posted.status_code == 302
+        again = client.post(url("month_6", waves_enrolment), follow_up_post(s1="5"))
+        assert "already submitted the 6-month follow-up questionnaire" in again.content.decode()
+        review = client.get(url("month_6", waves_enrolment)).content.decode()
+        assert 'name="revise" value="1"' in review and "Save my corrections" in review
+        client.post(url("month_6", waves_enrolment), follow_up_post(s1="4", revise="1"))
+        assert Response.objects.get(wave="month_6").s1 == 4
+        assert not Response.objects.filter(wave__in=["month_3", "month_12"]).exists()
+
+    def test_closed_and_future_waves_say_when(self, client, waves_enrolment):
+        with_baseline(waves_enrolment)
+        client.force_login(waves_enrolment.user)
+        closed = client.get(url("month_3", waves_enrolment)).content.decode()
+        assert "This questionnaire closed on" in closed and 'class="questionnaire"' not in closed
+        future = client.get(url("month_12", waves_enrolment)).content.decode()
+        assert "12 months after your last mandatory workshop. We will email you" in future
+        assert 'class="questionnaire"' not in future
+
+    def test_no_later_follow_up_without_a_baseline(self, client, waves_enrolment):
+        services.consent_record(enrolment=waves_enrolment, consented=True)
+        client.force_login(waves_enrolment.user)
+        html = client.get(url("month_6", waves_enrolment)).content.decode()
+        assert "We have no baseline questionnaire from you" in html
+        assert 'class="questionnaire"' not in html
+        client.post(url("month_6", waves_enrolment), follow_up_post())
+        assert not Response.objects.exists()
+
+
+def panel_items(html: str) -> list[str]:
+    """The dashboard's questionnaire items, one per wave then the certificate."""
+    panel = html[html.index('<ul class="task-list">') :].split("</ul>", 1)[0]
+    return panel.split("<li>")[1:]
+
+
+class TestDashboardPanel:
+    def test_one_item_per_wave_of_the_schedule_with_its_state(self, client, waves_enrolment):
+        with_baseline(waves_enrolment)
+        client.force_login(waves_enrolment.user)
+        items = panel_items(client.get(reverse("courses:dashboard")).content.decode())
+        assert [re.search("<strong>(.*?)</strong>", item)[1] for item in items] == [
+            "Baseline questionnaire",
+            "3-month follow-up",
+            "6-month follow-up",
+            "12-month follow-up",
+            "Certificate",
+        ]
+        baseline, three, six, twelve, certificate = items
+        assert "Sent" in baseline and url("chart", waves_enrolment) in baseline
+        assert url("baseline", waves_enrolment) not in baseline  # closed: no review
+        assert "Closed" in three and "It closed on" in three
+        assert "Due" in six and f'href="{url("month_6", waves_enrolment)}"' in six
+        assert "Fill in the 6-month follow-up questionnaire" in six
+        assert "Opens on" in twelve and url("month_12", waves_enrolment) not in twelve
+        assert (
+            "Still to do: Attend both mandatory workshops. "
+            "Submit the 3-month follow-up questionnaire." in certificate
+        )
+
+    def test_a_sent_wave_links_to_its_review_while_open(self, client, waves_enrolment):
+        with_baseline(waves_enrolment)
+        submit_follow_up(waves_enrolment, 6)
+        client.force_login(waves_enrolment.user)
+        six = panel_items(client.get(reverse("courses:dashboard")).content.decode())[2]
+        assert "Sent" in six and "See how your confidence changed" in six
+        assert f'href="{url("month_6", waves_enrolment)}">Review or correct your answers' in six
+
+    def test_follow_ups_wait_for_the_baseline(self, client, waves_enrolment):
+        client.force_login(waves_enrolment.user)
+        items = panel_items(client.get(reverse("courses:dashboard")).content.decode())
+        assert sum("Follows the baseline questionnaire." in item for item in items) == 3
+
+    def test_the_certificate_once_the_first_follow_up_is_in(self, client, past_enrolment):
+        with_baseline(past_enrolment)
+        attend_workshops(past_enrolment)
+        submit_follow_up(past_enrolment, 3)
+        client.force_login(past_enrolment.user)
+        certificate = panel_items(client.get(reverse("courses:dashboard")).content.decode())[-1]
+        assert url("certificate", past_enrolment) in certificate
+
+    def test_the_schedules_cost_no_query_per_enrolment(self, client, trainee):
+        def dashboard_queries() -> int:
+            client.get(reverse("courses:dashboard"))  # warm the content cache
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse("courses:dashboard")).status_code == 200
+            return len(queries)
+
+        client.force_login(trainee)
+        with_baseline(factories.enrol(trainee, factories.make_course_run(follow_up_months=(3,))))
+        one = dashboard_queries()
+        for months in [(3, 6), (3, 6, 12), (6, 24)]:
+            with_baseline(
+                factories.enrol(trainee, factories.make_course_run(follow_up_months=months))
+            )
+        assert dashboard_queries() == one
+
+
 class TestAccess:
-    @pytest.mark.parametrize("name", ["consent", "baseline", "follow_up", "chart", "certificate"])
+    @pytest.mark.parametrize("name", ["consent", "baseline", "month_3", "chart", "certificate"])
     def test_another_trainee_gets_404(self, client, enrolment, other_trainee, name):
         with_baseline(enrolment)
         client.force_login(other_trainee)
         assert client.get(url(name, enrolment)).status_code == 404
         assert client.post(url(name, enrolment), baseline_post()).status_code in (404, 405)
 
-    @pytest.mark.parametrize("name", ["consent", "baseline", "follow_up", "chart", "certificate"])
+    @pytest.mark.parametrize("name", ["consent", "baseline", "month_3", "chart", "certificate"])
     def test_anonymous_is_sent_to_sign_in(self, client, enrolment, name):
         page = client.get(url(name, enrolment))
         assert page.status_code == 302

@@ -56,9 +56,14 @@ class Console:
 
 
 def assert_fits(page) -> None:
-    """Nothing on the page is wider than the viewport (no sideways scrolling on a phone)."""
+    """Nothing on the page is wider than the viewport (no sideways scrolling on a phone).
+
+    The layout viewport (``clientWidth``), not ``innerWidth``: a mobile browser zooms out to
+    show content that sticks out, which widens ``innerWidth`` with it.
+    """
     widths = page.evaluate(
-        "[document.scrollingElement.scrollWidth, window.innerWidth, location.pathname]"
+        "[document.scrollingElement.scrollWidth, document.documentElement.clientWidth,"
+        " location.pathname]"
     )
     assert widths[0] <= widths[1], f"{widths[2]} is {widths[0]}px wide in a {widths[1]}px view"
 

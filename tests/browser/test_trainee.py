@@ -136,7 +136,7 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     expect(page.get_by_text("Mandatory workshops attended")).to_be_visible()
     assert_fits(page)
     shoot(page, "12-dashboard-follow-up-due")
-    page.get_by_role("link", name="Fill in the follow-up questionnaire").click()
+    page.get_by_role("link", name="Fill in the 3-month follow-up questionnaire").click()
     _rate(page, FOLLOW_UP)
     page.get_by_label("I have used them with patients").check()
     page.get_by_label("What did you think of the programme?").fill("Practical and kind.")
@@ -145,7 +145,7 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     page.get_by_role("button", name="Send my answers").click()
 
     # The chart now overlays both waves and shows the change.
-    expect(page.get_by_role("columnheader", name="3 months on")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="3 months after")).to_be_visible()
     expect(page.locator("#confidence-chart .main-svg").first).to_be_attached()
     assert page.locator("#confidence-chart .scatterlayer .trace").count() == 2
     expect(table.get_by_role("row", name="1. Building knowledge about pain")).to_contain_text(
@@ -179,4 +179,4 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     waves = Response.objects.filter(participant__enrolment__user=user).values_list(
         "wave", flat=True
     )
-    assert sorted(waves) == ["baseline", "follow_up"]
+    assert sorted(waves) == ["baseline", "month_3"]

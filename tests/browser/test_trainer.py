@@ -78,10 +78,12 @@ def test_a_trainer_authors_a_module_and_takes_the_register(
     # flight goes to the create view a second time and fails ("already exists"), so publish,
     # as a trainer would, once the indicator says the last change is saved.
     indicator = page.locator("#w-autosave-indicator")
-    expect(indicator).to_have_attribute("data-w-autosave-state-value", "saved")
+    # Autosave waits for a pause in typing and then a round trip: give a busy machine time.
+    saved = {"name": "data-w-autosave-state-value", "value": "saved", "timeout": 15_000}
+    expect(indicator).to_have_attribute(**saved)
     with page.expect_response(lambda r: r.request.method == "POST" and "/edit/" in r.url):
         page.locator("#body-0-value-items-1-value-description").fill("A week's diary to fill in.")
-    expect(indicator).to_have_attribute("data-w-autosave-state-value", "saved")
+    expect(indicator).to_have_attribute(**saved)
     assert "/edit/" in page.locator("form[data-edit-form]").get_attribute("action")
     shoot(page, "04-module-ready")
     page.locator("footer").get_by_role("button", name="More actions").click()

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from courses.models import Attendance, CourseRunPage, Footstep, FootstepModulePage, WorkshopPage
+from courses.waves import BASELINE, DEFAULT_FOLLOW_UP, Wave
 from demo.loaders import grant_trainer_permissions
 from tests import factories
 
@@ -147,6 +148,7 @@ def test_a_trainer_creates_and_publishes_a_course_run_and_its_workshop(
         "starts_on": "2030-03-04",
         "ends_on": "2030-05-20",
         "follow_up_window_days": "28",
+        "follow_up_waves": inline_formset([]),
         "action-publish": "action-publish",
     }
     url = reverse("wagtailadmin_pages:add", args=("courses", "courserunpage", index.pk))
@@ -154,6 +156,7 @@ def test_a_trainer_creates_and_publishes_a_course_run_and_its_workshop(
     assert response.status_code == 302, response.content.decode()[:2000]
     run = CourseRunPage.objects.get(slug="leeds-cohort")
     assert run.live and run.owner == trainer
+    assert run.schedule == [BASELINE, DEFAULT_FOLLOW_UP]  # none chosen: the default one
 
     workshop_form = {
         "title": "Workshop 1",
@@ -194,3 +197,87 @@ def test_a_trainer_edits_and_publishes_a_module(client, trainer, authoring_tree)
     module.refresh_from_db()
     assert module.live and module.title == "Sleep well"
     assert module.summary == "Routines that help rest."
+
+
+def run_edit(client, run: CourseRunPage, waves: list[dict]):
+    """Publish ``run`` from its admin edit page with these follow-up rows (the existing rows
+    first, each with its ``id``; ``DELETE`` removes one)."""
+    data = {
+        "title": run.title,
+        "slug": run.slug,
+        "network": run.network,
+        "intro": rich_text("<p>Two workshops.</p>"),
+        "enrolment_open": "on",
+        "follow_up_window_days": str(run.follow_up_window_days),
+        "follow_up_waves": inline_formset(waves, initial=run.follow_up_waves.count()),
+        "action-publish": "action-publish",
+    }
+    return client.post(reverse("wagtailadmin_pages:edit", args=[run.pk]), nested_form_data(data))
+
+
+def rows(run: CourseRunPage, **changes) -> list[dict]:
+    """The run's follow-up rows as the edit form sends them; ``changes``: months -> a change."""
+    return [
+        {
+            "id": row.pk,
+            "months": str(row.months),
+            "ORDER": str(n),
+            **changes.get(str(row.months), {}),
+        }
+        for n, row in enumerate(run.follow_up_waves.order_by("months"))
+    ]
+
+
+def schedule_of(run: CourseRunPage) -> list[Wave]:
+    return CourseRunPage.objects.get(pk=run.pk).schedule
+
+
+def test_a_trainer_adds_a_12_month_follow_up_to_a_run(client, trainer, authoring_tree):
+    run = factories.make_course_run()
+    client.force_login(trainer)
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[run.pk])).content.decode()
+    assert "Follow-up questionnaire" in edit and "months after the last mandatory workshop" in edit
+    response = run_edit(client, run, [*rows(run), {"months": "12", "ORDER": "1"}])
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert schedule_of(run) == [BASELINE, Wave(3), Wave(12)]
+    assert CourseRunPage.objects.get(pk=run.pk).live
+
+
+def test_a_wave_without_responses_can_be_removed(client, trainer, authoring_tree):
+    run = factories.make_course_run(follow_up_months=(3, 6))
+    client.force_login(trainer)
+    response = run_edit(client, run, rows(run, **{"6": {"DELETE": "1"}}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert schedule_of(run) == [BASELINE, Wave(3)]
+
+
+@pytest.mark.parametrize("change", [{"DELETE": "1"}, {"months": "9"}], ids=["remove", "move"])
+def test_a_wave_with_responses_cannot_be_removed_or_moved(client, trainer, authoring_tree, change):
+    run = factories.make_course_run(follow_up_months=(3, 6))
+    participant = factories.make_participant(run)
+    factories.make_response(participant, "baseline")
+    factories.make_response(participant, "month_6")
+    client.force_login(trainer)
+    response = run_edit(client, run, rows(run, **{"6": change}))
+    assert response.status_code == 200
+    assert (
+        "The 6-month follow-up already has 1 response, so it cannot be removed or moved; "
+        "its answers are kept." in response.content.decode()
+    )
+    assert schedule_of(run) == [BASELINE, Wave(3), Wave(6)]
+    assert not CourseRunPage.objects.get(pk=run.pk).has_unpublished_changes
+
+
+def test_each_wave_needs_its_own_month_and_a_run_needs_one(client, trainer, authoring_tree):
+    run = factories.make_course_run()
+    client.force_login(trainer)
+    twice = run_edit(client, run, [*rows(run), {"months": "3", "ORDER": "1"}])
+    assert twice.status_code == 200
+    assert "Each follow-up questionnaire needs a different month." in twice.content.decode()
+    assert "Another follow-up questionnaire has this month." in twice.content.decode()
+    none = run_edit(client, run, rows(run, **{"3": {"DELETE": "1"}}))
+    assert none.status_code == 200
+    assert "A course run needs at least one follow-up questionnaire." in none.content.decode()
+    beyond = run_edit(client, run, [*rows(run), {"months": "61", "ORDER": "1"}])
+    assert beyond.status_code == 200
+    assert schedule_of(run) == [BASELINE, DEFAULT_FOLLOW_UP]

@@ -35,7 +35,7 @@ def enrolled(stack):
 
 def submit_baseline(browser, enrolment_id: int) -> tuple[int, dict]:
     """(status, ratings) of one baseline submission; 302 means the site confirmed it."""
-    path = f"/my/enrolments/{enrolment_id}/baseline/"
+    path = f"/my/enrolments/{enrolment_id}/questionnaires/baseline/"
     status, _, page = browser.get(path)
     if status != 200:
         return status, {}

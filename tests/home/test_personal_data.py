@@ -100,14 +100,14 @@ def trainee_with_history(trainee, trainer, course_run):
     workshop = factories.workshops(course_run)[0]
     Attendance.objects.create(enrolment=enrolment, session=workshop, marked_by=trainer)
     participant = factories.make_participant(course_run, enrolment=enrolment, consented=True)
-    factories.make_response(participant, Response.Wave.BASELINE, prior_training="Pain course")
+    factories.make_response(participant, "baseline", prior_training="Pain course")
     Certificate.objects.create(
         enrolment=enrolment,
         verification_code="CERT1234",
         holder_name=trainee.get_full_name(),
         course_run_title=course_run.title,
     )
-    FollowUpEmail.objects.create(enrolment=enrolment, kind=FollowUpEmail.Kind.DUE)
+    FollowUpEmail.objects.create(enrolment=enrolment, wave="month_3", kind=FollowUpEmail.Kind.DUE)
     return trainee
 
 
@@ -135,6 +135,7 @@ def test_download_holds_everything_about_me(client, trainee_with_history, other_
     assert answers["prior_training"] == "Pain course" and answers["s1"] == 3
     assert records["assessments.certificate"][0]["holder_name"] == me.get_full_name()
     assert records["assessments.followupemail"][0]["kind"] == "due"
+    assert records["assessments.followupemail"][0]["wave"] == "month_3"
     assert other_trainee.email not in json.dumps(records)
     assert AuditEvent.objects.filter(actor=me, action=AuditEvent.Action.EXPORT).exists()
 

@@ -115,12 +115,14 @@ ACCESS: dict[str, Entry] = {
     "my/enrolments/<id:enrolment_id>/consent/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
-    "my/enrolments/<id:enrolment_id>/baseline/": Entry(
-        get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
+    "my/enrolments/<id:enrolment_id>/questionnaires/<wave:wave>/": Entry(
+        get=OWNER_ONLY,
+        kwargs=lambda s: {"enrolment_id": s.enrolment.pk, "wave": "month_3"},
+        missing={"enrolment_id": MISSING_ID},
     ),
-    "my/enrolments/<id:enrolment_id>/follow-up/": Entry(
-        get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
-    ),
+    # The two-wave design's addresses only redirect to the questionnaire, which checks.
+    "my/enrolments/<id:enrolment_id>/baseline/": Entry(get=(REDIRECT,) * 6, kwargs=_own),
+    "my/enrolments/<id:enrolment_id>/follow-up/": Entry(get=(REDIRECT,) * 6, kwargs=_own),
     "my/enrolments/<id:enrolment_id>/confidence/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
@@ -248,7 +250,7 @@ def _build_scenario() -> Scenario:
         Attendance.objects.create(enrolment=enrolment, session=workshop)
     services.response_submit(
         enrolment=enrolment,
-        wave="follow_up",
+        wave="month_3",
         data={**ratings, "resource_use": "used", "programme_feedback": "", "clinical_use": ""},
     )
     return Scenario(

@@ -35,11 +35,10 @@ class Command(BaseCommand):
             for error in plan.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(plan.errors)} error(s) in {file.name}; nothing was imported.")
-        counts = plan.counts
         created = "" if plan.cohort_exists else " (new course run)"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {counts['baseline']} baseline and {counts['follow_up']} follow-up "
-                f"responses for {plan.new_participants} new participants into {cohort}{created}."
+                f"Imported {plan.summary()} for {plan.new_participants} new participants "
+                f"into {cohort}{created}."
             )
         )
