@@ -16,10 +16,18 @@ import kaleido
 import plotly
 import plotly.graph_objects as go
 from kaleido.errors import ChromeNotFoundError
+from plotly.subplots import make_subplots
+
+from analytics.reports import FLOW_LABELS
+from courses.waves import Wave
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 BASELINE_COLOUR = "#4b5766"
 FOLLOW_UP_COLOUR = "#005a70"
+# Baseline grey, then blue, purple, orange, green: Okabe-Ito-like hues dark enough for 4.5:1.
+WAVE_COLOURS = [BASELINE_COLOUR, FOLLOW_UP_COLOUR, "#6b4c9a", "#a14a00", "#2d6a2d", "#8a1c4a"]
+WAVE_DASHES = ["dash", "solid", "dot", "dashdot", "longdash", "longdashdot"]
+WAVE_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
 IMAGE_SIZE = {"width": 900, "height": 720}
 FLOW_IMAGE_SIZE = {"width": 900, "height": 760}
 FONT = {"family": "Arial, sans-serif", "size": 14, "color": "#1d2733"}
@@ -51,35 +59,57 @@ def short_labels(report: dict[str, Any]) -> list[str]:
     return [f"{row['footstep']}{significance_mark(row['p'])}" for row in report["footsteps"]]
 
 
-def spider_chart(report: dict[str, Any]) -> go.Figure:
-    """Baseline and follow-up means on the ten footsteps (1-5 scale), one closed polygon each.
+def wave_colours(count: int) -> list[str]:
+    """A colour per wave, the baseline first; distinct in greyscale and for colour blindness."""
+    return [WAVE_COLOURS[k % len(WAVE_COLOURS)] for k in range(count)]
 
-    The marks use the unadjusted paired-t p of each footstep, as the study did; the table
-    beside the chart gives the Holm-adjusted p as well.
+
+def spider_series(report: dict[str, Any]) -> list[tuple[str, list[float | None]]]:
+    """(legend, mean per footstep) per wave: the baseline and the primary wave as in the
+    results table (the matched pairs), every later wave from its own comparison."""
+    labels = report["wave_labels"]
+    series = [(labels["baseline"], [row["baseline_mean"] for row in report["footsteps"]])]
+    for comparison in report["comparisons"]:
+        series.append(
+            (
+                labels[comparison["wave"]],
+                [row["follow_up_mean"] for row in comparison["footsteps"]],
+            )
+        )
+    return series
+
+
+def spider_chart(report: dict[str, Any]) -> go.Figure:
+    """Mean confidence per footstep (1-5 scale) at every wave, one closed polygon each.
+
+    The marks use the unadjusted paired-t p of each footstep in the primary comparison
+    (baseline against the first follow-up), as the study did; the table gives Holm too.
     """
     labels = axis_labels(report)
     figure = go.Figure()
-    for key, name, colour, dash in (
-        ("baseline_mean", "Baseline", BASELINE_COLOUR, "dash"),
-        ("follow_up_mean", "3-month follow-up", FOLLOW_UP_COLOUR, "solid"),
+    series = spider_series(report)
+    for k, ((name, values), colour) in enumerate(
+        zip(series, wave_colours(len(series)), strict=True)
     ):
-        values = [row[key] for row in report["footsteps"]]
         figure.add_trace(
             go.Scatterpolar(
                 r=[*values, values[0]],
                 theta=[*labels, labels[0]],
                 name=name,
                 mode="lines+markers",
-                line={"color": colour, "width": 3, "dash": dash},
-                marker={"size": 7},
+                line={"color": colour, "width": 3, "dash": WAVE_DASHES[k % len(WAVE_DASHES)]},
+                marker={"size": 7, "symbol": WAVE_SYMBOLS[k % len(WAVE_SYMBOLS)]},
                 connectgaps=False,
                 hovertemplate="%{theta}<br>" + name + " mean %{r:.2f}<extra></extra>",
             )
         )
     figure.update_layout(
         title={
-            "text": "Confidence per footstep: baseline and 3-month follow-up means",
-            "subtitle": {"text": "** p < .001, * p < .05 (paired t-test, unadjusted)"},
+            "text": "Confidence per footstep at each wave",
+            "subtitle": {
+                "text": "** p < .001, * p < .05 (paired t-test, baseline against "
+                f"{_primary_label(report)}, unadjusted)"
+            },
         },
         font=FONT,
         template="plotly_white",
@@ -97,96 +127,189 @@ def spider_chart(report: dict[str, Any]) -> go.Figure:
     return figure
 
 
+def _primary_label(report: dict[str, Any]) -> str:
+    primary = report["primary_wave"]
+    return report["wave_labels"][primary].lower() if primary else "the follow-up"
+
+
 def spider_chart_description(report: dict[str, Any]) -> str:
     """A text alternative for the spider chart: what it shows and where the numbers are."""
+    series = spider_series(report)
     parts = []
-    for row in report["footsteps"]:
-        if row["baseline_mean"] is None:
+    for k, row in enumerate(report["footsteps"]):
+        values = [values[k] for _, values in series]
+        if values[0] is None:
             parts.append(f"footstep {row['footstep']} has no pairs")
             continue
         mark = significance_mark(row["p"])
-        parts.append(
-            f"footstep {row['footstep']} {row['baseline_mean']:.2f} to "
-            f"{row['follow_up_mean']:.2f}{' (' + mark + ')' if mark else ''}"
-        )
+        shown = " to ".join("–" if v is None else f"{v:.2f}" for v in values)
+        parts.append(f"footstep {row['footstep']} {shown}{' (' + mark + ')' if mark else ''}")
+    waves = ", ".join(name.lower() for name, _ in series)
     return (
         "Spider chart of mean confidence (1 = least, 5 = most confident) on the ten footsteps "
-        "at baseline and at the 3-month follow-up: " + "; ".join(parts) + "."
+        f"at each wave ({waves}): " + "; ".join(parts) + "."
     )
 
 
-# The flow diagram: one box per stage, as in the study's Figure 1.
-FLOW_STAGES = [
-    ("enrolled", "Enrolled on the course"),
-    ("consented", "Consented to research use"),
-    ("baseline_responses", "Baseline questionnaires"),
-    ("follow_up_responses", "Follow-up questionnaires"),
-    ("matched_pairs", "Matched pairs (same code at both waves)"),
-    ("excluded_mandatory_not_completed", "Excluded: mandatory workshops not both attended"),
-    ("excluded_incomplete", "Excluded: incomplete (no overall score at one wave)"),
-    ("analysed", "Analysed (overall score)"),
-]
-FLOW_LABELS = dict(FLOW_STAGES)
-_FLOW_LAYOUT = {
-    # stage: (x centre, y centre, width) in data units of a 0..1 by 0..1 plot
-    "enrolled": (0.5, 0.93, 0.5),
-    "consented": (0.5, 0.77, 0.5),
-    "baseline_responses": (0.27, 0.61, 0.42),
-    "follow_up_responses": (0.73, 0.61, 0.42),
-    "matched_pairs": (0.36, 0.43, 0.5),
-    "excluded_mandatory_not_completed": (0.8, 0.33, 0.36),
-    "excluded_incomplete": (0.8, 0.17, 0.36),
-    "analysed": (0.36, 0.07, 0.5),
-}
-_FLOW_ARROWS = [
-    ("enrolled", "consented"),
-    ("consented", "baseline_responses"),
-    ("consented", "follow_up_responses"),
-    ("baseline_responses", "matched_pairs"),
-    ("follow_up_responses", "matched_pairs"),
-    ("matched_pairs", "analysed"),
-]
-_BOX_HEIGHT = 0.1
+def trajectory_chart(report: dict[str, Any]) -> go.Figure:
+    """Mean score per wave with 95% CIs on a time axis (months after the training): the
+    overall score, then each footstep, as small multiples on one scale so the panels compare
+    at a glance."""
+    trajectory = report["trajectory"]
+    labels = report["wave_labels"]
+    months = [Wave.parse(name).months for name in report["waves"]]
+    ticks = ["Before" if m == 0 else str(m) for m in months]
+    panels = [("Overall", trajectory["overall"])] + [
+        (f"{row['footstep']}. {row['title']}", row) for row in trajectory["footsteps"]
+    ]
+    columns = 3
+    rows = -(-len(panels) // columns)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[title for title, _ in panels],
+        shared_yaxes=True,
+        vertical_spacing=0.08,
+        horizontal_spacing=0.05,
+    )
+    for index, (title, score) in enumerate(panels):
+        points = score["points"]
+        y = [point["mean"] for point in points]
+        ci = [point["ci"] for point in points]
+        figure.add_trace(
+            go.Scatter(
+                x=[Wave.parse(point["wave"]).months for point in points],
+                y=y,
+                mode="lines+markers",
+                name=title,
+                showlegend=False,
+                line={"color": BASELINE_COLOUR if index == 0 else FOLLOW_UP_COLOUR, "width": 2},
+                marker={"size": 7},
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [
+                        None if c[1] is None else c[1] - m for c, m in zip(ci, y, strict=True)
+                    ],
+                    "arrayminus": [
+                        None if c[0] is None else m - c[0] for c, m in zip(ci, y, strict=True)
+                    ],
+                    "thickness": 1.5,
+                    "width": 4,
+                },
+                customdata=[[labels[p["wave"]], p["n"]] for p in points],
+                hovertemplate="%{customdata[0]}: mean %{y:.2f} (n = %{customdata[1]})"
+                f"<extra>{title}</extra>",
+            ),
+            row=index // columns + 1,
+            col=index % columns + 1,
+        )
+    figure.update_xaxes(tickvals=months, ticktext=ticks, range=[-0.8, max(months) + 0.8])
+    figure.add_annotation(
+        text="Months after the training",
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0,
+        yshift=-40,
+        showarrow=False,
+    )
+    figure.update_yaxes(range=[0.8, 5.2], tickvals=[1, 2, 3, 4, 5])
+    figure.update_layout(
+        title={"text": "Mean confidence at each wave (95% CI)"},
+        font=FONT,
+        template="plotly_white",
+        height=230 * rows + 60,
+        margin={"l": 40, "r": 15, "t": 80, "b": 50},
+    )
+    figure.update_annotations(font={"size": 12})
+    return figure
 
 
-def flow_chart(flow: dict[str, Any]) -> go.Figure:
-    """The participant flow as boxes and arrows (Figure 1 style), for PNG/SVG download."""
-    figure = go.Figure()
+def trajectory_description(report: dict[str, Any]) -> str:
+    """A text alternative for the trajectory chart (the overall score's course)."""
+    labels = report["wave_labels"]
+    points = report["trajectory"]["overall"]["points"]
+    parts = [
+        f"{labels[p['wave']].lower()} {'–' if p['mean'] is None else format(p['mean'], '.2f')}"
+        f" (n = {p['n']})"
+        for p in points
+    ]
+    return (
+        "Mean overall confidence (1 = least, 5 = most confident) of every analysed participant "
+        "who answered each wave: " + "; ".join(parts) + ". The small panels show each footstep."
+    )
+
+
+# The flow diagram, as in the study's Figure 1: enrolment to the baseline, then a column
+# per follow-up wave from its responses to the analysed pairs.
+_BOX_HEIGHT = 0.085
+_ROWS = [0.94, 0.8, 0.66, 0.5, 0.36, 0.22, 0.08]  # y centres of the stages
+
+
+def _flow_box(x: float, y: float, width: float, text: str, excluded: bool = False):
+    shape = {
+        "type": "rect",
+        "xref": "x",
+        "yref": "y",
+        "x0": x - width / 2,
+        "x1": x + width / 2,
+        "y0": y - _BOX_HEIGHT / 2,
+        "y1": y + _BOX_HEIGHT / 2,
+        "line": {"color": "#a4161a" if excluded else FOLLOW_UP_COLOUR, "width": 2},
+        "fillcolor": "#fff8f0" if excluded else "#f3f6f8",
+    }
+    label = {
+        "text": text,
+        "x": x,
+        "y": y,
+        "xref": "x",
+        "yref": "y",
+        "showarrow": False,
+        "font": {"size": 12},
+    }
+    return shape, label
+
+
+def flow_chart(report: dict[str, Any]) -> go.Figure:
+    """The participant flow as boxes and arrows, every wave, for PNG/SVG download."""
+    flow, labels = report["flow"], report["wave_labels"]
+    waves = report["wave_flow"]
     shapes, annotations = [], []
-    for stage, (x, y, width) in _FLOW_LAYOUT.items():
-        excluded = stage.startswith("excluded")
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "y",
-                "x0": x - width / 2,
-                "x1": x + width / 2,
-                "y0": y - _BOX_HEIGHT / 2,
-                "y1": y + _BOX_HEIGHT / 2,
-                "line": {"color": "#a4161a" if excluded else FOLLOW_UP_COLOUR, "width": 2},
-                "fillcolor": "#fff8f0" if excluded else "#f3f6f8",
-            }
+
+    def box(x, y, width, stage, n, excluded=False, heading=""):
+        shape, label = _flow_box(
+            x, y, width, f"{heading}{FLOW_LABELS[stage]}<br><b>n = {n}</b>", excluded
         )
-        annotations.append(
-            {
-                "text": f"{FLOW_LABELS[stage]}<br><b>n = {flow[stage]}</b>",
-                "x": x,
-                "y": y,
-                "xref": "x",
-                "yref": "y",
-                "showarrow": False,
-                "font": {"size": 13},
-            }
+        shapes.append(shape)
+        annotations.append(label)
+
+    for row, stage in enumerate(("enrolled", "consented", "baseline_responses")):
+        box(0.5, _ROWS[row], 0.5, stage, flow[stage])
+        if row:
+            annotations.append(
+                _arrow(0.5, _ROWS[row - 1] - _BOX_HEIGHT / 2, 0.5, _ROWS[row] + _BOX_HEIGHT / 2)
+            )
+    width = min(0.45, 0.96 / max(len(waves), 1) - 0.02)
+    for k, row in enumerate(waves):
+        x = (k + 0.5) / len(waves)
+        heading = f"<i>{labels[row['wave']]}</i><br>"
+        box(x, _ROWS[3], width, "follow_up_responses", row["follow_up_responses"], heading=heading)
+        box(x, _ROWS[4], width, "matched_pairs", row["matched_pairs"])
+        excluded = (
+            f"Excluded: workshops <b>{row['excluded_mandatory_not_completed']}</b>, "
+            f"incomplete <b>{row['excluded_incomplete']}</b>"
         )
-    for start, end in _FLOW_ARROWS:
-        x0, y0, _ = _FLOW_LAYOUT[start]
-        x1, y1, _ = _FLOW_LAYOUT[end]
-        annotations.append(_arrow(x0, y0 - _BOX_HEIGHT / 2, x1, y1 + _BOX_HEIGHT / 2))
-    x, y, width = _FLOW_LAYOUT["matched_pairs"]
-    for stage in ("excluded_mandatory_not_completed", "excluded_incomplete"):
-        ex, ey, ewidth = _FLOW_LAYOUT[stage]
-        annotations.append(_arrow(x, ey, ex - ewidth / 2, ey))
+        shape, label = _flow_box(x, _ROWS[5], width, excluded, excluded=True)
+        shapes.append(shape)
+        annotations.append(label)
+        box(x, _ROWS[6], width, "analysed", row["analysed"])
+        annotations.append(_arrow(0.5, _ROWS[2] - _BOX_HEIGHT / 2, x, _ROWS[3] + _BOX_HEIGHT / 2))
+        for upper, lower in ((3, 4), (4, 5), (5, 6)):
+            annotations.append(
+                _arrow(x, _ROWS[upper] - _BOX_HEIGHT / 2, x, _ROWS[lower] + _BOX_HEIGHT / 2)
+            )
+    figure = go.Figure()
     figure.update_layout(
         title={"text": "Participant flow"},
         font=FONT,

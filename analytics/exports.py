@@ -21,8 +21,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from analytics.reports import FLOW_LABELS, WAVE_FLOW_KEYS
 from analytics.selectors import RESOURCE_USES, EvaluationData
 from assessments.models import Response
+from courses.waves import BASELINE, Wave
 
 # Spreadsheets run a text cell starting with one of these as a formula (OWASP CSV injection),
 # including the full-width and small forms that some spreadsheets fold into = + - @.
@@ -33,6 +35,7 @@ FORMULA_TRIGGERS = (
 LIKERT_LABELS = {1: "least confident", 2: "2", 3: "3", 4: "4", 5: "most confident"}
 
 STATISTICS_COLUMNS = [
+    ("wave", "Follow-up wave (compared with the baseline)"),
     ("scope", "Scope"),
     ("footstep", "Footstep"),
     ("title", "Title"),
@@ -54,19 +57,10 @@ STATISTICS_COLUMNS = [
     ("d_av", "Cohen's d_av"),
     ("hedges_g_av", "Hedges' g_av"),
     ("wilcoxon_p", "Wilcoxon signed-rank p"),
+    ("rank_biserial", "Matched-pairs rank-biserial r"),
+    ("shapiro_p", "Shapiro-Wilk p of the differences"),
     ("reason", "Why statistics are missing"),
 ]
-
-FLOW_LABELS = {
-    "enrolled": "Enrolled",
-    "consented": "Consented to research use",
-    "baseline_responses": "Baseline responses",
-    "follow_up_responses": "Follow-up responses",
-    "matched_pairs": "Matched pairs",
-    "excluded_mandatory_not_completed": "Excluded: mandatory part not completed",
-    "excluded_incomplete": "Excluded: incomplete (no overall score at one wave)",
-    "analysed": "Analysed (overall score)",
-}
 
 
 def safe_text(value: str) -> str:
@@ -123,12 +117,23 @@ def statistics_json(report: dict[str, Any]) -> bytes:
 
 
 def _statistics_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One row per footstep and overall, for every follow-up wave in time order."""
+    comparisons = report["comparisons"] or [
+        {"wave": None, "footsteps": report["footsteps"], "overall": report["overall"]}
+    ]
+    entries = [
+        (comparison["wave"], scope, entry)
+        for comparison in comparisons
+        for scope, entry in [
+            *(("footstep", row) for row in comparison["footsteps"]),
+            ("overall", comparison["overall"]),
+        ]
+    ]
     rows = []
-    for scope, entry in [("footstep", row) for row in report["footsteps"]] + [
-        ("overall", report["overall"])
-    ]:
+    for wave, scope, entry in entries:
         flat = {
             **entry,
+            "wave": wave,
             "scope": scope,
             "footstep": entry.get("footstep"),
             "title": entry.get("title", "Overall (mean of the 10 footsteps)"),
@@ -143,7 +148,7 @@ def _statistics_rows(report: dict[str, Any]) -> list[list[Any]]:
 
 
 def statistics_csv(report: dict[str, Any]) -> bytes:
-    """One row per footstep plus the overall row; machine-readable column names."""
+    """One row per follow-up wave and footstep plus overall; machine-readable column names."""
     return _csv_bytes([key for key, _ in STATISTICS_COLUMNS], _safe_rows(_statistics_rows(report)))
 
 
@@ -186,10 +191,165 @@ def statistics_xlsx(report: dict[str, Any]) -> bytes:
                 ["Stage", "n"],
                 _safe_rows([[FLOW_LABELS[key], value] for key, value in report["flow"].items()]),
             ),
+            ("Flow per wave", ["Wave", *WAVE_FLOW_HEADINGS], _safe_rows(_wave_flow_rows(report))),
+            ("Attrition", ATTRITION_HEADINGS, _safe_rows(_attrition_rows(report))),
+            ("Longitudinal", LONGITUDINAL_HEADINGS, _safe_rows(_longitudinal_rows(report))),
+            ("Reliability", RELIABILITY_HEADINGS, _safe_rows(_reliability_rows(report))),
+            (
+                "Reliable change",
+                RELIABLE_CHANGE_HEADINGS,
+                _safe_rows(
+                    [
+                        [row["wave"], *(row[k] for k in RELIABLE_CHANGE_KEYS)]
+                        for row in report["reliable_change"]
+                    ]
+                ),
+            ),
             ("Sample", ["Characteristic", "Value", "Share"], _safe_rows(sample_rows)),
             ("Notes", ["Item", "Note"], _safe_rows(notes)),
         ]
     )
+
+
+WAVE_FLOW_HEADINGS = [FLOW_LABELS[key] for key in WAVE_FLOW_KEYS]
+ATTRITION_HEADINGS = [
+    "Follow-up wave",
+    "Answered: n",
+    "Answered: baseline mean",
+    "Answered: baseline SD",
+    "Did not answer: n",
+    "Did not answer: baseline mean",
+    "Did not answer: baseline SD",
+    "Mean difference (answered - not)",
+    "Welch t",
+    "df",
+    "p",
+    "Cohen's d (pooled SD)",
+    "Why statistics are missing",
+]
+LONGITUDINAL_HEADINGS = [
+    "Footstep",
+    "Title",
+    "Friedman n",
+    "Friedman chi-squared",
+    "Friedman df",
+    "Friedman p",
+    "Kendall's W",
+    "Mixed model: participants",
+    "Mixed model: observations",
+    "Mixed model: intercept (baseline mean)",
+    "Wave",
+    "Estimate (wave - baseline)",
+    "SE",
+    "df",
+    "t",
+    "p",
+    "95% CI low",
+    "95% CI high",
+    "SD between participants",
+    "SD residual",
+]
+
+
+RELIABILITY_HEADINGS = [
+    "Wave",
+    "n (all 14 answered)",
+    "Cronbach's alpha",
+    "Feldt 95% CI low",
+    "Feldt 95% CI high",
+    "Statement",
+    "Item-rest r",
+    "Alpha if dropped",
+    "Why statistics are missing",
+]
+RELIABLE_CHANGE_KEYS = (
+    "reliability",
+    "sd_baseline",
+    "se_difference",
+    "n",
+    "improved",
+    "no_change",
+    "deteriorated",
+    "reason",
+)
+RELIABLE_CHANGE_HEADINGS = [
+    "Follow-up wave",
+    "Reliability (alpha of the 10 baseline footstep scores)",
+    "Baseline SD",
+    "SE of the difference",
+    "n pairs",
+    "Reliably improved",
+    "No reliable change",
+    "Reliably deteriorated",
+    "Why statistics are missing",
+]
+
+
+def _reliability_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One row per wave and statement (the wave's alpha repeated, so the sheet filters)."""
+    rows = []
+    for row in report["reliability"]:
+        low, high = row["alpha_ci"]
+        head = [row["wave"], row["n"], row["cronbach_alpha"], low, high]
+        for item in row["items"] or [{}]:
+            rows.append(
+                [
+                    *head,
+                    item.get("item"),
+                    item.get("item_rest_r"),
+                    item.get("alpha_if_dropped"),
+                    row["reason"],
+                ]
+            )
+    return rows
+
+
+def _wave_flow_rows(report: dict[str, Any]) -> list[list[Any]]:
+    return [[row["wave"], *(row[key] for key in WAVE_FLOW_KEYS)] for row in report["wave_flow"]]
+
+
+def _attrition_rows(report: dict[str, Any]) -> list[list[Any]]:
+    rows = []
+    for row in report["attrition"]:
+        answered, missing = row["responded"], row["not_responded"]
+        rows.append(
+            [
+                row["wave"],
+                *(answered[key] for key in ("n", "mean", "sd")),
+                *(missing[key] for key in ("n", "mean", "sd")),
+                *(row[key] for key in ("mean_difference", "t", "df", "p", "cohens_d", "reason")),
+            ]
+        )
+    return rows
+
+
+def _longitudinal_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One row per score and follow-up wave (the model's effect of that wave)."""
+    longitudinal = report["longitudinal"]
+    if longitudinal is None:
+        return []
+    rows = []
+    scores = [*longitudinal["footsteps"], {"footstep": None, **longitudinal["overall"]}]
+    for score in scores:
+        friedman, model = score["friedman"], score["mixed_model"]
+        title = score.get("title", "Overall (mean of the 10 footsteps)")
+        for effect in model["effects"] or [{}]:
+            ci = effect.get("ci") or [None, None]
+            rows.append(
+                [
+                    score["footstep"],
+                    title,
+                    *(friedman[key] for key in ("n", "statistic", "df", "p", "kendall_w")),
+                    model["n_participants"],
+                    model["n_observations"],
+                    model["intercept"],
+                    *(effect.get(key) for key in ("wave", "estimate", "se", "df", "t", "p")),
+                    *ci,
+                    model["sd_participant"],
+                    model["sd_residual"],
+                ]
+            )
+    return rows
 
 
 # --------------------------------------------------------------------------- responses
@@ -200,9 +360,7 @@ def response_table(data: EvaluationData) -> tuple[list[tuple[str, str]], list[np
 
     One row per response (participant code and wave), ordered by code then wave.
     """
-    order = np.lexsort(
-        (~data.response_is_baseline, data.participant_codes[data.response_participant])
-    )
+    order = np.lexsort((data.response_months, data.participant_codes[data.response_participant]))
     who = data.response_participant[order]
     run_slugs = {run.id: run.slug for run in data.course_runs}
     profession_labels = np.array([*Response.Profession.labels, ""], dtype=object)
@@ -216,8 +374,8 @@ def response_table(data: EvaluationData) -> tuple[list[tuple[str, str]], list[np
             ),
         ),
         (
-            ("wave", "Wave"),
-            np.where(data.response_is_baseline[order], "baseline", "follow_up").astype(object),
+            ("wave", "Wave (baseline, or month_N: N months after the training)"),
+            np.array([wave.name for wave in data.response_waves], dtype=object)[order],
         ),
         (("source", "Source of the record (platform or import)"), data.participant_sources[who]),
         (
@@ -260,9 +418,15 @@ def response_table(data: EvaluationData) -> tuple[list[tuple[str, str]], list[np
     return [meta for meta, _ in columns], [values for _, values in columns]
 
 
+def _is_rating(name: str) -> bool:
+    """``s3`` in the long table, ``s3_month_6`` in the wide one."""
+    code = name.split("_", 1)[0]
+    return code.startswith("s") and code[1:].isdigit()
+
+
 def _whole_numbers(name: str) -> bool:
-    return name in {"mandatory_completed", "uses_resources", "optional_sessions"} or (
-        name.startswith("s") and name[1:].isdigit()
+    return name in {"mandatory_completed", "uses_resources", "optional_sessions"} or _is_rating(
+        name
     )
 
 
@@ -279,35 +443,107 @@ def _spreadsheet_column(name: str, values: np.ndarray) -> list[Any]:
     return column.tolist()
 
 
-def _spreadsheet_rows(data: EvaluationData) -> tuple[list[tuple[str, str]], Any]:
-    meta, arrays = response_table(data)
+def wide_table(data: EvaluationData) -> tuple[list[tuple[str, str]], list[np.ndarray]]:
+    """One row per participant (by code): their record, the background they gave at
+    baseline, then every wave's 14 ratings and overall score (``s1_baseline`` …
+    ``overall_month_12``), empty where they did not answer that wave."""
+    order = np.argsort(data.participant_codes, kind="stable")
+    run_slugs = {run.id: run.slug for run in data.course_runs}
+    profession_labels = np.array([*Response.Profession.labels, ""], dtype=object)
+    baseline = data.row_of(BASELINE)[order]
+    has_baseline = baseline >= 0
+
+    def at_baseline(values: np.ndarray, missing) -> np.ndarray:
+        column = np.full(order.size, missing, dtype=values.dtype)
+        column[has_baseline] = values[baseline[has_baseline]]
+        return column
+
+    columns: list[tuple[tuple[str, str], np.ndarray]] = [
+        (("participant_code", "Pseudonymous participant code"), data.participant_codes[order]),
+        (
+            ("course_run", "Course run"),
+            np.array(
+                [run_slugs.get(i, "") for i in data.participant_course_runs[order]], dtype=object
+            ),
+        ),
+        (("source", "Source of the record (platform or import)"), data.participant_sources[order]),
+        (
+            ("mandatory_completed", "Completed the mandatory part (1 = yes, 0 = no)"),
+            data.mandatory_completed[order].astype(float),
+        ),
+        (("optional_sessions", "Optional sessions attended"), data.optional_sessions[order]),
+        (
+            ("profession", "Profession (baseline)"),
+            profession_labels[at_baseline(data.profession, len(profession_labels) - 1)],
+        ),
+        (
+            ("years_experience", "Years of experience supporting persistent pain (baseline)"),
+            at_baseline(data.years_experience, np.nan),
+        ),
+        (
+            ("uses_resources", "Uses self-management resources at baseline (1 = yes, 0 = no)"),
+            at_baseline(data.uses_resources, np.nan),
+        ),
+    ]
+    for months in np.unique(data.response_months):
+        wave = Wave(int(months))
+        rows = data.row_of(wave)[order]
+        answered = rows >= 0
+
+        def of_wave(values: np.ndarray, rows=rows, answered=answered) -> np.ndarray:
+            column = np.full(order.size, np.nan)
+            column[answered] = values[rows[answered]]
+            return column
+
+        for j, item in enumerate(data.items):
+            columns.append(
+                (
+                    (f"{item.code}_{wave.name}", f"{item.text} ({wave.title})"),
+                    of_wave(data.ratings[:, j]),
+                )
+            )
+        columns.append(
+            (
+                (f"overall_{wave.name}", f"Overall score ({wave.title})"),
+                of_wave(data.overall_scores),
+            )
+        )
+    return [meta for meta, _ in columns], [values for _, values in columns]
+
+
+def _spreadsheet_rows(meta, arrays) -> Any:
     columns = [
         _spreadsheet_column(name, values) for (name, _), values in zip(meta, arrays, strict=True)
     ]
-    return meta, zip(*columns, strict=True)
+    return zip(*columns, strict=True)
 
 
-def responses_csv(data: EvaluationData) -> bytes:
-    meta, rows = _spreadsheet_rows(data)
-    return _csv_bytes([name for name, _ in meta], rows)
+TABLES = {"long": response_table, "wide": wide_table}
 
 
-def responses_xlsx(data: EvaluationData) -> bytes:
-    meta, rows = _spreadsheet_rows(data)
+def responses_csv(data: EvaluationData, layout: str = "long") -> bytes:
+    meta, arrays = TABLES[layout](data)
+    return _csv_bytes([name for name, _ in meta], _spreadsheet_rows(meta, arrays))
+
+
+def responses_xlsx(data: EvaluationData, layout: str = "long") -> bytes:
+    meta, arrays = TABLES[layout](data)
     return _xlsx_bytes(
         [
-            ("Responses", [name for name, _ in meta], rows),
+            ("Responses", [name for name, _ in meta], _spreadsheet_rows(meta, arrays)),
             ("Variables", ["Variable", "Label"], _safe_rows([list(m) for m in meta])),
         ]
     )
 
 
-def responses_sav(data: EvaluationData) -> bytes:
+def responses_sav(data: EvaluationData, layout: str = "long") -> bytes:
     """SPSS file with a label on every variable and value labels on ratings and flags."""
-    meta, arrays = response_table(data)
+    meta, arrays = TABLES[layout](data)
     # SPSS runs no formulas, so text goes in as written.
     frame = pd.DataFrame({name: values for (name, _), values in zip(meta, arrays, strict=True)})
-    value_labels: dict[str, dict[float, str]] = {item.code: LIKERT_LABELS for item in data.items}
+    value_labels: dict[str, dict[float, str]] = {
+        name: LIKERT_LABELS for name, _ in meta if _is_rating(name)
+    }
     value_labels["mandatory_completed"] = {0: "no", 1: "yes"}
     value_labels["uses_resources"] = {0: "no", 1: "yes"}
     with tempfile.TemporaryDirectory() as folder:

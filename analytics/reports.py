@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 
 from analytics import stats
@@ -18,6 +19,28 @@ from analytics.selectors import (
     evaluation_data,
     participant_flow,
     sample_description,
+)
+from courses.waves import BASELINE, Wave
+
+FOOTSTEP_NUMBERS = range(1, stats.FOOTSTEP_COUNT + 1)
+# The stages of the participant flow (the study's Figure 1), in order; every page, file and
+# image of the flow uses these words.
+FLOW_LABELS = {
+    "enrolled": "Enrolled on the course",
+    "consented": "Consented to research use",
+    "baseline_responses": "Baseline questionnaires",
+    "follow_up_responses": "Follow-up questionnaires",
+    "matched_pairs": "Matched pairs (same code at both waves)",
+    "excluded_mandatory_not_completed": "Excluded: mandatory workshops not both attended",
+    "excluded_incomplete": "Excluded: incomplete (no overall score at one wave)",
+    "analysed": "Analysed (overall score)",
+}
+WAVE_FLOW_KEYS = (
+    "follow_up_responses",
+    "matched_pairs",
+    "excluded_mandatory_not_completed",
+    "excluded_incomplete",
+    "analysed",
 )
 
 EFFECT_SIZE_VARIANTS = {
@@ -53,39 +76,163 @@ def export_statistics(
 def build_report(
     data: EvaluationData, *, small_number_threshold: int | None = None
 ) -> dict[str, Any]:
-    """The report of already loaded data (see ``export_statistics``)."""
+    """The report of already loaded data (see ``export_statistics``).
+
+    ``footsteps`` and ``overall`` compare the baseline with the primary wave (the earliest
+    follow-up); ``comparisons`` hold the same for every follow-up wave, each with Holm
+    within it; ``longitudinal`` (two or more follow-ups) uses every wave at once.
+    """
     threshold = (
         settings.ANALYTICS_SMALL_NUMBER_THRESHOLD
         if small_number_threshold is None
         else small_number_threshold
     )
-    baseline, follow_up = data.analysed_ratings()
-    result = stats.evaluate(baseline, follow_up, data.item_footsteps)
-    footsteps = []
-    for number, (comparison, p_holm) in enumerate(
-        zip(result.footsteps, result.p_holm, strict=True), start=1
-    ):
-        footsteps.append(
-            {
-                "footstep": number,
-                "title": data.footstep_titles[number - 1],
-                **comparison.as_dict(),
-                "p_holm": p_holm,
-            }
-        )
+    follow_ups = data.follow_ups
+    primary = data.primary_wave
+    comparisons = [_comparison(data, wave) for wave in follow_ups]
+    first = comparisons[0] if comparisons else _comparison(data, None)
     report = {
         "course_runs": [run.slug for run in data.course_runs],
         "all_course_runs": data.all_course_runs,
-        "footsteps": footsteps,
-        "overall": result.overall.as_dict(),
-        "flow": participant_flow(data),
-        "sample": sample_description(data),
+        "waves": [wave.name for wave in data.waves],
+        "wave_labels": {wave.name: wave.label for wave in data.waves},
+        "primary_wave": primary.name if primary else None,
+        "footsteps": first["footsteps"],
+        "overall": first["overall"],
+        "comparisons": comparisons,
+        "longitudinal": _longitudinal(data),
+        "attrition": _attrition(data),
+        "reliability": _reliability(data),
+        "reliable_change": _reliable_change(data),
+        "trajectory": _trajectory(data),
+        "flow": participant_flow(data, primary),
+        "wave_flow": [_wave_flow(data, wave) for wave in follow_ups],
+        "sample": sample_description(data, primary),
         "effect_size_variants": EFFECT_SIZE_VARIANTS,
         "small_number_threshold": threshold,
     }
     if threshold > 0:
         _suppress_small_numbers(report, threshold)
     return report
+
+
+def _comparison(data: EvaluationData, wave: Wave | None) -> dict[str, Any]:
+    """Baseline against ``wave`` per footstep and overall (None: no follow-up, no pairs)."""
+    if wave is None:
+        baseline = follow_up = np.empty((0, len(data.items)))
+    else:
+        baseline, follow_up = data.analysed_ratings(wave)
+    result = stats.evaluate(baseline, follow_up, data.item_footsteps)
+    footsteps = [
+        {
+            "footstep": number,
+            "title": data.footstep_titles[number - 1],
+            **comparison.as_dict(),
+            "p_holm": p_holm,
+        }
+        for number, (comparison, p_holm) in enumerate(
+            zip(result.footsteps, result.p_holm, strict=True), start=1
+        )
+    ]
+    return {
+        "wave": wave.name if wave else None,
+        "footsteps": footsteps,
+        "overall": result.overall.as_dict(),
+    }
+
+
+def _scores(data: EvaluationData) -> list[tuple[int | None, np.ndarray]]:
+    """(footstep number or None for overall, participants x waves scores) of every score."""
+    return [
+        *((number, data.scores_by_wave(number - 1)) for number in FOOTSTEP_NUMBERS),
+        (None, data.scores_by_wave(None)),
+    ]
+
+
+def _per_score(data: EvaluationData, entry) -> dict[str, Any]:
+    """``entry(scores)`` for each footstep and for the overall score."""
+    results = {number: entry(scores) for number, scores in _scores(data)}
+    return {
+        "footsteps": [
+            {"footstep": number, "title": data.footstep_titles[number - 1], **results[number]}
+            for number in FOOTSTEP_NUMBERS
+        ],
+        "overall": results[None],
+    }
+
+
+def _longitudinal(data: EvaluationData) -> dict[str, Any] | None:
+    """Friedman and the random-intercept model over every wave; None before two follow-ups."""
+    if len(data.follow_ups) < 2:
+        return None
+    names = [wave.name for wave in data.waves]
+    return _per_score(
+        data,
+        lambda scores: {
+            "friedman": stats.friedman_test(scores).as_dict(),
+            "mixed_model": stats.random_intercept_model(scores, wave_names=names).as_dict(),
+        },
+    )
+
+
+def _attrition(data: EvaluationData) -> list[dict[str, Any]]:
+    """Per follow-up wave: baseline overall scores of those who answered it and who did not."""
+    baseline = data.scores_by_wave(None)[:, 0]
+    has_baseline = ~np.isnan(baseline)
+    rows = []
+    for wave in data.follow_ups:
+        answered = data.answered(wave)[data.mandatory_completed]
+        comparison = stats.welch_comparison(
+            baseline[has_baseline & answered], baseline[has_baseline & ~answered]
+        )
+        rows.append({"wave": wave.name, **comparison.as_dict()})
+    return rows
+
+
+def _reliability(data: EvaluationData) -> list[dict[str, Any]]:
+    """Cronbach's alpha of the 14 statements per wave (responses with all 14 answered)."""
+    codes = [item.code for item in data.items]
+    return [
+        {
+            "wave": wave.name,
+            **stats.cronbach_alpha(data.at_wave(data.ratings, wave), item_names=codes).as_dict(),
+        }
+        for wave in data.waves
+    ]
+
+
+def _reliable_change(data: EvaluationData) -> list[dict[str, Any]]:
+    """Jacobson-Truax reliable change of the overall score, per follow-up wave."""
+    baseline = data.at_wave(data.footstep_scores, BASELINE)
+    return [
+        {
+            "wave": wave.name,
+            **stats.overall_reliable_change(
+                baseline, data.at_wave(data.footstep_scores, wave)
+            ).as_dict(),
+        }
+        for wave in data.follow_ups
+    ]
+
+
+def _trajectory(data: EvaluationData) -> dict[str, Any]:
+    """Mean score per wave with its 95% CI, for each footstep and overall."""
+    names = [wave.name for wave in data.waves]
+    return _per_score(
+        data,
+        lambda scores: {
+            "points": [
+                {"wave": name, **stats.mean_ci(scores[:, k]).as_dict()}
+                for k, name in enumerate(names)
+            ]
+        },
+    )
+
+
+def _wave_flow(data: EvaluationData, wave: Wave) -> dict[str, Any]:
+    """The flow from the baseline to the analysis of one follow-up wave."""
+    flow = participant_flow(data, wave)
+    return {"wave": wave.name, **{key: flow[key] for key in WAVE_FLOW_KEYS}}
 
 
 def _suppress_small_numbers(report: dict[str, Any], threshold: int) -> None:
@@ -95,12 +242,39 @@ def _suppress_small_numbers(report: dict[str, Any], threshold: int) -> None:
         return count < threshold
 
     masked = f"<{threshold}"
-    for row in [*report["footsteps"], report["overall"]]:
-        if small(row["n_pairs"]):
-            row["n_pairs"] = masked
+
+    def mask(row: dict, *keys: str) -> None:
+        for key in keys:
+            if isinstance(row[key], int) and small(row[key]):
+                row[key] = masked
+
+    # The primary comparison's rows are the first comparison's, so each row is masked once.
+    rows = [*report["footsteps"], report["overall"]]
+    for comparison in report["comparisons"][1:]:
+        rows += [*comparison["footsteps"], comparison["overall"]]
+    for row in rows:
+        mask(row, "n_pairs")
     report["flow"] = {
         key: masked if small(count) else count for key, count in report["flow"].items()
     }
+    for row in report["wave_flow"]:
+        mask(row, *WAVE_FLOW_KEYS)
+    for row in report["attrition"]:
+        mask(row["responded"], "n")
+        mask(row["not_responded"], "n")
+    for row in report["reliability"]:
+        mask(row, "n")
+    for row in report["reliable_change"]:
+        mask(row, "n", "improved", "no_change", "deteriorated")
+    trajectory = report["trajectory"]
+    for score in [*trajectory["footsteps"], trajectory["overall"]]:
+        for point in score["points"]:
+            mask(point, "n")
+    if report["longitudinal"] is not None:
+        longitudinal = report["longitudinal"]
+        for score in [*longitudinal["footsteps"], longitudinal["overall"]]:
+            mask(score["friedman"], "n")
+            mask(score["mixed_model"], "n_participants", "n_observations")
     sample = report["sample"]
     if small(sample["baseline_respondents"]):
         sample["baseline_respondents"] = masked

@@ -8,18 +8,15 @@ records, and accounts deleted after consenting).
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, reduce
+from functools import cached_property
 
 import numpy as np
 from django.db import connections
 from django.db.models import (
-    BigIntegerField,
     Case,
     Count,
-    Expression,
     ExpressionWrapper,
     F,
     FloatField,
@@ -28,12 +25,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Substr
 
 from analytics import stats
+from analytics.packing import pack, unpack
 from assessments.models import Participant, Response, Statement
 from courses.models import CourseRunPage, Enrolment
 from courses.selectors import enrolments_with_progress
+from courses.waves import BASELINE, BASELINE_NAME, Wave
 
 FREE_TEXT_FIELDS = ("profession_other", "prior_training", "programme_feedback", "clinical_use")
 
@@ -91,8 +90,9 @@ class EvaluationData:
 
     Participants are the consenting ones with at least one response, indexed ``0..P-1`` in
     id order; responses are rows ``0..R-1`` and point at their participant through
-    ``response_participant``. Codes, runs, sources and free text are loaded only for the
-    row-level exports (``row_level=True``), else None / empty.
+    ``response_participant`` and at their wave through ``response_months`` (0 = baseline).
+    Codes, runs, sources and free text are loaded only for the row-level exports
+    (``row_level=True``), else None / empty.
     """
 
     course_runs: tuple[CourseRunRef, ...]
@@ -108,7 +108,7 @@ class EvaluationData:
     mandatory_completed: np.ndarray
     optional_sessions: np.ndarray
     response_participant: np.ndarray
-    response_is_baseline: np.ndarray
+    response_months: np.ndarray
     ratings: np.ndarray
     profession: np.ndarray  # index into PROFESSIONS; len(PROFESSIONS) = not stated
     years_experience: np.ndarray
@@ -131,37 +131,82 @@ class EvaluationData:
         return stats.overall_scores(self.footstep_scores)
 
     @cached_property
-    def baseline_row(self) -> np.ndarray:
-        """(P,) row of each participant's baseline response, -1 if none."""
-        return self._row_of_wave(self.response_is_baseline)
+    def response_waves(self) -> list[Wave]:
+        """The wave of each response, for the row-level exports."""
+        by_months = {months: Wave(int(months)) for months in np.unique(self.response_months)}
+        return [by_months[months] for months in self.response_months]
 
     @cached_property
-    def follow_up_row(self) -> np.ndarray:
-        """(P,) row of each participant's follow-up response, -1 if none."""
-        return self._row_of_wave(~self.response_is_baseline)
+    def waves(self) -> tuple[Wave, ...]:
+        """The waves answered, in time order; the baseline always.
 
-    def _row_of_wave(self, in_wave: np.ndarray) -> np.ndarray:
-        rows = np.full(self.participant_ids.size, -1, dtype=np.int64)
-        # One response per participant and wave is a database constraint, so no collisions.
-        rows[self.response_participant[in_wave]] = np.flatnonzero(in_wave)
+        A wave answered only by participants who are not analysed still appears (the flow
+        counts them); its comparisons are then empty, with a reason.
+        """
+        months = np.unique(self.response_months)
+        return (BASELINE, *(Wave(int(m)) for m in months if m > 0))
+
+    @property
+    def follow_ups(self) -> tuple[Wave, ...]:
+        return self.waves[1:]
+
+    @property
+    def primary_wave(self) -> Wave | None:
+        """The earliest follow-up: the primary comparison is with it (None: no follow-up)."""
+        return self.follow_ups[0] if self.follow_ups else None
+
+    @cached_property
+    def _rows(self) -> dict[int, np.ndarray]:
+        rows = {}
+        for months in np.unique(self.response_months):
+            in_wave = self.response_months == months
+            row = np.full(self.participant_ids.size, -1, dtype=np.int64)
+            # One response per participant and wave is a database constraint: no collisions.
+            row[self.response_participant[in_wave]] = np.flatnonzero(in_wave)
+            rows[int(months)] = row
         return rows
 
-    @cached_property
-    def matched(self) -> np.ndarray:
-        """(P,) whether the participant answered both waves."""
-        return (self.baseline_row >= 0) & (self.follow_up_row >= 0)
+    def row_of(self, wave: Wave) -> np.ndarray:
+        """(P,) row of each participant's response at ``wave``, -1 if none."""
+        row = self._rows.get(wave.months)
+        return np.full(self.participant_ids.size, -1, dtype=np.int64) if row is None else row
 
-    @cached_property
-    def compared(self) -> np.ndarray:
+    def answered(self, wave: Wave) -> np.ndarray:
+        """(P,) whether the participant answered ``wave``."""
+        return self.row_of(wave) >= 0
+
+    def matched(self, wave: Wave) -> np.ndarray:
+        """(P,) whether the participant answered the baseline and ``wave``."""
+        return self.answered(BASELINE) & self.answered(wave)
+
+    def compared(self, wave: Wave) -> np.ndarray:
         """(P,) matched participants who completed the mandatory part: the analysis sample."""
-        return self.matched & self.mandatory_completed
+        return self.matched(wave) & self.mandatory_completed
 
-    def analysed_ratings(self) -> tuple[np.ndarray, np.ndarray]:
-        """Baseline and follow-up ratings of the analysis sample, row i = same participant."""
+    def analysed_ratings(self, wave: Wave) -> tuple[np.ndarray, np.ndarray]:
+        """Baseline and ``wave`` ratings of the analysis sample, row i = same participant."""
+        compared = self.compared(wave)
         return (
-            self.ratings[self.baseline_row[self.compared]],
-            self.ratings[self.follow_up_row[self.compared]],
+            self.ratings[self.row_of(BASELINE)[compared]],
+            self.ratings[self.row_of(wave)[compared]],
         )
+
+    def at_wave(self, values: np.ndarray, wave: Wave) -> np.ndarray:
+        """Rows of a per-response array (ratings, scores) for the analysed participants at
+        ``wave``, row i = the i-th analysed participant; NaN where they did not answer."""
+        row = self.row_of(wave)[self.mandatory_completed]
+        out = np.full((row.size, *values.shape[1:]), np.nan)
+        out[row >= 0] = values[row[row >= 0]]
+        return out
+
+    def scores_by_wave(self, column: int | None) -> np.ndarray:
+        """(P_included, waves) one score of the analysed participants at every wave.
+
+        ``column`` is a footstep index (0..9), or None for the overall score; NaN where a
+        participant has no such score at a wave.
+        """
+        scores = self.overall_scores if column is None else self.footstep_scores[:, column]
+        return np.column_stack([self.at_wave(scores, wave) for wave in self.waves])
 
 
 def _selection_filter(course_runs: Sequence[CourseRunRef] | None, prefix: str = "") -> Q:
@@ -210,39 +255,6 @@ def _index_of(field: str, values: Sequence) -> Case:
     )
 
 
-class _BigInt(Cast):
-    """bigint, so PostgreSQL never overflows a 4-byte intermediate; SQLite's integers are
-    64-bit already, and the cast would cost time on every row."""
-
-    def __init__(self, expression):
-        super().__init__(expression, BigIntegerField())
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return compiler.compile(self.source_expressions[0])
-
-
-def _pack(digits: Sequence[tuple[Expression, int | None]]) -> ExpressionWrapper:
-    """Several small non-negative integers as one: digit i in base ``size`` i.
-
-    Every Python object fetched costs time, so a response's 14 ratings (base 6, 0 for
-    unanswered) travel as one integer, and its coded answers as another; only the last
-    digit may be unbounded (size None). ``_unpack`` reverses it.
-    """
-    terms, multiplier = [], 1
-    for expression, size in digits:
-        terms.append(_BigInt(expression) * Value(multiplier))
-        multiplier *= size or 1
-    return ExpressionWrapper(reduce(operator.add, terms), output_field=BigIntegerField())
-
-
-def _unpack(packed: np.ndarray, sizes: Sequence[int | None]) -> list[np.ndarray]:
-    remaining, digits = packed.astype(np.int64), []
-    for size in sizes[:-1]:
-        remaining, digit = np.divmod(remaining, size)
-        digits.append(digit)
-    return [*digits, remaining]
-
-
 RATING_BASE = 6  # ratings 1..5, 0 = unanswered
 # Coded by position; any other value (blank, unknown) gets the next code.
 PROFESSIONS = Response.Profession.values
@@ -252,7 +264,7 @@ ANSWER_SIZES = [len(PROFESSIONS) + 1, 3, len(RESOURCE_USES) + 1, 3, None]
 
 def _coded_answers() -> ExpressionWrapper:
     """A response's coded answers and its participant's stored completion, in one integer."""
-    return _pack(
+    return pack(
         [
             (_index_of("profession", PROFESSIONS), ANSWER_SIZES[0]),
             (_index_of("uses_resources", [False, True]), ANSWER_SIZES[1]),
@@ -261,6 +273,15 @@ def _coded_answers() -> ExpressionWrapper:
             # optional sessions + 1, 0 = not answered
             (Coalesce(F("optional_sessions_attended") + 1, Value(0)), ANSWER_SIZES[4]),
         ]
+    )
+
+
+def _months() -> Case:
+    """A response's wave as months after the training: 0 for the baseline, N for month_N."""
+    return Case(
+        When(wave=BASELINE_NAME, then=Value(0)),
+        default=Cast(Substr("wave", len("month_") + 1), IntegerField()),
+        output_field=IntegerField(),
     )
 
 
@@ -298,22 +319,21 @@ def evaluation_data(
     ).order_by()  # rows are matched by key, so the model's ordering would only cost a sort
     responses = _numeric_rows(
         consenting_responses.annotate(
-            key=F("participant_id") * 2 + _index_of("wave", [Response.Wave.BASELINE]),
-            ratings=_pack([(Coalesce(F(code), Value(0)), RATING_BASE) for code in codes]),
+            months=_months(),
+            ratings=pack([(Coalesce(F(code), Value(0)), RATING_BASE) for code in codes]),
             years=Cast("years_experience", FloatField()),
             answers=_coded_answers(),
-        ).values_list("key", "ratings", "years", "answers"),
-        4,
+        ).values_list("participant_id", "months", "ratings", "years", "answers"),
+        5,
     )
-    keys = responses[:, 0].astype(np.int64)
-    is_baseline = keys % 2 == 0
+    months = responses[:, 1].astype(np.int64)
     ids, first_row, response_participant = np.unique(
-        keys // 2, return_index=True, return_inverse=True
+        responses[:, 0].astype(np.int64), return_index=True, return_inverse=True
     )
-    ratings = np.column_stack(_unpack(responses[:, 1], [RATING_BASE] * len(codes))).astype(float)
+    ratings = np.column_stack(unpack(responses[:, 2], [RATING_BASE] * len(codes))).astype(float)
     ratings[ratings == 0] = np.nan
-    profession, uses_resources, resource_use, stored_completed, optional_plus_one = _unpack(
-        responses[:, 3], ANSWER_SIZES
+    profession, uses_resources, resource_use, stored_completed, optional_plus_one = unpack(
+        responses[:, 4], ANSWER_SIZES
     )
 
     # Attendance decides for participants linked to an enrolment; else the stored flag.
@@ -324,11 +344,12 @@ def evaluation_data(
     mandatory[found] = enrolments[position[found], 1] == 1
     optional = np.full(ids.size, np.nan)
     optional[found] = enrolments[position[found], 2]
-    # Where attendance is unknown, the follow-up answer on optional sessions stands in.
-    reported = np.where(optional_plus_one > 0, optional_plus_one - 1.0, np.nan)
-    follow_up = ~is_baseline & ~np.isnan(reported)
-    unknown = np.isnan(optional[response_participant[follow_up]])
-    optional[response_participant[follow_up][unknown]] = reported[follow_up][unknown]
+    # Where attendance is unknown, the follow-up answers on optional sessions stand in: the
+    # largest, as each follow-up counts the sessions attended so far.
+    reported = np.where((optional_plus_one > 0) & (months > 0), optional_plus_one - 1.0, np.nan)
+    from_answers = np.full(ids.size, np.nan)
+    np.fmax.at(from_answers, response_participant, reported)
+    optional = np.where(np.isnan(optional), from_answers, optional)
 
     participant_codes = participant_course_runs = participant_sources = None
     free_text: dict[str, np.ndarray] = {}
@@ -343,13 +364,15 @@ def evaluation_data(
         participant_codes = np.array([row[1] for row in text], dtype=object)[at]
         participant_course_runs = np.array([row[2] for row in text], dtype=np.int64)[at]
         participant_sources = np.array([row[3] for row in text], dtype=object)[at]
-        # Ordered by participant then wave ("baseline" < "follow_up"), which is key order.
+        # In (participant, months) order, which the rank of the rows above gives back.
         texts = list(
-            consenting_responses.order_by("participant_id", "wave").values_list(*FREE_TEXT_FIELDS)
+            consenting_responses.annotate(months=_months())
+            .order_by("participant_id", "months")
+            .values_list(*FREE_TEXT_FIELDS)
         )
-        rank = np.argsort(keys)
+        rank = np.lexsort((months, responses[:, 0]))
         for i, name in enumerate(FREE_TEXT_FIELDS):
-            column = np.empty(keys.size, dtype=object)
+            column = np.empty(months.size, dtype=object)
             column[rank] = [row[i] for row in texts]
             free_text[name] = column
 
@@ -368,32 +391,35 @@ def evaluation_data(
         mandatory_completed=mandatory,
         optional_sessions=optional,
         response_participant=response_participant,
-        response_is_baseline=is_baseline,
+        response_months=months,
         ratings=ratings,
         profession=profession,
-        years_experience=responses[:, 2],
+        years_experience=responses[:, 3],
         uses_resources=np.array([0.0, 1.0, np.nan])[uses_resources],
         resource_use=resource_use,
         free_text=free_text,
     )
 
 
-def participant_flow(data: EvaluationData) -> dict[str, int]:
-    """Counts of the study flow diagram (Figure 1), from enrolment to analysis."""
-    compared = data.compared
+def participant_flow(data: EvaluationData, wave: Wave | None) -> dict[str, int]:
+    """Counts of the study flow diagram (Figure 1) from enrolment to the analysis of ``wave``
+    against the baseline (None: no follow-up wave yet)."""
+    answered = data.answered(wave) if wave else np.zeros(data.participant_ids.size, bool)
+    matched = data.answered(BASELINE) & answered
+    compared = matched & data.mandatory_completed
     # Every statement belongs to a footstep, so a response has an overall score exactly
     # when it answered every statement; cheaper than scoring every response.
-    answered_all = ~np.isnan(data.ratings).any(axis=1)
-    incomplete = ~(
-        answered_all[data.baseline_row[compared]] & answered_all[data.follow_up_row[compared]]
+    answered_all = np.append(~np.isnan(data.ratings).any(axis=1), False)  # row -1: none
+    incomplete = compared & ~(
+        answered_all[data.row_of(BASELINE)] & answered_all[data.row_of(wave or BASELINE)]
     )
     return {
         "enrolled": data.enrolled,
         "consented": data.consented,
-        "baseline_responses": int((data.baseline_row >= 0).sum()),
-        "follow_up_responses": int((data.follow_up_row >= 0).sum()),
-        "matched_pairs": int(data.matched.sum()),
-        "excluded_mandatory_not_completed": int((data.matched & ~data.mandatory_completed).sum()),
+        "baseline_responses": int(data.answered(BASELINE).sum()),
+        "follow_up_responses": int(answered.sum()),
+        "matched_pairs": int(matched.sum()),
+        "excluded_mandatory_not_completed": int((matched & ~data.mandatory_completed).sum()),
         "excluded_incomplete": int(incomplete.sum()),
         "analysed": int(compared.sum() - incomplete.sum()),
     }
@@ -410,14 +436,15 @@ def _share(flags: np.ndarray) -> dict[str, float | int | None]:
     }
 
 
-def sample_description(data: EvaluationData) -> dict:
+def sample_description(data: EvaluationData, wave: Wave | None) -> dict:
     """Who answered the baseline questionnaire, as the study's sample description.
 
     Professions, experience and prior resource use describe the baseline respondents;
-    resource use since the training describes the follow-up respondents; optional
-    sessions describe every respondent whose attendance is known.
+    resource use since the training describes the respondents of the follow-up ``wave``
+    (the primary one; None: no follow-up yet); optional sessions describe every respondent
+    whose attendance is known.
     """
-    baseline = data.response_is_baseline
+    baseline = data.response_months == 0
     per_code = np.bincount(data.profession[baseline], minlength=len(PROFESSIONS) + 1)
     counts = [
         {"profession": value, "label": str(label), "count": int(count)}
@@ -428,10 +455,9 @@ def sample_description(data: EvaluationData) -> dict:
 
     years = data.years_experience[baseline]
     years = years[~np.isnan(years)]
-    follow_up_use = data.resource_use[~baseline]
+    follow_up_use = data.resource_use[data.response_months == (wave.months if wave else -1)]
     follow_up_use = follow_up_use[follow_up_use < len(RESOURCE_USES)]
-    respondents = (data.baseline_row >= 0) | (data.follow_up_row >= 0)
-    optional = data.optional_sessions[respondents]
+    optional = data.optional_sessions
     optional = optional[~np.isnan(optional)]
     return {
         "baseline_respondents": int(baseline.sum()),

@@ -27,8 +27,8 @@ from home.versioned_cache import VersionedCache
 
 KEEP_SECONDS = 24 * 60 * 60
 RECOMPUTE_LOCK_SECONDS = 60
-# "v1" changes with Snapshot's fields, so a new release never reads an older one.
-snapshot_cache = VersionedCache("analytics:snapshot:v1", keep_seconds=KEEP_SECONDS)
+# "v2" changes with Snapshot's fields, so a new release never reads an older one.
+snapshot_cache = VersionedCache("analytics:snapshot:v2", keep_seconds=KEEP_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -37,16 +37,21 @@ class Snapshot:
     report: dict
     chart: dict  # the spider chart as plotly JSON
     chart_description: str
+    trajectory: dict | None  # mean per wave, plotly JSON; None without a follow-up
+    trajectory_description: str
 
 
 def _compute(course_runs: Sequence[CourseRunRef] | None) -> Snapshot:
     report = build_report(evaluation_data(course_runs=course_runs))
     figure = charts.spider_chart(report)
+    has_follow_up = bool(report["comparisons"])
     return Snapshot(
         computed_at=timezone.now(),
         report=report,
         chart=json.loads(figure.to_json()),
         chart_description=charts.spider_chart_description(report),
+        trajectory=json.loads(charts.trajectory_chart(report).to_json()) if has_follow_up else None,
+        trajectory_description=charts.trajectory_description(report) if has_follow_up else "",
     )
 
 

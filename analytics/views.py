@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 
 from analytics import charts, exports
 from analytics.forms import CourseRunSelectionForm
-from analytics.reports import build_report
+from analytics.reports import FLOW_LABELS, build_report
 from analytics.selectors import EvaluationData, course_run_choices, evaluation_data
 from analytics.services import export_record
 from analytics.snapshots import dashboard_snapshot
@@ -50,6 +50,13 @@ EXPORTS: dict[str, dict[str, Export]] = {
         "xlsx": Export("Excel", XLSX, exports.responses_xlsx),
         "sav": Export("SPSS (.sav)", "application/x-spss-sav", exports.responses_sav),
     },
+    "responses-wide": {
+        "csv": Export("CSV", "text/csv; charset=utf-8", lambda d: exports.responses_csv(d, "wide")),
+        "xlsx": Export("Excel", XLSX, lambda d: exports.responses_xlsx(d, "wide")),
+        "sav": Export(
+            "SPSS (.sav)", "application/x-spss-sav", lambda d: exports.responses_sav(d, "wide")
+        ),
+    },
     "spider-chart": {
         "png": Export(
             "PNG",
@@ -68,21 +75,23 @@ EXPORTS: dict[str, dict[str, Export]] = {
             "PNG",
             "image/png",
             lambda d: charts.figure_image(
-                charts.flow_chart(build_report(d)["flow"]), "png", charts.FLOW_IMAGE_SIZE
+                charts.flow_chart(build_report(d)), "png", charts.FLOW_IMAGE_SIZE
             ),
         ),
         "svg": Export(
             "SVG",
             "image/svg+xml",
             lambda d: charts.figure_image(
-                charts.flow_chart(build_report(d)["flow"]), "svg", charts.FLOW_IMAGE_SIZE
+                charts.flow_chart(build_report(d)), "svg", charts.FLOW_IMAGE_SIZE
             ),
         ),
     },
 }
 EXPORT_TITLES = {
-    "statistics": "Statistics (per footstep and overall, flow, sample)",
+    "statistics": "Statistics (every comparison, change over the waves, attrition, flow, sample)",
     "responses": "Pseudonymised responses (one row per participant code and wave)",
+    "responses-wide": "Pseudonymised responses, wide (one row per participant code, "
+    "columns per wave)",
     "spider-chart": "Spider chart",
     "flow-diagram": "Participant flow diagram",
 }
@@ -112,6 +121,9 @@ def dashboard(request):
             runs=runs,
             chart=snapshot.chart,
             chart_description=snapshot.chart_description,
+            trajectory=snapshot.trajectory,
+            trajectory_description=snapshot.trajectory_description,
+            flow_labels=FLOW_LABELS,
             downloads=[
                 {
                     "title": EXPORT_TITLES[what],
@@ -148,7 +160,7 @@ def export(request, what: str, file_format: str):
             {"message": " ".join(form.errors.get("cohort", []))},
             status=400,
         )
-    data = evaluation_data(course_runs=runs, row_level=what == "responses")
+    data = evaluation_data(course_runs=runs, row_level=what.startswith("responses"))
     try:
         content = export.build(data)
     except charts.ChartRenderingError as error:

@@ -18,6 +18,9 @@ class ExportCommand(BaseCommand):
         """The object the chosen writer turns into bytes."""
         raise NotImplementedError
 
+    def write(self, file_format: str, built, options: dict) -> bytes:
+        return self.writers[file_format](built)
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--cohort",
@@ -40,7 +43,7 @@ class ExportCommand(BaseCommand):
             runs = course_runs_by_slug(cohort) if cohort else None
         except UnknownCourseRunError as error:
             raise CommandError(str(error)) from error
-        content = self.writers[format](self.build(runs))
+        content = self.write(format, self.build(runs), options)
         if output:
             try:
                 with open(output, "wb") as handle:

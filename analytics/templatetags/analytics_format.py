@@ -41,3 +41,9 @@ def percent(share) -> str:
     if share is None:
         return MISSING
     return f"{100 * share:.1f}%"
+
+
+@register.filter
+def get(mapping, key):
+    """``mapping[key]`` in a template (wave labels by wave name)."""
+    return mapping.get(key, key)

@@ -49,7 +49,17 @@ def test_xlsx_needs_output_and_opens(db, course_run, tmp_path):
     target = tmp_path / "stats.xlsx"
     run("--format", "xlsx", "--output", str(target))
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["Results", "Participant flow", "Sample", "Notes"]
+    assert workbook.sheetnames == [
+        "Results",
+        "Participant flow",
+        "Flow per wave",
+        "Attrition",
+        "Longitudinal",
+        "Reliability",
+        "Reliable change",
+        "Sample",
+        "Notes",
+    ]
 
 
 def test_unknown_cohort_is_a_clear_error(db, course_run):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from analytics import exports
 from analytics.reports import export_statistics
 from analytics.selectors import evaluation_data
-from assessments.models import Response
+from courses.waves import Wave
 from tests import factories
 from tests.analytics.test_selectors import DATA, import_file
 
@@ -40,7 +40,7 @@ def _formula_participant(run):
     participant = factories.make_participant(run, code="FORMUL")
     factories.make_response(
         participant,
-        Response.Wave.BASELINE,
+        "baseline",
         [1, 2, 3, 4, 5, None, 1, 2, 3, 4, 5, 1, 2, 3],
         profession="other",
         profession_other='=HYPERLINK("http://evil.example","x")',
@@ -49,7 +49,7 @@ def _formula_participant(run):
     )
     factories.make_response(
         participant,
-        Response.Wave.FOLLOW_UP,
+        "month_3",
         [2] * 14,
         programme_feedback="\uff1d2+3",  # a full-width =
         clinical_use="+useful",
@@ -64,7 +64,7 @@ def test_responses_csv_is_rfc4180_and_injection_safe(db, course_run):
     assert "\r\n" in text and not text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     baseline, follow_up = rows
-    assert (baseline["wave"], follow_up["wave"]) == ("baseline", "follow_up")
+    assert (baseline["wave"], follow_up["wave"]) == ("baseline", "month_3")
     assert baseline["profession_other"] == '\'=HYPERLINK("http://evil.example","x")'
     assert baseline["prior_training"] == "'@SUM(1)"
     assert follow_up["programme_feedback"] == "'\uff1d2+3"
@@ -113,6 +113,7 @@ def test_responses_sav_round_trips_labels(db, course_run, tmp_path):
     assert meta.variable_value_labels["s7"][5] == "most confident"
     assert meta.variable_value_labels["mandatory_completed"] == {0: "no", 1: "yes"}
     source = pd.read_csv(DATA / "responses.csv", dtype={"participant_code": str})
+    source["wave"] = source["wave"].replace({"follow_up": "month_3"})
     assert len(frame) == len(source)
     merged = frame.merge(source, on=["participant_code", "wave"], suffixes=("", "_file"))
     for item in ("s1", "s9", "s14"):
@@ -129,7 +130,8 @@ def test_statistics_csv_and_xlsx(db, course_run):
     assert rows[-1]["p_holm"] == "" and rows[-1]["scope"] == "overall"
     workbook = load_workbook(io.BytesIO(exports.statistics_xlsx(report)))
     results = list(workbook["Results"].iter_rows(values_only=True))
-    assert results[0][0] == "Scope" and len(results) == 12
+    assert results[0][:2] == ("Follow-up wave (compared with the baseline)", "Scope")
+    assert len(results) == 12 and results[1][0] == "month_3"
     flow = dict(workbook["Participant flow"].iter_rows(min_row=2, values_only=True))
     assert flow["Analysed (overall score)"] == 9
     assert any("d_av" in (note or "") for _, note in workbook["Notes"].iter_rows(values_only=True))
@@ -140,3 +142,49 @@ def test_statistics_csv_writes_null_as_empty(db, course_run):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[-1]["t"] == "" and rows[-1]["reason"]
     assert "nan" not in text.lower() and "None" not in text
+
+
+def test_every_wave_in_the_long_and_wide_files(db, course_run, tmp_path):
+    import_file(DATA / "waves.csv", course_run)
+    data = evaluation_data(row_level=True)
+    source = pd.read_csv(DATA / "waves.csv", dtype={"participant_code": str})
+    long = pd.read_csv(io.BytesIO(exports.responses_csv(data)), dtype={"participant_code": str})
+    assert len(long) == len(source)
+    assert set(long["wave"]) == {"baseline", "month_3", "month_6", "month_12"}
+    # Ordered by code, then by time (month_12 after month_6, which text order would not give).
+    first = long[long["participant_code"] == long["participant_code"].iloc[0]]["wave"].tolist()
+    assert first == sorted(first, key=lambda name: Wave.parse(name).months)
+
+    wide = pd.read_csv(
+        io.BytesIO(exports.responses_csv(data, "wide")), dtype={"participant_code": str}
+    )
+    assert len(wide) == source["participant_code"].nunique()
+    assert wide["participant_code"].is_unique
+    for wave in ("baseline", "month_3", "month_6", "month_12"):
+        assert {f"s1_{wave}", f"s14_{wave}", f"overall_{wave}"} <= set(wide.columns)
+    merged = source.merge(wide, on="participant_code")
+    for _, row in merged.head(50).iterrows():
+        value = row[f"s5_{row['wave']}"]
+        assert (pd.isna(value) and pd.isna(row["s5"])) or value == row["s5"]
+
+    target = tmp_path / "wide.sav"
+    target.write_bytes(exports.responses_sav(data, "wide"))
+    frame, meta = pyreadstat.read_sav(str(target))
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["s1_month_6"].endswith("(6-month follow-up)")
+    assert meta.variable_value_labels["s7_month_12"] == exports.LIKERT_LABELS
+    workbook = load_workbook(io.BytesIO(exports.responses_xlsx(data, "wide")), read_only=True)
+    header = next(workbook["Responses"].iter_rows(values_only=True))
+    assert header[0] == "participant_code" and "overall_month_12" in header
+
+
+def test_statistics_files_hold_every_comparison_and_the_longitudinal_model(db, course_run):
+    import_file(DATA / "waves.csv", course_run)
+    report = export_statistics()
+    rows = list(csv.DictReader(io.StringIO(exports.statistics_csv(report).decode())))
+    assert [row["wave"] for row in rows[::11]] == ["month_3", "month_6", "month_12"]
+    workbook = load_workbook(io.BytesIO(exports.statistics_xlsx(report)))
+    longitudinal = list(workbook["Longitudinal"].iter_rows(values_only=True))
+    assert len(longitudinal) == 1 + 11 * 3  # a row per score and follow-up wave
+    attrition = list(workbook["Attrition"].iter_rows(values_only=True))
+    assert [row[0] for row in attrition[1:]] == ["month_3", "month_6", "month_12"]

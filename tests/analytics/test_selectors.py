@@ -15,7 +15,6 @@ from analytics.selectors import (
     participant_flow,
     sample_description,
 )
-from assessments.models import Response
 from courses.models import Attendance
 from tests import factories
 
@@ -56,7 +55,7 @@ def test_file_with_disagreeing_mandatory_flags_matches_r_reference(db, course_ru
 
 def test_flow_counts_and_exclusions(db, course_run):
     import_file(DATA / "responses.csv", course_run)
-    flow = participant_flow(evaluation_data())
+    flow = participant_flow(data := evaluation_data(), data.primary_wave)
     with (DATA / "responses.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     codes = {r["participant_code"] for r in rows}
@@ -80,8 +79,8 @@ def test_flow_counts_and_exclusions(db, course_run):
 
 def _pair(run, baseline, follow_up, **fields):
     participant = factories.make_participant(run, **fields)
-    factories.make_response(participant, Response.Wave.BASELINE, baseline)
-    factories.make_response(participant, Response.Wave.FOLLOW_UP, follow_up)
+    factories.make_response(participant, "baseline", baseline)
+    factories.make_response(participant, "month_3", follow_up)
     return participant
 
 
@@ -91,7 +90,7 @@ def test_non_completers_and_non_consenting_are_excluded(db, course_run):
     _pair(course_run, [1] * 14, [5] * 14, mandatory_completed=False)
     _pair(course_run, [1] * 14, [5] * 14, consented=False)
     data = evaluation_data()
-    flow = participant_flow(data)
+    flow = participant_flow(data, data.primary_wave)
     assert flow["enrolled"] == 5
     assert flow["consented"] == 4
     assert flow["matched_pairs"] == 4
@@ -111,12 +110,12 @@ def test_platform_participants_use_attendance(db, course_run):
     participant.save()
     factories.enrol(factories.TraineeFactory(), course_run)  # enrolled, never consented
     data = evaluation_data()
-    assert participant_flow(data)["enrolled"] == 2
-    assert participant_flow(data)["excluded_mandatory_not_completed"] == 1
+    assert participant_flow(data, data.primary_wave)["enrolled"] == 2
+    assert participant_flow(data, data.primary_wave)["excluded_mandatory_not_completed"] == 1
     for workshop in factories.workshops(course_run):
         Attendance.objects.create(enrolment=enrolment, session=workshop)
     data = evaluation_data()
-    assert participant_flow(data)["excluded_mandatory_not_completed"] == 0
+    assert participant_flow(data, data.primary_wave)["excluded_mandatory_not_completed"] == 0
     assert list(data.optional_sessions) == [0.0]
 
 
@@ -137,8 +136,13 @@ def test_selection_by_course_run(db, course_run):
     _pair(other, [2] * 14, [3] * 14)
     _pair(other, [2] * 14, [5] * 14)
     runs = course_runs_by_slug([other.slug])
-    assert participant_flow(evaluation_data(course_runs=runs))["matched_pairs"] == 2
-    assert participant_flow(evaluation_data())["matched_pairs"] == 3
+    assert (
+        participant_flow(data := evaluation_data(course_runs=runs), data.primary_wave)[
+            "matched_pairs"
+        ]
+        == 2
+    )
+    assert participant_flow(data := evaluation_data(), data.primary_wave)["matched_pairs"] == 3
     with pytest.raises(UnknownCourseRunError, match="no-such-run"):
         course_runs_by_slug([other.slug, "no-such-run"])
 
@@ -156,10 +160,8 @@ def test_sample_description(db, course_run):
     factories.make_response(
         imported, "baseline", profession="pharmacist", years_experience=6, uses_resources=False
     )
-    factories.make_response(
-        imported, "follow_up", resource_use="used", optional_sessions_attended=3
-    )
-    sample = sample_description(evaluation_data())
+    factories.make_response(imported, "month_3", resource_use="used", optional_sessions_attended=3)
+    sample = sample_description(data := evaluation_data(), data.primary_wave)
     counts = {row["profession"]: row["count"] for row in sample["professions"]}
     assert counts["pharmacist"] == 2 and counts["paramedic"] == 0
     assert sample["years_experience"] == {

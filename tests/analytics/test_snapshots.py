@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from analytics import snapshots
 from analytics.selectors import course_runs_by_slug
-from assessments.models import Response
 from assessments.services import consent_record, responses_import
 from courses.models import Attendance
 from tests import factories
@@ -28,8 +27,8 @@ def minute_old_snapshots(settings):
 
 def add_pair(run):
     participant = factories.make_participant(run)
-    factories.make_response(participant, Response.Wave.BASELINE, [2] * 14)
-    factories.make_response(participant, Response.Wave.FOLLOW_UP, [4] * 14)
+    factories.make_response(participant, "baseline", [2] * 14)
+    factories.make_response(participant, "month_3", [4] * 14)
 
 
 def pairs(snapshot) -> int:
@@ -93,8 +92,8 @@ def test_a_withdrawal_of_consent_discards_every_snapshot(
     enrolment = factories.enrol(trainee, course_run)
     with django_capture_on_commit_callbacks(execute=True):
         participant = consent_record(enrolment=enrolment, consented=True)
-    factories.make_response(participant, Response.Wave.BASELINE, [2] * 14)
-    factories.make_response(participant, Response.Wave.FOLLOW_UP, [4] * 14)
+    factories.make_response(participant, "baseline", [2] * 14)
+    factories.make_response(participant, "month_3", [4] * 14)
     for workshop in factories.workshops(course_run):
         Attendance.objects.create(enrolment=enrolment, session=workshop)
     assert pairs(snapshots.dashboard_snapshot(course_runs=None)) == 1

@@ -6,10 +6,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from analytics import charts
-from assessments.models import Response
 from courses.models import Attendance
 from home.models import AuditEvent
 from tests import factories
+from tests.analytics.test_selectors import DATA, import_file
 
 DASHBOARD = reverse("analytics:dashboard")
 NAME, SURNAME, EMAIL = "Zebediah", "Quillfeather", "zebediah.quillfeather@example.org"
@@ -20,6 +20,9 @@ DATA_EXPORTS = [
     ("responses", "csv"),
     ("responses", "xlsx"),
     ("responses", "sav"),
+    ("responses-wide", "csv"),
+    ("responses-wide", "xlsx"),
+    ("responses-wide", "sav"),
     ("spider-chart", "html"),
 ]
 
@@ -39,7 +42,7 @@ def add_pairs(run, count, *, trainee_fields=None):
         participant = factories.make_participant(run, enrolment=enrolment)
         factories.make_response(
             participant,
-            Response.Wave.BASELINE,
+            "baseline",
             [2 + i % 3] * 14,
             profession="pharmacist",
             years_experience=3,
@@ -48,7 +51,7 @@ def add_pairs(run, count, *, trainee_fields=None):
         )
         factories.make_response(
             participant,
-            Response.Wave.FOLLOW_UP,
+            "month_3",
             [3 + i % 2] * 14,
             resource_use="used",
             programme_feedback="+44 very good",
@@ -81,7 +84,33 @@ def test_dashboard_shows_flow_table_chart_sample_and_downloads(client, evaluator
         assert reverse("analytics:export", args=[what, file_format]) in html
     assert response.context["report"]["flow"]["analysed"] == 4
     chart = response.context["chart"]
-    assert [trace["name"] for trace in chart["data"]] == ["Baseline", "3-month follow-up"]
+    assert [trace["name"] for trace in chart["data"]] == ["Before the training", "3 months after"]
+    assert 'data-plotly-figure="trajectory-chart-data"' in html
+    assert "Who answered the follow-ups" in html
+    # One follow-up: no longitudinal model yet, and the page says what it would show.
+    assert response.context["report"]["longitudinal"] is None
+    assert "With two or more follow-up waves answered" in html
+
+
+def test_dashboard_shows_every_wave_the_trajectory_and_the_longitudinal_model(
+    client, evaluator, course_run
+):
+    import_file(DATA / "waves.csv", course_run)
+    client.force_login(evaluator)
+    response = client.get(DASHBOARD)
+    html = response.content.decode()
+    report = response.context["report"]
+    assert [c["wave"] for c in report["comparisons"]] == ["month_3", "month_6", "month_12"]
+    for label in ("3 months after", "6 months after", "12 months after"):
+        assert f"Before the training against {label.lower()}" in html
+    assert (
+        "Change over every wave" in html and "does not throw away people who missed a wave" in html
+    )
+    assert html.count('class="flow__column"') == 3
+    assert html.count("<details") == 3
+    trajectory = response.context["trajectory"]
+    assert len(trajectory["data"]) == 11
+    assert [trace["name"] for trace in response.context["chart"]["data"]][-1] == "12 months after"
 
 
 def test_selection_by_checkbox_and_unknown_run(client, evaluator, course_run):

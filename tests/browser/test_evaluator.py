@@ -19,7 +19,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "analytics" / "data" / "responses.csv"
+# Baseline and 3-, 6- and 12-month waves with drop-out (tests/analytics/data/README).
+EXAMPLE = Path(__file__).resolve().parents[1] / "analytics" / "data" / "waves.csv"
+WAVE_LABELS = ["Before the training", "3 months after", "6 months after", "12 months after"]
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def cohort():
         Attendance.objects.create(enrolment=enrolment, session=workshop)
     participant = factories.make_participant(run, enrolment=enrolment)
     factories.make_response(participant, "baseline", ratings=(2,) * 14, profession="pharmacist")
-    factories.make_response(participant, "follow_up", ratings=(4,) * 14, resource_use="used")
+    factories.make_response(participant, "month_3", ratings=(4,) * 14, resource_use="used")
     return run, trainee, participant
 
 
@@ -44,7 +46,8 @@ def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
     page, shoot, console, cohort
 ):
     run, trainee, participant = cohort
-    flow = participant_flow(evaluation_data())
+    data = evaluation_data()
+    flow = participant_flow(data, data.primary_wave)
     evaluator = factories.EvaluatorFactory()
 
     sign_in(page, evaluator.email, totp_user=evaluator)
@@ -61,10 +64,22 @@ def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
     )
     expect(diagram).to_contain_text(f"Analysed (overall score) n = {flow['analysed']}")
 
-    # The results table: ten footsteps and the overall score.
+    expect(diagram.get_by_role("listitem", name="12 months after")).to_be_visible()
+    expect(page.get_by_role("table", name="Baseline overall score by whether")).to_be_visible()
+
+    # The results table of the primary comparison: ten footsteps and the overall score; the
+    # later waves' tables open on request.
     results = page.get_by_role("table", name="Paired comparison")
+    expect(results).to_have_count(1)
     expect(results.locator("tbody tr")).to_have_count(11)
     expect(results.get_by_role("row", name="Overall")).to_contain_text(str(flow["analysed"]))
+    page.get_by_text("Before the training against 12 months after").click()
+    expect(page.get_by_role("table", name="Paired comparison")).to_have_count(2)
+
+    # Change over every wave: the mixed model and Friedman's test.
+    longitudinal = page.get_by_role("table", name="Mixed-model change from baseline")
+    expect(longitudinal.locator("tbody tr")).to_have_count(11)
+    expect(longitudinal.get_by_role("columnheader", name="12 months after")).to_be_visible()
 
     # The spider chart is drawn, its axis labels marked for significance.
     chart = page.locator("#spider-chart")
@@ -72,17 +87,24 @@ def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
     axis_labels = chart.locator(".angularaxistick text")
     expect(axis_labels).to_have_count(10)
     expect(axis_labels.filter(has_text="*").first).to_be_attached()
-    expect(chart.locator(".legendtext")).to_have_text(["Baseline", "3-month follow-up"])
+    expect(chart.locator(".legendtext")).to_have_text(WAVE_LABELS)
+    trajectory = page.locator("#trajectory-chart")
+    expect(trajectory.locator(".main-svg").first).to_be_attached()
+    expect(trajectory.get_by_text("Months after the training").first).to_be_visible()
     shoot(page, "01-dashboard")
 
     # The row-level CSV: participant codes, never a name or an email address.
     downloads = page.get_by_role("region", name="Downloads")
     with page.expect_download() as download_info:
-        downloads.get_by_role("link", name="CSV of the pseudonymised responses").click()
+        downloads.get_by_role(
+            "link",
+            name="CSV of the pseudonymised responses (one row per participant code and wave)",
+        ).click()
     content = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(content)))
     codes = {row["participant_code"] for row in rows}
-    assert participant.code in codes and "4PXRDW" in codes
+    assert participant.code in codes and "AJ7HXDS" in codes
+    assert {row["wave"] for row in rows} == {"baseline", "month_3", "month_6", "month_12"}
     for personal in (trainee.first_name, trainee.last_name, trainee.email, evaluator.email, "@"):
         assert personal not in content
 
