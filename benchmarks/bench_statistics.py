@@ -8,10 +8,16 @@ For each size the script fills a throwaway database (SQLite in a temporary file,
 * pandas + pingouin computing the same statistics from the row-level CSV export of the
   same data (read, filter, pair, score, paired t, Wilcoxon, Holm, effect sizes).
 
+Then it fills the database with ``--four-waves`` participants (100,000 by default; 0 skips
+it) answering four waves (baseline, 3, 6 and 12 months, with drop-out) and times the whole
+``export_statistics`` report, longitudinal analysis included, beside the two-wave report at
+the same size.
+
 Each timing is the best of ``--repeat`` runs, on one CPU (the process is pinned to one
 core and the BLAS thread pools are limited to one thread). Usage:
 
     .venv/bin/python benchmarks/bench_statistics.py [--sizes 1000 10000 100000] [--repeat 3]
+        [--four-waves 100000]
 """
 
 from __future__ import annotations
@@ -55,7 +61,7 @@ from analytics import exports  # noqa: E402
 from analytics.reports import export_statistics  # noqa: E402
 from analytics.selectors import evaluation_data  # noqa: E402
 from assessments.models import Response  # noqa: E402
-from benchmarks.synthetic import ITEM_FOOTSTEPS, generate  # noqa: E402
+from benchmarks.synthetic import FOUR_WAVES, ITEM_FOOTSTEPS, TWO_WAVES, generate  # noqa: E402
 from home.roles import EVALUATOR  # noqa: E402
 
 
@@ -91,8 +97,8 @@ def pandas_pingouin(csv_path: Path) -> dict:
     wide = scores.pivot(index="participant_code", columns="wave")
     results, pvalues = {}, []
     for column in [*range(1, 11), "overall"]:
-        pair = wide[column][["baseline", "follow_up"]].dropna()
-        x, y = pair["baseline"].to_numpy(), pair["follow_up"].to_numpy()
+        pair = wide[column][["baseline", "month_3"]].dropna()
+        x, y = pair["baseline"].to_numpy(), pair["month_3"].to_numpy()
         t = pg.ttest(y, x, paired=True)
         dz = float(t["T"].iloc[0]) / np.sqrt(len(x))
         results[column] = {
@@ -150,6 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--four-waves", type=int, default=100_000, metavar="N")
     args = parser.parse_args()
 
     setup_test_environment()
@@ -179,6 +186,8 @@ def main() -> None:
             page = best_of(args.repeat, lambda c=client: c.get("/evaluation/?refresh=1"))
             rows.append((n, Response.objects.count(), ours, page, theirs))
             print(f"  {n:>7,} participants generated in {generated:.1f} s", file=sys.stderr)
+        two_waves = {n: (ours, responses) for n, responses, ours, _, _ in rows}
+        waves = four_waves(args.four_waves, args.repeat, rng, two_waves)
     finally:
         destroy()
 
@@ -211,6 +220,42 @@ def main() -> None:
             f"{n:>12,} | {responses:>9,} | {cells[0]:>17} | {cells[1]:>14} | "
             f"{cells[2]:>24} | {ratio:>4.1f}x"
         )
+    if waves is not None:
+        n, (two, two_responses), (four, four_responses) = waves
+        ratio = four[1] / two[1] if in_process else four[0] / two[0]
+        print()
+        print(
+            f"export_statistics at {n:,} participants, in seconds; ratio = 4 waves / 2 waves, "
+            + ("CPU" if in_process else "wall clock")
+            + " time:"
+        )
+        print(f"  2 waves ({two_responses:,} responses): {two[0]:.3f} ({two[1]:.3f})")
+        print(f"  4 waves ({four_responses:,} responses): {four[0]:.3f} ({four[1]:.3f})")
+        print(f"  ratio: {ratio:.1f}x")
+
+
+def four_waves(n: int, repeat: int, rng, two_waves: dict[int, tuple]) -> tuple | None:
+    """``export_statistics`` at n participants with 2 waves and with 4: (n, two, four), each
+    (best wall and CPU times, responses). The 2-wave figure is the size table's if it has n."""
+    if n <= 0:
+        return None
+    two = two_waves.get(n) or report_time(n, repeat, rng, TWO_WAVES)
+    return n, two, report_time(n, repeat, rng, FOUR_WAVES)
+
+
+def report_time(n: int, repeat: int, rng, follow_up_months: tuple[int, ...]) -> tuple:
+    start = time.perf_counter()
+    generate(n, rng, follow_up_months)
+    generated = time.perf_counter() - start
+    print(
+        f"  {n:>7,} participants x {len(follow_up_months) + 1} waves generated in "
+        f"{generated:.1f} s",
+        file=sys.stderr,
+    )
+    waves = export_statistics(small_number_threshold=0)["waves"]
+    assert waves == ["baseline", *(f"month_{m}" for m in follow_up_months)], waves
+    times = best_of(repeat, lambda: export_statistics(small_number_threshold=0))
+    return times, Response.objects.count()
 
 
 if __name__ == "__main__":

@@ -9,11 +9,24 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from assessments.models import ITEM_CODES, Instrument, Participant, Response
-from courses.models import Attendance, CourseIndexPage, CourseRunPage, Enrolment, WorkshopPage
+from courses.models import (
+    Attendance,
+    CourseIndexPage,
+    CourseRunPage,
+    Enrolment,
+    FollowUpWave,
+    WorkshopPage,
+)
+from courses.waves import BASELINE, Wave
 
 ITEM_FOOTSTEPS = [1, 2, 3, 3, 4, 5, 6, 6, 6, 7, 8, 8, 9, 10]
 PLATFORM_SHARE = 0.25  # the rest are imported records
 BATCH = 5000
+TWO_WAVES = (3,)
+FOUR_WAVES = (3, 6, 12)
+# Each follow-up after the first, by months: who answers it, by whether they answered the one
+# before (so some skip a wave and come back), and the share of the 3-month gain left.
+LATER_WAVES = {6: ({True: 0.8, False: 0.15}, 0.8), 12: ({True: 0.75, False: 0.1}, 0.6)}
 
 
 def clear_data() -> None:
@@ -24,8 +37,15 @@ def clear_data() -> None:
     get_user_model().objects.filter(username__startswith="bench-").delete()
 
 
-def course_run() -> tuple[CourseRunPage, list[WorkshopPage]]:
-    run = CourseRunPage.objects.filter(slug="bench-run").first()
+def course_run(follow_up_months: tuple[int, ...]) -> tuple[CourseRunPage, list[WorkshopPage]]:
+    """The benchmark's run for a schedule; each schedule has its own run, so a report on one
+    never sees the other's waves."""
+    slug = (
+        "bench-run"
+        if follow_up_months == TWO_WAVES
+        else f"bench-run-{len(follow_up_months) + 1}-waves"
+    )
+    run = CourseRunPage.objects.filter(slug=slug).first()
     if run is None:
         index = CourseIndexPage.objects.first()
         if index is None:
@@ -34,9 +54,9 @@ def course_run() -> tuple[CourseRunPage, list[WorkshopPage]]:
             index = Page.objects.get(depth=2).add_child(
                 instance=CourseIndexPage(title="Courses", slug="courses")
             )
-        run = index.add_child(
-            instance=CourseRunPage(title="Benchmark run", slug="bench-run", network="Bench")
-        )
+        run = CourseRunPage(title=f"Benchmark run ({slug})", slug=slug, network="Bench")
+        run.follow_up_waves = [FollowUpWave(months=months) for months in follow_up_months]
+        index.add_child(instance=run)
         start = timezone.now()
         for number in (1, 2):
             run.add_child(
@@ -47,10 +67,16 @@ def course_run() -> tuple[CourseRunPage, list[WorkshopPage]]:
     return run, list(WorkshopPage.objects.child_of(run))
 
 
-def generate(n: int, rng: np.random.Generator) -> None:
-    """n participants: 80% answer both waves, 15% baseline only, 5% follow-up only."""
+def generate(
+    n: int, rng: np.random.Generator, follow_up_months: tuple[int, ...] = TWO_WAVES
+) -> None:
+    """n participants: 95% answer the baseline and 85% the 3-month follow-up (80% both).
+
+    With ``FOUR_WAVES``, about 70% also answer at 6 months and 55% at 12, some of them after
+    skipping the wave before; confidence rises at 3 months and partly falls back later.
+    """
     clear_data()
-    run, workshops = course_run()
+    run, workshops = course_run(follow_up_months)
     instrument = Instrument.objects.get(is_current=True)
     now = timezone.now()
     on_platform = rng.random(n) < PLATFORM_SHARE
@@ -100,12 +126,14 @@ def generate(n: int, rng: np.random.Generator) -> None:
     pattern = rng.choice(3, size=n, p=[0.8, 0.15, 0.05])
     level = rng.normal(3, 0.7, n)
     gain = rng.normal(0.45, 0.5, n)
+    waves = [(BASELINE, pattern != 2, 0.0), (Wave(follow_up_months[0]), pattern != 1, 1.0)]
+    for months in follow_up_months[1:]:
+        p_answer, kept = LATER_WAVES[months]
+        answered_before = waves[-1][1]
+        p = np.where(answered_before, p_answer[True], p_answer[False])
+        waves.append((Wave(months), rng.random(n) < p, kept))
     professions = np.array(Response.Profession.values)
-    responses = []
-    for wave, answers, shift in (
-        (Response.Wave.BASELINE, pattern != 2, 0.0),
-        (Response.Wave.FOLLOW_UP, pattern != 1, 1.0),
-    ):
+    for wave, answers, shift in waves:
         rows = np.flatnonzero(answers)
         ratings = np.clip(
             np.rint(
@@ -117,6 +145,7 @@ def generate(n: int, rng: np.random.Generator) -> None:
         ratings[rng.random(ratings.shape) < 0.02] = np.nan
         profession = rng.choice(professions[:-1], size=rows.size)
         years = np.round(rng.exponential(6, rows.size), 2).clip(0, 60)
+        responses = []
         for k, i in enumerate(rows):
             items = {
                 code: None if np.isnan(value) else int(value)
@@ -128,13 +157,13 @@ def generate(n: int, rng: np.random.Generator) -> None:
                     "years_experience": float(years[k]),
                     "uses_resources": bool(rng.random() < 0.3),
                 }
-                if wave == Response.Wave.BASELINE
+                if wave.is_baseline
                 else {"resource_use": "used", "optional_sessions_attended": int(rng.integers(0, 4))}
             )
             responses.append(
                 Response(
                     participant=participants[i],
-                    wave=wave,
+                    wave=wave.name,
                     instrument=instrument,
                     submitted_at=now,
                     updated_at=now,
@@ -142,4 +171,5 @@ def generate(n: int, rng: np.random.Generator) -> None:
                     **extra,
                 )
             )
-    Response.objects.bulk_create(responses, batch_size=BATCH)
+        # One wave at a time, so memory holds one wave's rows, not four.
+        Response.objects.bulk_create(responses, batch_size=BATCH)

@@ -1,12 +1,17 @@
-"""The demo's synthetic questionnaire cohort, made through the same services as real use.
+"""The demo's synthetic questionnaire cohorts, made through the same services as real use.
 
-Forty made-up trainees on the past run: consent (most say yes), attendance (some miss a
-workshop, so they did not complete the mandatory part), a baseline before the first
-workshop and, for most, a 3-month follow-up with higher confidence; a few statements are
-left blank. Every random choice comes from one seeded generator, drawn in full before
-anything is written, so the cohort is the same on every machine and a second run adds
-nothing. The demo trainee also gets a baseline on the past run, so a visitor can fill in
-its follow-up (open now) and download the certificate.
+Two cohorts of made-up trainees: forty on the past run (a 3-month follow-up) and sixty on
+the longitudinal run (3-, 6- and 12-month follow-ups). Consent (most say yes), attendance
+(some miss a workshop, so they did not complete the mandatory part), a baseline before the
+first workshop and follow-ups with higher confidence; a few statements are left blank. On
+the longitudinal run fewer answer each later wave, some skip one and come back, and part of
+the 3-month gain fades by 12 months. Every random choice comes from one seeded generator
+per cohort, drawn in full before anything is written, so the cohorts are the same on every
+machine and a second run adds nothing.
+
+The demo trainee also gets answers: the past run's baseline, so a visitor can fill in its
+3-month follow-up (open now) and download the certificate; and the 6-month run's baseline
+and 3-month follow-up, so a visitor can fill in its 6-month follow-up (open now).
 """
 
 from __future__ import annotations
@@ -25,11 +30,21 @@ from assessments.selectors import follow_up_window
 from assessments.services import consent_record, participant_for_enrolment, response_submit
 from courses.models import CourseRunPage, Enrolment
 from courses.selectors import run_sessions
-from courses.services import attendance_mark, enrolment_create
-from demo.loaders import TRAINEE_ACCOUNT, TRAINER_ACCOUNT, past_run, user_for
+from courses.services import attendance_mark
+from courses.waves import BASELINE, Wave
+from demo.loaders import (
+    LONGITUDINAL_RUN,
+    PAST_RUN,
+    SIX_MONTH_RUN,
+    TRAINEE_ACCOUNT,
+    TRAINER_ACCOUNT,
+    RunPlan,
+    enrol,
+    run_for,
+    user_for,
+)
 from home.roles import TRAINEE
 
-SEED = 20230117
 EMAIL_DOMAIN = "cohort.demo.tenfootsteps.org"
 FIRST_NAMES = [
     "Amara", "Ben", "Chloe", "Dev", "Ellie", "Farah", "George", "Hannah", "Imran", "Jess",
@@ -67,8 +82,65 @@ CLINICAL_USE = [
 ]
 P_CONSENT = 0.9
 P_BOTH_WORKSHOPS = 0.85
-P_FOLLOW_UP = {True: 0.85, False: 0.4}  # by whether they completed the mandatory part
-P_BLANK = 0.04
+
+
+def _names(count: int, shift: int) -> tuple[tuple[str, str], ...]:
+    """``count`` different names; cohorts pair first and last names with different shifts,
+    so no two synthetic trainees share an email address."""
+    size = len(FIRST_NAMES)
+    return tuple(
+        (FIRST_NAMES[i % size], LAST_NAMES[(i + shift + i // size) % size]) for i in range(count)
+    )
+
+
+@dataclass(frozen=True)
+class LaterWave:
+    """A follow-up after the first: who answers it, and how much of the first gain is left."""
+
+    p_answer: dict[bool, float]  # by whether they answered the follow-up before it
+    gain_kept: tuple[float, float]  # mean and SD of the share of the first follow-up's gain
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """One run's synthetic trainees and the odds their answers are drawn with."""
+
+    run: RunPlan
+    seed: int
+    names: tuple[tuple[str, str], ...]
+    p_first_follow_up: dict[bool, float]  # by whether they completed the mandatory part
+    later: dict[int, LaterWave]  # by months, for each follow-up after the first
+    # Per statement. A footstep's score needs all its statements, so a cohort analysed over
+    # four waves needs fewer blanks to leave people with a score at every wave.
+    p_blank: float
+
+    @property
+    def follow_ups(self) -> list[Wave]:
+        return [Wave(months) for months in self.run.follow_up_months]
+
+
+# Drawn exactly as before runs had several waves, so an older demo database gains nothing.
+PAST_COHORT = Cohort(
+    PAST_RUN,
+    seed=20230117,
+    names=_names(40, 0),
+    p_first_follow_up={True: 0.85, False: 0.4},
+    later={},
+    p_blank=0.04,
+)
+# About 75% answer at 3 months, 60% at 6 and 45% at 12 (the answers a study like this gets).
+LONGITUDINAL_COHORT = Cohort(
+    LONGITUDINAL_RUN,
+    seed=20240739,
+    names=_names(60, 11),
+    p_first_follow_up={True: 0.8, False: 0.45},
+    later={
+        6: LaterWave(p_answer={True: 0.75, False: 0.15}, gain_kept=(0.85, 0.15)),
+        12: LaterWave(p_answer={True: 0.68, False: 0.12}, gain_kept=(0.6, 0.2)),
+    },
+    p_blank=0.006,
+)
+COHORTS = [PAST_COHORT, LONGITUDINAL_COHORT]
 
 
 @dataclass(frozen=True)
@@ -82,27 +154,37 @@ class TraineePlan:
     optional_attended: int
     baseline_days_before: float
     baseline: dict
-    follow_up: dict | None
-    follow_up_fraction: float
+    follow_ups: dict[str, dict]  # wave name -> answers, for the waves they answer
+    answered_fraction: dict[str, float]  # wave name -> how far into its window they answer
 
     @property
     def email(self) -> str:
         return f"{self.first_name}.{self.last_name}".lower().replace("'", "") + f"@{EMAIL_DOMAIN}"
 
 
-def _rating(rng: random.Random, level: float) -> int | None:
-    if rng.random() < P_BLANK:
+def _rating(rng: random.Random, level: float, p_blank: float) -> int | None:
+    if rng.random() < p_blank:
         return None
     return min(5, max(1, round(rng.gauss(level, 0.55))))
 
 
-def _plan(rng: random.Random, first_name: str, last_name: str) -> TraineePlan:
+def _follow_up_answers(rng: random.Random, level: float, p_blank: float) -> dict:
+    answers = {code: _rating(rng, level, p_blank) for code in ITEM_CODES}
+    answers.update(
+        resource_use=rng.choices(["used", "would_use", "would_not"], [70, 25, 5])[0],
+        programme_feedback=rng.choice(FEEDBACK),
+        clinical_use=rng.choice(CLINICAL_USE),
+    )
+    return answers
+
+
+def _plan(rng: random.Random, cohort: Cohort, first_name: str, last_name: str) -> TraineePlan:
     level = rng.gauss(2.7, 0.5)
     gain = rng.gauss(1.0, 0.4)
     both = rng.random() < P_BOTH_WORKSHOPS
     profession = rng.choices([p for p, _ in PROFESSIONS], [w for _, w in PROFESSIONS])[0]
     years = rng.choice([rng.uniform(0.02, 1), rng.uniform(1, 5), rng.uniform(5, 25)])
-    baseline = {code: _rating(rng, level) for code in ITEM_CODES}
+    baseline = {code: _rating(rng, level, cohort.p_blank) for code in ITEM_CODES}
     baseline.update(
         profession=profession,
         profession_other="Occupational therapist" if profession == "other" else "",
@@ -110,14 +192,15 @@ def _plan(rng: random.Random, first_name: str, last_name: str) -> TraineePlan:
         prior_training=rng.choice(["", "", "Pain management e-learning", "Health coaching"]),
         uses_resources=rng.random() < 0.3,
     )
-    follow_up = None
-    if rng.random() < P_FOLLOW_UP[both]:
-        follow_up = {code: _rating(rng, level + gain) for code in ITEM_CODES}
-        follow_up.update(
-            resource_use=rng.choices(["used", "would_use", "would_not"], [70, 25, 5])[0],
-            programme_feedback=rng.choice(FEEDBACK),
-            clinical_use=rng.choice(CLINICAL_USE),
-        )
+    follow_ups = {}
+    answered = None  # the follow-up before this one
+    for wave in cohort.follow_ups:
+        later = cohort.later.get(wave.months)
+        p = cohort.p_first_follow_up[both] if later is None else later.p_answer[answered]
+        answered = rng.random() < p
+        if answered:
+            kept = 1.0 if later is None else rng.gauss(*later.gain_kept)
+            follow_ups[wave.name] = _follow_up_answers(rng, level + gain * kept, cohort.p_blank)
     return TraineePlan(
         first_name=first_name,
         last_name=last_name,
@@ -126,14 +209,14 @@ def _plan(rng: random.Random, first_name: str, last_name: str) -> TraineePlan:
         optional_attended=rng.choice([0, 0, 1, 1, 2, 3]),
         baseline_days_before=rng.uniform(1, 12),
         baseline=baseline,
-        follow_up=follow_up,
-        follow_up_fraction=rng.random(),
+        follow_ups=follow_ups,
+        answered_fraction={wave.name: rng.random() for wave in cohort.follow_ups},
     )
 
 
-def cohort_plans() -> list[TraineePlan]:
-    rng = random.Random(SEED)
-    return [_plan(rng, first, last) for first, last in zip(FIRST_NAMES, LAST_NAMES, strict=True)]
+def cohort_plans(cohort: Cohort) -> list[TraineePlan]:
+    rng = random.Random(cohort.seed)
+    return [_plan(rng, cohort, first, last) for first, last in cohort.names]
 
 
 def _user(plan: TraineePlan):
@@ -154,29 +237,25 @@ def _user(plan: TraineePlan):
     return user
 
 
-def _enrolment(user, run: CourseRunPage) -> Enrolment:
-    existing = Enrolment.objects.filter(user=user, course_run=run).first()
-    if existing is not None:
-        return existing
-    if not run.enrolment_open:
-        # An older demo database closed the run before this step existed; open it for the
-        # loader only (close_past_runs, the next step of load_demo, closes it again).
-        run.enrolment_open = True
-        run.save(update_fields=["enrolment_open"])
-    return enrolment_create(user=user, course_run=run)
-
-
-def _answer(enrolment: Enrolment, wave: str, data: dict, when: datetime) -> bool:
+def _answer(enrolment: Enrolment, wave: Wave, data: dict, when: datetime) -> bool:
     participant = participant_for_enrolment(enrolment)
-    if participant.responses.filter(wave=wave).exists():
+    if participant.responses.filter(wave=wave.name).exists():
         return False
     response_submit(enrolment=enrolment, wave=wave, data=data, now=when)
     return True
 
 
+def _in_window(run: CourseRunPage, wave: Wave, fraction: float) -> datetime:
+    """A moment ``fraction`` of the way through the wave's window, or of the part that has
+    passed if it is still open (the runs' dates are set on the day the demo is loaded)."""
+    window = follow_up_window(run, wave)
+    latest = min(timezone.now(), window.closes_at - timedelta(minutes=1))
+    return window.opens_at + (latest - window.opens_at) * fraction
+
+
 def _trainee(plan: TraineePlan, run: CourseRunPage, sessions: list, trainer) -> int:
     """Create what is missing for one trainee; returns how many responses were added."""
-    enrolment = _enrolment(_user(plan), run)
+    enrolment = enrol(_user(plan), run)
     workshops = [s for s in sessions if s.is_mandatory]
     optional = [s for s in sessions if not s.is_mandatory and s.has_started]
     for session in workshops[: plan.workshops_attended] + optional[: plan.optional_attended]:
@@ -184,39 +263,69 @@ def _trainee(plan: TraineePlan, run: CourseRunPage, sessions: list, trainer) -> 
     answered_at = workshops[0].starts_at - timedelta(days=plan.baseline_days_before)
     if participant_for_enrolment(enrolment) is None:
         consent_record(enrolment=enrolment, consented=plan.consents, now=answered_at)
-    added = _answer(enrolment, Response.Wave.BASELINE, plan.baseline, answered_at)
-    if plan.follow_up is not None:
-        # Inside the window even when the demo database is older than the window.
-        window = follow_up_window(run)
-        latest = min(timezone.now(), window.closes_at - timedelta(minutes=1))
-        when = window.opens_at + (latest - window.opens_at) * plan.follow_up_fraction
-        added += _answer(enrolment, Response.Wave.FOLLOW_UP, plan.follow_up, when)
+    added = _answer(enrolment, BASELINE, plan.baseline, answered_at)
+    for name, data in plan.follow_ups.items():
+        wave = Wave.parse(name)
+        when = _in_window(run, wave, plan.answered_fraction[name])
+        added += _answer(enrolment, wave, data, when)
     return added
 
 
-def _demo_trainee_baseline(run: CourseRunPage, sessions: list) -> bool:
-    """The demo trainee answered the past run's baseline, so its follow-up is theirs to do."""
-    enrolment = Enrolment.objects.get(user=user_for(TRAINEE_ACCOUNT), course_run=run)
-    answered_at = sessions[0].starts_at - timedelta(days=5)
-    if participant_for_enrolment(enrolment) is None:
-        consent_record(enrolment=enrolment, consented=True, now=answered_at)
-    data = {code: 3 for code in ITEM_CODES} | {"s4": 2, "s5": 2, "s14": 1, "s11": 4}
-    data.update(
-        profession=Response.Profession.SOCIAL_PRESCRIBER,
-        profession_other="",
-        years_experience="1.5",
-        prior_training="",
-        uses_resources=False,
-    )
-    return _answer(enrolment, Response.Wave.BASELINE, data, answered_at)
-
-
-def load_cohort() -> str:
-    """Load the synthetic cohort on the past run (idempotent); returns a one-line summary."""
-    run = past_run()
+def load_cohort(cohort: Cohort) -> int:
+    """Load one synthetic cohort (idempotent); returns how many responses were added."""
+    run = run_for(cohort.run)
     sessions = run_sessions(run)
     trainer = user_for(TRAINER_ACCOUNT)
-    plans = cohort_plans()
-    added = sum(_trainee(plan, run, sessions, trainer) for plan in plans)
-    added += _demo_trainee_baseline(run, sessions)
-    return f"{len(plans)} trainees on {run.title}, {added} responses added"
+    return sum(_trainee(plan, run, sessions, trainer) for plan in cohort_plans(cohort))
+
+
+DEMO_TRAINEE_BASELINE = {code: 3 for code in ITEM_CODES} | {
+    "s4": 2,
+    "s5": 2,
+    "s14": 1,
+    "s11": 4,
+    "profession": Response.Profession.SOCIAL_PRESCRIBER,
+    "profession_other": "",
+    "years_experience": "1.5",
+    "prior_training": "",
+    "uses_resources": False,
+}
+# Higher on every footstep at 3 months; most of all on setbacks (footstep 10), the lowest.
+DEMO_TRAINEE_3_MONTHS = {code: 4 for code in ITEM_CODES} | {
+    "s4": 3,
+    "s5": 3,
+    "s14": 3,
+    "s11": 5,
+    "resource_use": "used",
+    "programme_feedback": "The setback plan was the most useful part for me.",
+    "clinical_use": "I go through pacing with most people in their first appointment.",
+}
+# The demo trainee's answers per run; the next follow-up of each is theirs to fill in.
+DEMO_TRAINEE_ANSWERS = {
+    PAST_RUN: {BASELINE: DEMO_TRAINEE_BASELINE},
+    SIX_MONTH_RUN: {BASELINE: DEMO_TRAINEE_BASELINE, Wave(3): DEMO_TRAINEE_3_MONTHS},
+}
+
+
+def load_demo_trainee_answers() -> int:
+    """The demo trainee's consent and answers on the runs they took; returns how many added."""
+    trainee = user_for(TRAINEE_ACCOUNT)
+    added = 0
+    for plan, answers in DEMO_TRAINEE_ANSWERS.items():
+        run = run_for(plan)
+        enrolment = Enrolment.objects.get(user=trainee, course_run=run)
+        baseline_at = run_sessions(run)[0].starts_at - timedelta(days=5)
+        if participant_for_enrolment(enrolment) is None:
+            consent_record(enrolment=enrolment, consented=True, now=baseline_at)
+        for wave, data in answers.items():
+            when = baseline_at if wave.is_baseline else _in_window(run, wave, 0.3)
+            added += _answer(enrolment, wave, data, when)
+    return added
+
+
+def load_cohorts() -> str:
+    """Load the synthetic cohorts and the demo trainee's answers; returns a one-line summary."""
+    added = sum(load_cohort(cohort) for cohort in COHORTS)
+    added += load_demo_trainee_answers()
+    people = ", ".join(f"{len(c.names)} trainees on {c.run.title}" for c in COHORTS)
+    return f"{people}, {added} responses added"

@@ -15,7 +15,7 @@ COURSE_INDEX_INTRO = (
     "<p>Each course run is one cohort: two mandatory four-hour online workshops a fortnight "
     "apart, then three optional two-hour question-and-answer sessions over the following two "
     "months. Before the first workshop you fill a short baseline questionnaire; three months "
-    "after the workshops, a follow-up.</p>"
+    "after the workshops, a follow-up (some runs ask again at six and twelve months).</p>"
 )
 
 LIBRARY_INTRO = (

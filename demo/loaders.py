@@ -26,6 +26,7 @@ from courses.models import (
     CourseIndexPage,
     CourseRunPage,
     Enrolment,
+    FollowUpWave,
     Footstep,
     FootstepLibraryPage,
     FootstepModulePage,
@@ -93,10 +94,14 @@ class RunPlan:
     title: str
     network: str
     first_workshop_in_days: int
+    follow_up_months: tuple[int, ...] = (3,)
+    # Optional Q&A sessions the demo trainee attended, on the runs they took.
+    demo_trainee_optional: int | None = None
 
 
-# The open run starts in about two weeks; the past run's workshops were about three months
-# ago, so its 3-month follow-up is due now.
+# Dates count from the day the demo is loaded, so each run is in the same state whenever
+# that is. The open run starts in about two weeks; the past run's workshops were about
+# three months ago, so its 3-month follow-up is due now.
 OPEN_RUN = RunPlan(
     "bristol-cohort",
     "Bristol cohort",
@@ -108,7 +113,28 @@ PAST_RUN = RunPlan(
     "Tyneside cohort",
     "Newcastle and Gateshead social prescribing network",
     first_workshop_in_days=-109,
+    demo_trainee_optional=1,
 )
+# A longitudinal run: the last workshop was 12 months and about six weeks ago, so its 3-, 6-
+# and 12-month follow-ups have all opened and closed and its cohort's answers are complete.
+LONGITUDINAL_RUN = RunPlan(
+    "sheffield-cohort",
+    "Sheffield cohort",
+    "Sheffield and Rotherham social prescribing network",
+    first_workshop_in_days=-424,
+    follow_up_months=(3, 6, 12),
+)
+# The last workshop was six months and about ten days ago: the 6-month follow-up opened a
+# week or two ago (open for the default 28 days), for the demo trainee to answer.
+SIX_MONTH_RUN = RunPlan(
+    "leeds-cohort",
+    "Leeds cohort",
+    "Leeds primary care networks",
+    first_workshop_in_days=-207,
+    follow_up_months=(3, 6, 12),
+    demo_trainee_optional=2,
+)
+RUNS = [OPEN_RUN, PAST_RUN, LONGITUDINAL_RUN, SIX_MONTH_RUN]
 WORKSHOP_GAP_DAYS = 14
 QA_DAYS_AFTER_SECOND_WORKSHOP = (14, 35, 56)
 WORKSHOP_FOOTSTEPS = [range(1, 6), range(6, 11)]
@@ -285,17 +311,16 @@ def _course_run(index: CourseIndexPage, plan: RunPlan) -> CourseRunPage:
     second = first + WORKSHOP_GAP_DAYS
     qa_days = [second + d for d in QA_DAYS_AFTER_SECOND_WORKSHOP]
     # Created open: its trainees enrol through the service; close_past_runs() closes it.
-    run = _publish(
-        index,
-        CourseRunPage(
-            title=plan.title,
-            network=plan.network,
-            intro=content.RUN_INTRO,
-            enrolment_open=True,
-            starts_on=_at(first, 9).date(),
-            ends_on=_at(qa_days[-1], 9).date(),
-        ),
+    run = CourseRunPage(
+        title=plan.title,
+        network=plan.network,
+        intro=content.RUN_INTRO,
+        enrolment_open=True,
+        starts_on=_at(first, 9).date(),
+        ends_on=_at(qa_days[-1], 9).date(),
     )
+    run.follow_up_waves = [FollowUpWave(months=months) for months in plan.follow_up_months]
+    _publish(index, run)
     for n, (day, footsteps) in enumerate(zip((first, second), WORKSHOP_FOOTSTEPS, strict=True), 1):
         workshop = WorkshopPage(
             title=f"Workshop {n}",
@@ -331,31 +356,54 @@ def course_index() -> CourseIndexPage:
 
 
 def load_course() -> str:
-    """The course index with an open run (first workshop in ~2 weeks) and a past run."""
+    """The course index with an open run (first workshop in ~2 weeks) and three past runs."""
     index = course_index()
-    runs = [_course_run(index, plan) for plan in (OPEN_RUN, PAST_RUN)]
+    runs = [_course_run(index, plan) for plan in RUNS]
     return ", ".join(f"{run.title} ({len(run_sessions(run))} sessions)" for run in runs)
 
 
+def run_for(plan: RunPlan) -> CourseRunPage:
+    return CourseRunPage.objects.get(slug=plan.slug)
+
+
 def past_run() -> CourseRunPage:
-    return CourseRunPage.objects.get(slug=PAST_RUN.slug)
+    return run_for(PAST_RUN)
+
+
+def enrol(user, run: CourseRunPage) -> Enrolment:
+    """``user``'s enrolment on ``run``, made through the service if missing."""
+    existing = Enrolment.objects.filter(user=user, course_run=run).first()
+    if existing is not None:
+        return existing
+    if not run.enrolment_open:
+        # An older demo database closed the run before this step existed; open it for the
+        # loader only (close_past_runs, the last step of load_demo, closes it again).
+        run.enrolment_open = True
+        run.save(update_fields=["enrolment_open"])
+    return enrolment_create(user=user, course_run=run)
 
 
 def load_enrolments() -> str:
-    """The demo trainee took the past run: both workshops and the first Q&A session.
+    """The demo trainee took the past run and the 6-month run: both workshops and some Q&As.
 
     They are not enrolled on the open run, so a visitor can try enrolling.
     """
-    run = past_run()
     trainee, trainer = user_for(TRAINEE_ACCOUNT), user_for(TRAINER_ACCOUNT)
-    if Enrolment.objects.filter(user=trainee, course_run=run).exists():
-        return "already enrolled"
-    enrolment = enrolment_create(user=trainee, course_run=run)
-    workshops = [s for s in run_sessions(run) if s.is_mandatory]
-    first_qa = next(s for s in run_sessions(run) if not s.is_mandatory)
-    for session in [*workshops, first_qa]:
-        attendance_mark(session=session, enrolment=enrolment, attended=True, marked_by=trainer)
-    return f"{trainee.email} on {run.title}, attended {len(workshops) + 1} sessions"
+    done = []
+    for plan in RUNS:
+        if plan.demo_trainee_optional is None:
+            continue
+        run = run_for(plan)
+        if Enrolment.objects.filter(user=trainee, course_run=run).exists():
+            continue
+        enrolment = enrol(trainee, run)
+        sessions = run_sessions(run)
+        workshops = [s for s in sessions if s.is_mandatory]
+        optional = [s for s in sessions if not s.is_mandatory][: plan.demo_trainee_optional]
+        for session in [*workshops, *optional]:
+            attendance_mark(session=session, enrolment=enrolment, attended=True, marked_by=trainer)
+        done.append(f"{run.title} ({len(workshops) + len(optional)} sessions attended)")
+    return f"{trainee.email} on " + ", ".join(done) if done else "already enrolled"
 
 
 def close_past_runs() -> str:

@@ -130,9 +130,9 @@ class Trainee(_SignedIn):
 
     @task(2)
     def submit_baseline(self):
-        url = f"/my/enrolments/{self.account['enrolment']}/baseline/"
+        url = f"/my/enrolments/{self.account['enrolment']}/questionnaires/baseline/"
         with self.client.get(
-            url, name="/my/enrolments/[id]/baseline/ (form)", catch_response=True
+            url, name="/my/enrolments/[id]/questionnaires/baseline/ (form)", catch_response=True
         ) as page:
             token = CSRF.search(page.text)
             if page.status_code != 200 or token is None:
@@ -154,7 +154,7 @@ class Trainee(_SignedIn):
             url,
             data=form,
             headers={"Referer": self.host + url},
-            name="/my/enrolments/[id]/baseline/ (submit)",
+            name="/my/enrolments/[id]/questionnaires/baseline/ (submit)",
             allow_redirects=False,
             catch_response=True,
         ) as response:

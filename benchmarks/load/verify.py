@@ -16,6 +16,7 @@ import django  # noqa: E402
 django.setup()
 
 from assessments.models import Response  # noqa: E402
+from courses.waves import BASELINE  # noqa: E402
 
 
 def main() -> None:
@@ -24,7 +25,7 @@ def main() -> None:
     stored = {
         response.participant.enrolment_id: response
         for response in Response.objects.filter(
-            wave=Response.Wave.BASELINE, participant__enrolment_id__in=list(last)
+            wave=BASELINE.name, participant__enrolment_id__in=list(last)
         ).select_related("participant")
     }
     lost = sum(

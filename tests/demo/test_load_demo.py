@@ -1,5 +1,6 @@
 """load_demo: the README's accounts, the course content, and idempotency."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -13,13 +14,17 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Revision, Site
 
+from assessments.models import Participant, Response
+from assessments.selectors import wave_window
 from courses import selectors
 from courses.models import (
     Attendance,
     CourseRunPage,
     Enrolment,
+    FollowUpWave,
     FootstepModulePage,
 )
+from courses.waves import Wave
 from demo import loaders
 from home.roles import TRAINER
 
@@ -39,6 +44,13 @@ def snapshot() -> dict:
         "documents": get_document_model().objects.count(),
         "enrolments": Enrolment.objects.count(),
         "attendance": Attendance.objects.count(),
+        "follow_up_waves": list(FollowUpWave.objects.order_by("pk").values_list("page", "months")),
+        "participants": list(
+            Participant.objects.order_by("pk").values_list("pk", "code", "consented_at")
+        ),
+        "responses": list(
+            Response.objects.order_by("pk").values_list("pk", "participant", "wave", "submitted_at")
+        ),
         "page_permissions": GroupPagePermission.objects.count(),
         "collection_permissions": GroupCollectionPermission.objects.count(),
         "site": list(Site.objects.values_list("hostname", "port", "root_page", "is_default_site")),
@@ -147,12 +159,40 @@ class LoadDemoTests(TestCase):
             self.assertEqual([s.is_mandatory for s in sessions], [True, True, False, False, False])
             self.assertTrue(all(s.joining_url and s.agenda for s in sessions))
 
-    def test_demo_trainee_completed_the_past_run_and_can_enrol_on_the_open_one(self):
+    def test_a_longitudinal_run_whose_three_follow_ups_have_all_opened(self):
+        now = timezone.now()
+        run = CourseRunPage.objects.get(slug=loaders.LONGITUDINAL_RUN.slug)
+        self.assertEqual(
+            [w.name for w in run.schedule], ["baseline", "month_3", "month_6", "month_12"]
+        )
+        self.assertEqual([wave_window(run, w).state(now) for w in run.follow_ups], ["closed"] * 3)
+        self.assertFalse(run.enrolment_open)
+
+    def test_a_run_whose_6_month_follow_up_is_open_now(self):
+        now = timezone.now()
+        run = CourseRunPage.objects.get(slug=loaders.SIX_MONTH_RUN.slug)
+        self.assertEqual([w.months for w in run.follow_ups], [3, 6, 12])
+        states = {w.months: wave_window(run, w).state(now) for w in run.follow_ups}
+        self.assertEqual(states, {3: "closed", 6: "open", 12: "not_yet"})
+        # Open for at least another week, so the demo works for a while after loading.
+        self.assertGreater(wave_window(run, Wave(6)).closes_at - now, timedelta(days=7))
+
+    def test_the_other_runs_keep_their_3_month_follow_up(self):
+        for plan in (loaders.OPEN_RUN, loaders.PAST_RUN):
+            run = CourseRunPage.objects.get(slug=plan.slug)
+            self.assertEqual([w.name for w in run.schedule], ["baseline", "month_3"])
+
+    def test_demo_trainee_completed_two_runs_and_can_enrol_on_the_open_one(self):
         trainee = loaders.user_for(loaders.TRAINEE_ACCOUNT)
-        enrolment = selectors.enrolments_with_progress().get(user=trainee)
-        self.assertEqual(enrolment.course_run.slug, loaders.PAST_RUN.slug)
-        self.assertEqual((enrolment.mandatory_attended, enrolment.optional_attended), (2, 1))
-        self.assertTrue(enrolment.mandatory_completed)
+        enrolments = selectors.enrolments_with_progress().filter(user=trainee)
+        attended = {
+            e.course_run.slug: (e.mandatory_attended, e.optional_attended, e.mandatory_completed)
+            for e in enrolments
+        }
+        self.assertEqual(
+            attended,
+            {loaders.PAST_RUN.slug: (2, 1, True), loaders.SIX_MONTH_RUN.slug: (2, 2, True)},
+        )
 
         self.client.force_login(trainee)
         open_run = CourseRunPage.objects.get(slug=loaders.OPEN_RUN.slug)

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo import loaders
-from demo.cohort import load_cohort
+from demo.cohort import load_cohorts
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             ("Course runs", loaders.load_course),
             ("Trainer permissions", loaders.grant_trainer_permissions),
             ("Demo trainee's enrolment", loaders.load_enrolments),
-            ("Questionnaire cohort", load_cohort),
+            ("Questionnaire cohorts", load_cohorts),
             ("Close enrolment on past runs", loaders.close_past_runs),
         ]
         with transaction.atomic():
