@@ -145,7 +145,12 @@ class TestProfessions:
 
 
 BAD_ROWS = [
-    (f"AAA222,midway,yes,GP,2,{RATINGS}", "wave", "Unknown wave 'midway'"),
+    (f"AAA222,midway,yes,GP,2,{RATINGS}", "wave", "Unknown wave 'midway': use baseline, month_N"),
+    (f"AAA222,month_0,yes,GP,2,{RATINGS}", "wave", "Unknown wave 'month_0'"),
+    (f"AAA222,month_61,yes,GP,2,{RATINGS}", "wave", "Unknown wave 'month_61'"),
+    (f"AAA222,month_6.5,yes,GP,2,{RATINGS}", "wave", "Unknown wave 'month_6.5'"),
+    (f"AAA222,month_06,yes,GP,2,{RATINGS}", "wave", "Unknown wave 'month_06'"),
+    (f"AAA222,6 months,yes,GP,2,{RATINGS}", "wave", "Unknown wave '6 months'"),
     ("AAA222,baseline,yes,GP,2,6" + ",3" * 13, "s1", "'6' is not a rating"),
     ("AAA222,baseline,yes,GP,2,0" + ",3" * 13, "s1", "'0' is not a rating"),
     ("AAA222,baseline,yes,GP,2" + ",3" * 13 + ",2.5", "s14", "'2.5' is not a rating"),
@@ -231,6 +236,49 @@ class TestBadRows:
     def test_missing_file_is_a_clear_error(self, tmp_path):
         with pytest.raises(CommandError, match="Cannot read"):
             call_command("import_responses", str(tmp_path / "nope.csv"), cohort="x")
+
+
+class TestWaves:
+    def test_follow_up_is_month_3_and_month_n_waves_join_the_schedule(self, tmp_path):
+        rows = [
+            f"AAA222,baseline,yes,GP,2,{RATINGS}",
+            f"AAA222,follow_up,yes,,,{RATINGS}",
+            f"AAA222,month_12,yes,,,{RATINGS}",
+            f"BBB333,baseline,yes,GP,2,{RATINGS}",
+            f"BBB333,MONTH_6,yes,,,{RATINGS}",
+        ]
+        out, _ = run_import(write(tmp_path, HEADER, *rows))
+        assert (
+            "2 baseline, 1 3-month follow-up, 1 6-month follow-up and 1 12-month follow-up" in out
+        )
+        run = CourseRunPage.objects.get(slug="york-2021")
+        assert [wave.name for wave in run.schedule] == [
+            "baseline",
+            "month_3",
+            "month_6",
+            "month_12",
+        ]
+        waves = Response.objects.filter(participant__code="AAA222").values_list("wave", flat=True)
+        assert sorted(waves) == ["baseline", "month_12", "month_3"]
+
+    def test_an_existing_run_keeps_its_waves_and_gains_the_file_s(self, tmp_path):
+        run = factories.make_course_run(slug="york-2021", follow_up_months=(3, 6))
+        run_import(write(tmp_path, HEADER, f"AAA222,baseline,yes,GP,2,{RATINGS}"))
+        run_import(write(tmp_path, HEADER, f"AAA222,month_24,yes,,,{RATINGS}"))
+        run.refresh_from_db()
+        assert [wave.months for wave in run.follow_ups] == [3, 6, 24]
+        # The page's latest revision has the new wave too, so the admin's next edit shows it.
+        revision = run.get_latest_revision_as_object()
+        assert sorted(row.months for row in revision.follow_up_waves.all()) == [3, 6, 24]
+
+    def test_a_participant_with_one_no_row_has_not_completed_the_mandatory_part(self, tmp_path):
+        rows = [
+            f"AAA222,baseline,yes,GP,2,{RATINGS}",
+            f"AAA222,month_3,yes,,,{RATINGS}",
+            f"AAA222,month_6,no,,,{RATINGS}",
+        ]
+        run_import(write(tmp_path, HEADER, *rows))
+        assert Participant.objects.get(code="AAA222").mandatory_completed is False
 
 
 def test_a_fresh_site_without_a_course_index_gets_one_for_the_imported_run(db):
