@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install install-dev browser nginx demo test lint format bench
+.PHONY: install install-dev browser nginx r documents demo test lint format bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,8 +38,21 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# R recomputes the analysis bundle's figures in the tests (the reference implementations).
+r:
+	@command -v Rscript >/dev/null && Rscript -e 'library(effectsize); library(nlme); library(psych)' >/dev/null 2>&1 || { \
+		echo "Installing R and its effectsize, nlme and psych packages from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			r-base-core r-cran-effectsize r-cran-nlme r-cran-psych >/dev/null; }
+
+# pdftoppm renders the evaluation report's PDF pages in the tests.
+documents:
+	@command -v pdftoppm >/dev/null || { \
+		echo "Installing poppler-utils from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
 # The deployment tests (tests/deploy/) run nginx in front of gunicorn, as production does.
-test: install browser nginx lint
+test: install browser nginx r documents lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest
