@@ -6,8 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from assessments.models import ITEM_CODES, RATING_MAX, RATING_MIN, Response, Statement
-from assessments.services import RATING_MESSAGE
+from assessments.models import ITEM_CODES, Response, Statement
+from assessments.validators import MESSAGES, RATING_MAX, RATING_MIN
 from courses.waves import Wave
 
 BLANK = ""
@@ -46,7 +46,7 @@ class QuestionnaireForm(forms.Form):
                 choices=RATING_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
-                error_messages={"invalid_choice": RATING_MESSAGE},
+                error_messages={"invalid_choice": MESSAGES["form"]["rating"]},
             )
 
     def sections(self) -> list[tuple]:

@@ -9,16 +9,10 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from assessments.models import (
-    ITEM_CODES,
-    RATING_MAX,
-    RATING_MIN,
-    YEARS_EXPERIENCE_MAX,
-    Participant,
-    Response,
-)
+from assessments.models import ITEM_CODES, Participant, Response
+from assessments.validators import InvalidAnswer, parse_rating, parse_years_experience
 from courses.waves import UnknownWaveError, Wave
 
 COLUMNS = ["participant_code", "wave", "mandatory_completed", "profession", "years_experience"]
@@ -149,34 +143,6 @@ def decode(content: bytes) -> str:
     return content.decode("utf-8-sig")
 
 
-def _rating(raw: str) -> int | None:
-    if not raw:
-        return None
-    # isdecimal(), not isdigit(): "³" is a digit that int() refuses.
-    if not raw.isdecimal() or not RATING_MIN <= int(raw) <= RATING_MAX:
-        raise ValueError(
-            f"'{raw}' is not a rating: use a whole number from {RATING_MIN} to {RATING_MAX}, "
-            "or leave it blank."
-        )
-    return int(raw)
-
-
-def _years(raw: str) -> Decimal | None:
-    if not raw:
-        return None
-    try:
-        years = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"'{raw}' is not a number of years (decimals are allowed).") from None
-    if not years.is_finite():
-        raise ValueError(f"'{raw}' is not a number of years (decimals are allowed).")
-    if years < 0:
-        raise ValueError(f"{raw} is negative: years of experience cannot be below 0.")
-    if years > YEARS_EXPERIENCE_MAX:
-        raise ValueError(f"{raw} years is not plausible (at most {YEARS_EXPERIENCE_MAX}).")
-    return years.quantize(Decimal("0.01"))
-
-
 def _header_errors(header: list[str]) -> list[RowError]:
     errors = []
     seen = set()
@@ -222,15 +188,15 @@ def _parse_row(line: int, cells: dict[str, str], errors: list[RowError]) -> Impo
     profession, profession_other = match_profession(cells["profession"])
     years = None
     try:
-        years = _years(cells["years_experience"])
-    except ValueError as error:
-        errors.append(RowError(line, "years_experience", str(error)))
+        years = parse_years_experience(cells["years_experience"])
+    except InvalidAnswer as error:
+        errors.append(RowError(line, "years_experience", error.message("file")))
     ratings = {}
     for code_ in ITEM_CODES:
         try:
-            ratings[code_] = _rating(cells[code_])
-        except ValueError as error:
-            errors.append(RowError(line, code_, str(error)))
+            ratings[code_] = parse_rating(cells[code_])
+        except InvalidAnswer as error:
+            errors.append(RowError(line, code_, error.message("file")))
     if len(errors) > before:
         return None
     return ImportRow(

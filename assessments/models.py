@@ -7,14 +7,19 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from assessments.validators import (
+    RATING_MAX,
+    RATING_MIN,
+    YEARS_EXPERIENCE_MAX,
+    InvalidAnswer,
+    parse_rating,
+)
 from courses import waves
 from courses.models import CourseRunPage, Enrolment, Footstep
 
 # Codes avoid characters people confuse when reading them aloud or copying them: 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ITEM_CODES = [f"s{i}" for i in range(1, 15)]
-RATING_MIN, RATING_MAX = 1, 5
-YEARS_EXPERIENCE_MAX = 60
 
 
 def new_code(length: int = 6) -> str:
@@ -199,9 +204,10 @@ class Response(models.Model):
         if self.profession == self.Profession.OTHER and not self.profession_other.strip():
             raise ValidationError({"profession_other": "Tell us your profession."})
         for code in ITEM_CODES:
-            value = getattr(self, code)
-            if value is not None and not RATING_MIN <= value <= RATING_MAX:
-                raise ValidationError({code: "Choose a rating from 1 to 5."})
+            try:
+                parse_rating(getattr(self, code))
+            except InvalidAnswer as error:
+                raise ValidationError({code: error.message("form")}) from None
 
     def ratings(self) -> list[int | None]:
         return [getattr(self, c) for c in ITEM_CODES]

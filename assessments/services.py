@@ -2,7 +2,7 @@
 
 from collections.abc import Collection
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_slug
@@ -21,9 +21,6 @@ from assessments.importing import (
 )
 from assessments.models import (
     ITEM_CODES,
-    RATING_MAX,
-    RATING_MIN,
-    YEARS_EXPERIENCE_MAX,
     Certificate,
     FollowUpEmail,
     Participant,
@@ -39,6 +36,7 @@ from assessments.selectors import (
 )
 from assessments.signals import research_data_changed_on_commit
 from assessments.tasks import follow_up_email_send
+from assessments.validators import MESSAGES, InvalidAnswer, parse_rating, parse_years_experience
 from courses.models import CourseIndexPage, CourseRunPage, Enrolment, FollowUpWave
 from courses.selectors import enrolments_with_progress, is_mandatory_complete
 from courses.services import schedule_follow_ups_add
@@ -55,10 +53,7 @@ IMPORT_BATCH = 1000
 
 # PostgreSQL cannot store NUL in text; the forms refuse it, and so must other callers.
 NUL_MESSAGE = "{} contains a NUL character (\\x00); remove it."
-RATING_MESSAGE = (
-    f"Choose a rating from {RATING_MIN} (least confident) to {RATING_MAX} (most confident), "
-    "or leave the statement blank."
-)
+RATING_MESSAGE = MESSAGES["form"]["rating"]
 
 
 def participant_for_enrolment(enrolment: Enrolment) -> Participant | None:
@@ -112,36 +107,21 @@ def consent_record(
 
 
 def _clean_rating(value) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValidationError(RATING_MESSAGE)
-    # isdecimal(), not isdigit(): "³" is a digit that int() refuses.
-    if isinstance(value, str) and value.strip().isdecimal():
-        value = int(value.strip())
-    if not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
-        raise ValidationError(RATING_MESSAGE)
-    return value
+    try:
+        return parse_rating(value)
+    except InvalidAnswer as error:
+        raise ValidationError(error.message("form")) from None
 
 
 def clean_years_experience(value) -> Decimal:
-    """Years supporting people with persistent pain: decimals allowed, 0 to 60."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValidationError("Tell us how long you have supported people with persistent pain.")
+    """Years supporting people with persistent pain: decimals allowed, 0 to 60, required."""
     try:
-        years = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValidationError("Enter a number of years, for example 2 or 0.5.") from None
-    if not years.is_finite():
-        raise ValidationError("Enter a number of years, for example 2 or 0.5.")
-    if years < 0:
-        raise ValidationError("Years of experience cannot be negative.")
-    if years > YEARS_EXPERIENCE_MAX:
-        raise ValidationError(
-            f"More than {YEARS_EXPERIENCE_MAX} years is not plausible: enter your experience "
-            "in years, for example 2.5."
-        )
-    return years.quantize(Decimal("0.01"))
+        years = parse_years_experience(value)
+    except InvalidAnswer as error:
+        raise ValidationError(error.message("form")) from None
+    if years is None:
+        raise ValidationError(MESSAGES["form"]["years_missing"])
+    return years
 
 
 def _clean_text(value, label: str) -> str:
