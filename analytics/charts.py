@@ -1,4 +1,5 @@
-"""Figures of the evaluation report: the spider chart (Figure 2) and the participant flow.
+"""Figures of the evaluation report: the spider chart (Figure 2), the participant flow, the
+answers to each statement (diverging stacked bars) and the reliable change counts.
 
 Both are built from the report dict of ``analytics.reports`` so the chart always shows
 the numbers of the table. Static images come from kaleido driving the system Chromium
@@ -8,6 +9,7 @@ every script the renderer loads is a local file, never a CDN.
 
 from __future__ import annotations
 
+import math
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ import plotly.graph_objects as go
 from kaleido.errors import ChromeNotFoundError
 from plotly.subplots import make_subplots
 
-from analytics.reports import FLOW_LABELS
+from analytics.reports import FLOW_LABELS, RESPONSE_CATEGORIES
 from courses.waves import Wave
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
@@ -339,6 +341,369 @@ def _arrow(x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
         "arrowwidth": 2,
         "arrowcolor": "#4b5766",
     }
+
+
+# The answers to each statement: a diverging stacked bar per statement (Heiberger & Robbins
+# 2014), the less confident answers (1, 2) left of zero, the more confident (4, 5) right and
+# the middle (3) split across it; blank answers in a panel of their own on the right, so
+# they move no bar. Brown to teal (ColorBrewer BrBG): apart for red-green colour blindness
+# and in greyscale; the labels inside use the ink or white, whichever has 4.5:1.
+LIKERT_COLOURS = {
+    "1": "#8c510a",
+    "2": "#d8b365",
+    "3": "#d9d9d9",
+    "4": "#5ab4ac",
+    "5": "#01665e",
+    "blank": "#ffffff",
+}
+LIKERT_TEXT_COLOURS = {"1": "#ffffff", "5": "#ffffff"}
+LIKERT_NAMES = {
+    "1": "1 least confident",
+    "2": "2",
+    "3": "3",
+    "4": "4",
+    "5": "5 most confident",
+    "blank": "Left blank",
+}
+ITEM_LABEL_LENGTH = 38
+_ITEM_PANEL_HEIGHT = 30 * 14 + 40  # 14 bars and the panel's title
+
+
+def _item_label(item: dict[str, Any]) -> str:
+    """``s3 recognise the potential problems…``: the code and the start of the statement."""
+    text = item["text"]
+    if len(text) > ITEM_LABEL_LENGTH:
+        text = text[: ITEM_LABEL_LENGTH + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"{item['item']} {text}"
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else 100 * share
+
+
+def _count_text(count: Any) -> str:
+    """A count for a hover label: a number, the masked "<N" or "withheld"."""
+    return "withheld" if count is None else str(count)
+
+
+def _distributions(report: dict[str, Any], wave: str | None) -> list[dict[str, Any]]:
+    distributions = report["item_distributions"]
+    if wave is None:
+        return distributions
+    chosen = [d for d in distributions if d["wave"] == wave]
+    if not chosen:
+        raise ValueError(f"the report has no wave {wave!r}; it has {report['waves']}")
+    return chosen
+
+
+def _likert_extent(report: dict[str, Any]) -> float:
+    """Half-width of the diverging axis in percent: the longest side of any bar of any wave,
+    rounded up to 10, so every wave's figure has the same scale."""
+    longest = 0.0
+    for distribution in report["item_distributions"]:
+        for item in distribution["items"]:
+            share = {key: item["shares"][key] or 0.0 for key in RESPONSE_CATEGORIES}
+            middle = share["3"] / 2
+            left, right = share["1"] + share["2"] + middle, share["4"] + share["5"] + middle
+            longest = max(longest, left, right)
+    return min(100.0, max(50.0, 10 * math.ceil(10 * longest - 1e-9)))
+
+
+def item_distribution_chart(report: dict[str, Any], wave: str | None = None) -> go.Figure:
+    """How the analysed participants rated each of the 14 statements at ``wave`` (a wave
+    name; None: every wave, one row of panels each, for the download).
+
+    Bars are shares of the wave's respondents (``report["item_distributions"]``): 1 and 2
+    left of zero, 4 and 5 right, 3 split in half across zero, blank answers in the narrow
+    panel on the right. Shares withheld by the small-number rule are left out (the bar is
+    then shorter) and the subtitle says so.
+    """
+    distributions = _distributions(report, wave)
+    labels = report["wave_labels"]
+    extent = _likert_extent(report)
+    most_blank = max(
+        _percent(item["shares"]["blank"]) or 0.0
+        for distribution in distributions
+        for item in distribution["items"]
+    )
+    blank_extent = max(10, 5 * math.ceil(most_blank / 5 - 1e-9))
+    rows = len(distributions)
+    figure = make_subplots(
+        rows=rows,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.84, 0.16],
+        horizontal_spacing=0.02,
+        vertical_spacing=min(0.08, 0.3 / rows),
+        subplot_titles=[
+            title
+            for distribution in distributions
+            for title in (
+                f"{labels[distribution['wave']]} (n = {distribution['n']})",
+                "Blank",
+            )
+        ],
+    )
+    # Stacked outwards from zero in trace order: the left half of 3, then 2, then 1; the
+    # right half of 3, then 4, then 5.
+    sides = [("3", -0.5), ("2", -1.0), ("1", -1.0), ("3", 0.5), ("4", 1.0), ("5", 1.0)]
+    for row, distribution in enumerate(distributions, start=1):
+        items = distribution["items"]
+        y = [_item_label(item) for item in items]
+        hover = [f"{item['item']}: {item['text']}" for item in items]
+        for key, side in sides:
+            shares = [_percent(item["shares"][key]) for item in items]
+            counts = [_count_text(item["counts"][key]) for item in items]
+            figure.add_trace(
+                go.Bar(
+                    x=[None if share is None else side * share for share in shares],
+                    y=y,
+                    orientation="h",
+                    name=LIKERT_NAMES[key],
+                    legendgroup=key,
+                    legendrank={"1": 1, "2": 2, "3": 3, "4": 4, "5": 5}[key],
+                    showlegend=row == 1 and side != -0.5,
+                    marker={
+                        "color": LIKERT_COLOURS[key],
+                        "line": {"color": "#ffffff", "width": 0.5},
+                    },
+                    # A label inside each bar big enough for one; none on the split middle.
+                    text=[
+                        "" if key == "3" or share is None or share < 7 else f"{share:.0f}%"
+                        for share in shares
+                    ],
+                    textposition="inside",
+                    insidetextanchor="middle",
+                    textangle=0,
+                    textfont={"color": LIKERT_TEXT_COLOURS.get(key, FONT["color"])},
+                    customdata=[
+                        [text, "withheld" if s is None else f"{s:.0f}%", c]
+                        for text, s, c in zip(hover, shares, counts, strict=True)
+                    ],
+                    hovertemplate="%{customdata[0]}<br>"
+                    + LIKERT_NAMES[key]
+                    + ": %{customdata[1]} (n = %{customdata[2]})<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        shares = [_percent(item["shares"]["blank"]) for item in items]
+        counts = [_count_text(item["counts"]["blank"]) for item in items]
+        figure.add_trace(
+            go.Bar(
+                x=shares,
+                y=y,
+                orientation="h",
+                name=LIKERT_NAMES["blank"],
+                legendgroup="blank",
+                legendrank=6,
+                showlegend=row == 1,
+                marker={
+                    "color": LIKERT_COLOURS["blank"],
+                    "line": {"color": BASELINE_COLOUR, "width": 1},
+                    "pattern": {"shape": "/", "fgcolor": BASELINE_COLOUR, "size": 6},
+                },
+                customdata=[
+                    [text, "withheld" if s is None else f"{s:.0f}%", c]
+                    for text, s, c in zip(hover, shares, counts, strict=True)
+                ],
+                hovertemplate="%{customdata[0]}<br>Left blank: %{customdata[1]}"
+                " (n = %{customdata[2]})<extra></extra>",
+            ),
+            row=row,
+            col=2,
+        )
+    ticks = [t for t in range(-100, 101, 25) if abs(t) <= extent]
+    figure.update_xaxes(
+        range=[-extent, extent],
+        tickvals=ticks,
+        ticktext=[f"{abs(t)}%" for t in ticks],
+        zeroline=True,
+        zerolinecolor=FONT["color"],
+        zerolinewidth=2,
+        col=1,
+    )
+    figure.update_xaxes(
+        range=[0, blank_extent * 1.1],
+        tickvals=[0, blank_extent / 2, blank_extent],
+        ticktext=["0", f"{blank_extent / 2:g}%", f"{blank_extent:g}%"],
+        col=2,
+    )
+    figure.update_yaxes(autorange="reversed", tickfont={"size": 12})
+    figure.update_xaxes(title_text="Share of respondents", row=rows, col=1)
+    note = "1–2 left of the line, 4–5 right, 3 split across it"
+    if report.get("small_number_note"):
+        note += f"; shares of fewer than {report['small_number_threshold']} people withheld"
+    title = "Answers to each statement" + (
+        "" if wave is None else f": {labels[distributions[0]['wave']].lower()}"
+    )
+    figure.update_layout(
+        title={"text": title, "subtitle": {"text": note}},
+        barmode="relative",
+        bargap=0.25,
+        font=FONT,
+        template="plotly_white",
+        height=_ITEM_PANEL_HEIGHT * rows + 190,
+        margin={"l": 320, "r": 20, "t": 110, "b": 110},
+        legend={
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": 0.005,
+            "yanchor": "bottom",
+            "yref": "container",
+            "traceorder": "normal",
+        },
+        uniformtext={"minsize": 10, "mode": "hide"},
+        # Narrow screens (dashboard.js): the codes alone, the table names the statements.
+        meta={
+            "short_labels": [item["item"] for item in distributions[0]["items"]],
+            "short_axis": "y",
+            "narrow_layout": _narrow_item_layout(rows, ticks, blank_extent),
+            # Labels inside the bars would not fit; hovering and the table give the shares.
+            "narrow_trace": {"textposition": "none"},
+        },
+    )
+    figure.update_annotations(font={"size": 13})
+    return figure
+
+
+def _narrow_item_layout(rows: int, ticks: list[int], blank_extent: float) -> dict[str, Any]:
+    """The item chart's layout on a phone: no title, narrow margins and fewer ticks, which
+    fit: the Likert panels (odd x axes) every 50%, the blank ones (even) at their ends."""
+    wide = [t for t in ticks if t % 50 == 0]
+    layout = {
+        "margin": {"l": 40, "r": 34, "t": 40, "b": 150},
+        "title": {"text": "", "subtitle": {"text": ""}},
+    }
+    for row in range(1, rows + 1):
+        layout[f"xaxis{'' if row == 1 else 2 * row - 1}"] = {
+            "tickvals": wide,
+            "ticktext": [f"{abs(t)}%" for t in wide],
+        }
+        layout[f"xaxis{2 * row}"] = {
+            "tickvals": [0, blank_extent],
+            "ticktext": ["0", f"{blank_extent:g}%"],
+        }
+    return layout
+
+
+def item_distribution_description(report: dict[str, Any], wave: str) -> str:
+    """A text alternative for one wave's item chart: where the most and least confident
+    answers are; the table beside it gives every count."""
+    (distribution,) = _distributions(report, wave)
+    label = report["wave_labels"][wave].lower()
+    confident = [
+        (item["shares"]["4"] + item["shares"]["5"], item)
+        for item in distribution["items"]
+        if item["shares"]["4"] is not None and item["shares"]["5"] is not None
+    ]
+    text = (
+        "Diverging bar chart of the answers of the analysed participants "
+        f"{label} (n = {distribution['n']}) to each of the 14 statements, from 1 (least "
+        "confident, left) to 5 (most confident, right)"
+    )
+    if confident:
+        low = min(confident, key=lambda pair: pair[0])
+        high = max(confident, key=lambda pair: pair[0])
+        text += (
+            f": the share answering 4 or 5 ranges from {100 * low[0]:.0f}% "
+            f"({low[1]['item']}, {low[1]['text']}) to {100 * high[0]:.0f}% "
+            f"({high[1]['item']}, {high[1]['text']})"
+        )
+    return text + ". The table gives every count and share."
+
+
+def item_distribution_image_size(report: dict[str, Any]) -> dict[str, int]:
+    """The PNG/SVG size of :func:`item_distribution_chart` of every wave."""
+    return {"width": 1100, "height": _ITEM_PANEL_HEIGHT * len(report["waves"]) + 190}
+
+
+def item_distribution_image(report: dict[str, Any], image_format: str) -> bytes:
+    """Every wave's item chart as one PNG or SVG (see :func:`figure_image`)."""
+    return figure_image(
+        item_distribution_chart(report), image_format, item_distribution_image_size(report)
+    )
+
+
+RELIABLE_CHANGE_COLOURS = {
+    "deteriorated": "#8c510a",
+    "no_change": "#d9d9d9",
+    "improved": "#01665e",
+}
+RELIABLE_CHANGE_NAMES = {
+    "deteriorated": "Reliably worse",
+    "no_change": "No reliable change",
+    "improved": "Reliably improved",
+}
+
+
+def reliable_change_chart(report: dict[str, Any]) -> go.Figure:
+    """Per follow-up wave, a horizontal bar of the participants whose overall score reliably
+    deteriorated, did not change reliably and reliably improved (counts, left to right).
+    Counts masked by the small-number rule, and waves where the threshold is not defined,
+    have no bar segment; the table beside the chart gives every count."""
+    rows = report["reliable_change"]
+    labels = report["wave_labels"]
+    y = [labels[row["wave"]] for row in rows]
+    figure = go.Figure()
+    for key, name in RELIABLE_CHANGE_NAMES.items():
+        counts = [row[key] if isinstance(row[key], int) else None for row in rows]
+        figure.add_trace(
+            go.Bar(
+                x=counts,
+                y=y,
+                orientation="h",
+                name=name,
+                marker={
+                    "color": RELIABLE_CHANGE_COLOURS[key],
+                    "line": {"color": "#ffffff", "width": 0.5},
+                },
+                text=[str(row[key]) if row[key] is not None else "" for row in rows],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"color": FONT["color"] if key == "no_change" else "#ffffff"},
+                hovertemplate="%{y}: " + name.lower() + " %{text}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        title={"text": "Reliable change of the overall score"},
+        barmode="stack",
+        font=FONT,
+        template="plotly_white",
+        height=170 + 60 * max(len(rows), 1),
+        margin={"l": 130, "r": 20, "t": 60, "b": 100},
+        xaxis={"title": {"text": "Participants"}, "rangemode": "tozero"},
+        yaxis={"autorange": "reversed"},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 0.01,
+            "yanchor": "bottom",
+            "yref": "container",
+            "traceorder": "normal",
+        },
+        uniformtext={"minsize": 10, "mode": "hide"},
+        meta={"narrow_layout": {"margin": {"l": 110, "r": 10, "t": 40, "b": 120}}},
+    )
+    return figure
+
+
+def reliable_change_description(report: dict[str, Any]) -> str:
+    """A text alternative for :func:`reliable_change_chart`."""
+    labels = report["wave_labels"]
+    parts = []
+    for row in report["reliable_change"]:
+        if row["improved"] is None:
+            parts.append(f"{labels[row['wave']].lower()} not computed")
+        else:
+            parts.append(
+                f"{labels[row['wave']].lower()}: {row['improved']} improved, "
+                f"{row['no_change']} no reliable change, {row['deteriorated']} worse "
+                f"(n = {row['n']})"
+            )
+    return "Reliable change of the overall score from the baseline: " + "; ".join(parts) + "."
 
 
 def figure_image(figure: go.Figure, image_format: str, size: dict[str, int] = IMAGE_SIZE) -> bytes:

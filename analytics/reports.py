@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from scipy import special
 
 from analytics import stats
 from analytics.selectors import (
@@ -51,6 +52,11 @@ EFFECT_SIZE_VARIANTS = {
     "hedges_g_av": "Hedges' g_av: d_av with Hedges' small-sample correction J(n - 1).",
 }
 
+# The cut-off of a reliable change, |RCI| > z (two-sided 95%), as stats.reliable_change.
+RELIABLE_CHANGE_Z = float(special.ndtri(0.975))
+# The answers to one statement, in the keys of ``item_distributions``' counts and shares.
+RESPONSE_CATEGORIES = ("1", "2", "3", "4", "5", "blank")
+
 SMALL_NUMBER_NOTE = (
     'Counts below {n} are shown as "<{n}" so that no individual can be singled out; '
     "shares based on such counts are withheld."
@@ -81,6 +87,10 @@ def build_report(
     ``footsteps`` and ``overall`` compare the baseline with the primary wave (the earliest
     follow-up); ``comparisons`` hold the same for every follow-up wave, each with Holm
     within it; ``longitudinal`` (two or more follow-ups) uses every wave at once.
+    ``statements`` names each item (code -> footstep, footstep_title, text);
+    ``item_distributions`` counts the answers to each statement per wave
+    (:func:`_item_distribution`); ``reliable_change_se`` is the reliable-change threshold
+    of the overall score (:func:`reliable_change_reference`).
     """
     threshold = (
         settings.ANALYTICS_SMALL_NUMBER_THRESHOLD
@@ -104,12 +114,22 @@ def build_report(
         "attrition": _attrition(data),
         "reliability": _reliability(data),
         "reliable_change": _reliable_change(data),
+        "reliable_change_se": reliable_change_reference(data),
         "trajectory": _trajectory(data),
         "flow": participant_flow(data, primary),
         "wave_flow": [_wave_flow(data, wave) for wave in follow_ups],
         "sample": sample_description(data, primary),
         "effect_size_variants": EFFECT_SIZE_VARIANTS,
         "small_number_threshold": threshold,
+        "statements": {
+            item.code: {
+                "footstep": item.footstep,
+                "footstep_title": data.footstep_titles[item.footstep - 1],
+                "text": item.text,
+            }
+            for item in data.items
+        },
+        "item_distributions": [_item_distribution(data, wave) for wave in data.waves],
     }
     if threshold > 0:
         _suppress_small_numbers(report, threshold)
@@ -215,6 +235,60 @@ def _reliable_change(data: EvaluationData) -> list[dict[str, Any]]:
     ]
 
 
+def reliable_change_reference(data: EvaluationData) -> dict[str, Any]:
+    """The Jacobson-Truax threshold of the overall score, computed once from the baseline.
+
+    As every ``reliable_change`` row (which repeat it per follow-up wave): reliability =
+    Cronbach's alpha of the ten baseline footstep scores and ``sd_baseline`` = SD of the
+    baseline overall score, over the analysed participants with a baseline overall score
+    (``n``); ``se_difference`` = sqrt(2) sd_baseline sqrt(1 - reliability), and a change of
+    the overall score is reliable when it exceeds ``critical_difference`` = 1.959964
+    se_difference in either direction. ``None`` values come with a ``reason``.
+    """
+    baseline = data.at_wave(data.footstep_scores, BASELINE)
+    # The baseline against itself: the pairs are every baseline, the SE is the one above.
+    got = stats.overall_reliable_change(baseline, baseline)
+    se = got.se_difference
+    return {
+        "reliability": got.reliability,
+        "sd_baseline": got.sd_baseline,
+        "se_difference": se,
+        "critical_difference": None if se is None else RELIABLE_CHANGE_Z * se,
+        "n": got.n,
+        "reason": None if se is not None else got.reason,
+    }
+
+
+def _item_distribution(data: EvaluationData, wave: Wave) -> dict[str, Any]:
+    """How the analysed participants who answered ``wave`` rated each statement.
+
+    ``n`` = analysed participants with a response at the wave (blank statements included);
+    per statement, ``counts`` and ``shares`` (of ``n``) answering 1 to 5 and left blank.
+    """
+    ratings = data.at_wave(data.ratings, wave)[data.answered(wave)[data.mandatory_completed]]
+    n = int(ratings.shape[0])
+    items = []
+    for column, item in enumerate(data.items):
+        values = ratings[:, column]
+        counts = [int((values == rating).sum()) for rating in range(1, 6)]
+        counts.append(int(np.isnan(values).sum()))
+        items.append(
+            {
+                "item": item.code,
+                "footstep": item.footstep,
+                "footstep_title": data.footstep_titles[item.footstep - 1],
+                "text": item.text,
+                "n": n,
+                "counts": dict(zip(RESPONSE_CATEGORIES, counts, strict=True)),
+                "shares": {
+                    key: count / n if n else None
+                    for key, count in zip(RESPONSE_CATEGORIES, counts, strict=True)
+                },
+            }
+        )
+    return {"wave": wave.name, "n": n, "items": items}
+
+
 def _trajectory(data: EvaluationData) -> dict[str, Any]:
     """Mean score per wave with its 95% CI, for each footstep and overall."""
     names = [wave.name for wave in data.waves]
@@ -266,6 +340,11 @@ def _suppress_small_numbers(report: dict[str, Any], threshold: int) -> None:
         mask(row, "n")
     for row in report["reliable_change"]:
         mask(row, "n", "improved", "no_change", "deteriorated")
+    mask(report["reliable_change_se"], "n")
+    for distribution in report["item_distributions"]:
+        for item in distribution["items"]:
+            _suppress_distribution(item, small, masked)
+        mask(distribution, "n")
     trajectory = report["trajectory"]
     for score in [*trajectory["footsteps"], trajectory["overall"]]:
         for point in score["points"]:
@@ -293,3 +372,23 @@ def _suppress_small_numbers(report: dict[str, Any], threshold: int) -> None:
         share["count"] = masked if small(count) else count
         share["n"] = masked if small(n) else n
     report["small_number_note"] = SMALL_NUMBER_NOTE.format(n=threshold)
+
+
+def _suppress_distribution(item: dict[str, Any], small, masked: str) -> None:
+    """Mask the small counts of one statement's answers and withhold their shares.
+
+    When exactly one count is small and ``n`` is shown, ``n`` minus the other five would
+    give it away, so the smallest other count is withheld too (``None``, its share too).
+    """
+    counts, shares = item["counts"], item["shares"]
+    hidden = [key for key, count in counts.items() if small(count)]
+    withheld = []
+    if len(hidden) == 1 and not small(item["n"]):
+        others = [key for key in counts if key not in hidden]
+        withheld = [min(others, key=lambda key: counts[key])]
+    for key in hidden:
+        counts[key], shares[key] = masked, None
+    for key in withheld:
+        counts[key], shares[key] = None, None
+    if small(item["n"]):
+        item["n"] = masked

@@ -7,28 +7,39 @@ within that time; imports, changes of consent and account deletions
 (``research_data_changed``) discard every snapshot at once. When a snapshot has aged, one
 request recomputes it while the others keep showing the previous figures, so a crowd of
 evaluators never recomputes the same analysis side by side. Downloads never use snapshots.
+
+The trainee's chart reads one figure of the evaluation the same way: the measurement error
+of the overall score over every run pooled (``reliable_change_se``), which says whether a
+trainee's own change is a reliable one.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from analytics import charts
-from analytics.reports import build_report
+from analytics import apa, charts
+from analytics.reports import build_report, reliable_change_reference
 from analytics.selectors import CourseRunRef, evaluation_data
+from assessments import selectors as assessments_selectors
 from home.versioned_cache import VersionedCache
 
+T = TypeVar("T")
 KEEP_SECONDS = 24 * 60 * 60
 RECOMPUTE_LOCK_SECONDS = 60
-# "v2" changes with Snapshot's fields, so a new release never reads an older one.
-snapshot_cache = VersionedCache("analytics:snapshot:v2", keep_seconds=KEEP_SECONDS)
+# "v3" changes with Snapshot's fields, so a new release never reads an older one.
+snapshot_cache = VersionedCache("analytics:snapshot:v3", keep_seconds=KEEP_SECONDS)
+# A trainee is told whether their change is reliable only when the threshold comes from at
+# least this many baselines (and never from fewer than the small-number threshold): fewer
+# give an unstable alpha and say too much about the few others.
+TRAINEE_REFERENCE_MINIMUM = 10
 
 
 @dataclass(frozen=True)
@@ -39,19 +50,43 @@ class Snapshot:
     chart_description: str
     trajectory: dict | None  # mean per wave, plotly JSON; None without a follow-up
     trajectory_description: str
+    # Per wave: {"wave", "figure" (plotly JSON), "description", "distribution" (the report's)}.
+    item_charts: list[dict]
+    reliable_change_chart: dict | None  # plotly JSON; None without a follow-up
+    reliable_change_description: str
+    sentences: dict  # apa.report_sentences(report)
+
+
+def _figure(figure) -> dict:
+    return json.loads(figure.to_json())
 
 
 def _compute(course_runs: Sequence[CourseRunRef] | None) -> Snapshot:
     report = build_report(evaluation_data(course_runs=course_runs))
-    figure = charts.spider_chart(report)
     has_follow_up = bool(report["comparisons"])
     return Snapshot(
         computed_at=timezone.now(),
         report=report,
-        chart=json.loads(figure.to_json()),
+        chart=_figure(charts.spider_chart(report)),
         chart_description=charts.spider_chart_description(report),
-        trajectory=json.loads(charts.trajectory_chart(report).to_json()) if has_follow_up else None,
+        trajectory=_figure(charts.trajectory_chart(report)) if has_follow_up else None,
         trajectory_description=charts.trajectory_description(report) if has_follow_up else "",
+        item_charts=[
+            {
+                "wave": distribution["wave"],
+                "figure": _figure(charts.item_distribution_chart(report, distribution["wave"])),
+                "description": charts.item_distribution_description(report, distribution["wave"]),
+                "distribution": distribution,
+            }
+            for distribution in report["item_distributions"]
+        ],
+        reliable_change_chart=(
+            _figure(charts.reliable_change_chart(report)) if has_follow_up else None
+        ),
+        reliable_change_description=(
+            charts.reliable_change_description(report) if has_follow_up else ""
+        ),
+        sentences=apa.report_sentences(report),
     )
 
 
@@ -59,27 +94,68 @@ def _key(course_runs: Sequence[CourseRunRef] | None) -> str:
     return snapshot_cache.key(",".join(sorted(run.slug for run in course_runs or [])) or "*")
 
 
-def _recompute(key: str, course_runs: Sequence[CourseRunRef] | None) -> Snapshot:
-    snapshot = _compute(course_runs)
-    cache.set(key, snapshot, timeout=KEEP_SECONDS)
-    return snapshot
+def _recompute(key: str, compute: Callable[[], T]) -> T:
+    value = compute()
+    cache.set(key, value, timeout=KEEP_SECONDS)
+    return value
+
+
+def _fresh(key: str, compute: Callable[[], T], *, refresh: bool = False) -> T:
+    """The cached value under ``key`` (it has a ``computed_at``) while it is younger than
+    ``EVALUATION_SNAPSHOT_MAX_AGE``, else ``compute()``: by one request at a time, while the
+    others keep the previous value."""
+    value = None if refresh else cache.get(key)
+    if value is None:
+        return _recompute(key, compute)
+    age = (timezone.now() - value.computed_at).total_seconds()
+    if age < settings.EVALUATION_SNAPSHOT_MAX_AGE:
+        return value
+    lock = f"{key}:lock"
+    if not cache.add(lock, True, timeout=RECOMPUTE_LOCK_SECONDS):
+        return value  # another request is recomputing it right now
+    try:
+        return _recompute(key, compute)
+    finally:
+        cache.delete(lock)
 
 
 def dashboard_snapshot(
     *, course_runs: Sequence[CourseRunRef] | None, refresh: bool = False
 ) -> Snapshot:
     """The figures for ``course_runs`` (None = all), recomputed if stale or ``refresh``."""
-    key = _key(course_runs)
-    snapshot = None if refresh else cache.get(key)
-    if snapshot is None:
-        return _recompute(key, course_runs)
-    age = (timezone.now() - snapshot.computed_at).total_seconds()
-    if age < settings.EVALUATION_SNAPSHOT_MAX_AGE:
-        return snapshot
-    lock = f"{key}:lock"
-    if not cache.add(lock, True, timeout=RECOMPUTE_LOCK_SECONDS):
-        return snapshot  # another request is recomputing it right now
-    try:
-        return _recompute(key, course_runs)
-    finally:
-        cache.delete(lock)
+    return _fresh(_key(course_runs), lambda: _compute(course_runs), refresh=refresh)
+
+
+@dataclass(frozen=True)
+class ReliableChangeReference:
+    computed_at: datetime
+    se_difference: float | None
+    n: int | str  # baselines it comes from ("<N" under the small-number rule)
+
+
+def _reference() -> ReliableChangeReference:
+    reference = reliable_change_reference(evaluation_data(course_runs=None))
+    return ReliableChangeReference(timezone.now(), reference["se_difference"], reference["n"])
+
+
+def reliable_change_se() -> float | None:
+    """The SE of the difference of the overall score (Jacobson-Truax), every run pooled.
+
+    As ``report["reliable_change_se"]`` of all runs: reliability = Cronbach's alpha of the
+    ten baseline footstep scores, SD of the baseline overall score, over every analysed
+    participant with a baseline overall score (pooled rather than per run, so that small
+    runs get a threshold too and every trainee is measured against the same one). ``None``
+    when it is not defined or comes from fewer than ``TRAINEE_REFERENCE_MINIMUM`` baselines
+    (or fewer than the small-number threshold). Cached as the dashboard's snapshots are.
+    """
+    reference = _fresh(snapshot_cache.key("reliable-change-se"), _reference)
+    minimum = max(TRAINEE_REFERENCE_MINIMUM, settings.ANALYTICS_SMALL_NUMBER_THRESHOLD)
+    if not isinstance(reference.n, int) or reference.n < minimum:
+        return None
+    return reference.se_difference
+
+
+# The trainee's chart (assessments) asks for the threshold through this registration, since
+# assessments does not import analytics (dependencies point one way). This module is
+# imported when Django starts (AnalyticsConfig.ready), so the source is always registered.
+assessments_selectors.register_reliable_change_se(reliable_change_se)

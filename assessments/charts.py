@@ -1,9 +1,10 @@
 """A trainee's own confidence per footstep, as numbers and as a plotly spider chart."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import cycle
-from statistics import fmean
+from statistics import NormalDist, fmean
 
 import plotly.graph_objects as go
 
@@ -12,6 +13,9 @@ from courses.models import Footstep, FootstepModulePage
 from courses.waves import BASELINE, Wave
 
 SUGGESTIONS = 3
+# A change is reliable when it exceeds this many SEs of the difference (two-sided 95%; the
+# evaluation's cut-off, Jacobson & Truax 1991).
+RELIABLE_CHANGE_Z = NormalDist().inv_cdf(0.975)
 
 
 @dataclass(frozen=True)
@@ -168,3 +172,60 @@ def lowest_footsteps(scores: list[FootstepScore]) -> list[Suggestion]:
         )
     }
     return [Suggestion(score, modules.get(score.footstep.pk)) for score in lowest]
+
+
+def overall_scores(scores: list[FootstepScore]) -> dict[Wave, float | None]:
+    """The overall score at each wave answered: the mean of the ten footstep scores, or None
+    unless all ten exist (DESIGN.md)."""
+    return {
+        wave: None
+        if any(s.scores[wave] is None for s in scores)
+        else fmean(s.scores[wave] for s in scores)
+        for wave in waves_of(scores)
+    }
+
+
+@dataclass(frozen=True)
+class PersonalReliableChange:
+    """Whether a trainee's overall score changed by more than the questionnaire's own
+    measurement error, from the baseline to their latest follow-up with an overall score."""
+
+    baseline: float
+    follow_up: float
+    wave: Wave
+    critical_difference: float  # RELIABLE_CHANGE_Z x the SE of the difference
+
+    @property
+    def change(self) -> float:
+        return self.follow_up - self.baseline
+
+    @property
+    def verdict(self) -> str:
+        """ "improvement", "no_change" or "decline"."""
+        if self.change > self.critical_difference:
+            return "improvement"
+        if self.change < -self.critical_difference:
+            return "decline"
+        return "no_change"
+
+
+def personal_reliable_change(
+    scores: list[FootstepScore], se_difference: Callable[[], float | None]
+) -> PersonalReliableChange | None:
+    """The trainee's reliable change, or None without a baseline and a follow-up overall
+    score or without a threshold.
+
+    ``se_difference`` gives the SE of the difference of the overall score from the
+    evaluation (``selectors.reliable_change_se``); it is called only when the trainee has
+    both scores, since it reads every run's answers when its cached value has aged.
+    """
+    overall = overall_scores(scores)
+    baseline = overall.get(BASELINE)
+    follow_ups = [(w, s) for w, s in overall.items() if not w.is_baseline and s is not None]
+    if baseline is None or not follow_ups:
+        return None
+    se = se_difference()
+    if se is None:
+        return None
+    wave, follow_up = follow_ups[-1]
+    return PersonalReliableChange(baseline, follow_up, wave, RELIABLE_CHANGE_Z * se)

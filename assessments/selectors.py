@@ -1,5 +1,6 @@
 """Reads for the questionnaires: when each wave is open, and what evaluators may see."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -213,3 +214,23 @@ class _End:
     """The last workshop's end, in the shape ``follow_up_window`` takes workshops."""
 
     ends_at: datetime
+
+
+# The measurement error of the overall score comes from the evaluation (analytics), which
+# imports this app and not the other way round: analytics registers the function that gives
+# it when Django starts (analytics.snapshots.reliable_change_se).
+_reliable_change_se_source: Callable[[], float | None] | None = None
+
+
+def register_reliable_change_se(source: Callable[[], float | None]) -> None:
+    """Set the function giving the SE of the difference of the overall score, or None."""
+    global _reliable_change_se_source
+    _reliable_change_se_source = source
+
+
+def reliable_change_se() -> float | None:
+    """The Jacobson-Truax SE of the difference of the overall score over every course run
+    (see analytics.snapshots.reliable_change_se); None when it is not available."""
+    if _reliable_change_se_source is None:
+        return None
+    return _reliable_change_se_source()

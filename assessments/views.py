@@ -130,6 +130,12 @@ def chart(request, enrolment_id: int):
     scores = charts.personal_scores(responses)
     waves = charts.waves_of(scores)
     figure = charts.personal_chart(scores)
+    # Research records only: the threshold comes from the consenting participants' answers.
+    reliable_change = (
+        charts.personal_reliable_change(scores, selectors.reliable_change_se)
+        if participant.has_consented
+        else None
+    )
     return render(
         request,
         "assessments/chart.html",
@@ -141,6 +147,7 @@ def chart(request, enrolment_id: int):
             "waves_in_words": charts.waves_in_words(waves),
             "chart": charts.figure_data(figure),
             "suggestions": charts.lowest_footsteps(scores),
+            "reliable_change": reliable_change,
             "next_follow_up": _next_follow_up(enrolment, responses),
             "certificate_reasons": services.certificate_eligibility(enrolment),
         },

@@ -131,3 +131,123 @@ def test_image_export_uses_local_chromium(report):
 def test_image_export_rejects_other_formats(report):
     with pytest.raises(ValueError, match="png"):
         charts.figure_image(charts.spider_chart(report), "gif")
+
+
+def _item_report(*waves: str, blank: int = 1) -> dict:
+    """A report with ``item_distributions`` of 20 respondents per wave: statement k answered
+    1, 2, 3, 4 and 5 by 2, 3, 4, 5 and 5 people, ``blank`` left it blank (the rest: 5)."""
+    waves = waves or ("baseline", "month_3")
+    counts = {"1": 2, "2": 3, "3": 4, "4": 5, "5": 6 - blank, "blank": blank}
+    items = [
+        {
+            "item": f"s{n}",
+            "footstep": n,
+            "footstep_title": f"Footstep {n}",
+            "text": f"statement {n} " + "with a long wording " * 3,
+            "n": 20,
+            "counts": dict(counts),
+            "shares": {key: count / 20 for key, count in counts.items()},
+        }
+        for n in range(1, 15)
+    ]
+    return {
+        "waves": list(waves),
+        "wave_labels": {name: Wave.parse(name).label for name in waves},
+        "item_distributions": [
+            {"wave": w, "n": 20, "items": [dict(i, counts=dict(i["counts"])) for i in items]}
+            for w in waves
+        ],
+        "small_number_threshold": 0,
+    }
+
+
+def test_item_chart_diverges_around_zero_with_the_middle_split():
+    figure = charts.item_distribution_chart(_item_report(), "month_3")
+    likert = {(trace.name, trace.showlegend): trace for trace in figure.data if trace.xaxis == "x"}
+    assert len(figure.data) == 7  # 1, 2, the 3 twice (a half each side), 4, 5; and blank
+    one, two = likert[("1 least confident", True)], likert[("2", True)]
+    assert one.x[0] == pytest.approx(-10) and two.x[0] == pytest.approx(-15)
+    left, right = likert[("3", False)], likert[("3", True)]
+    assert left.x[0] == pytest.approx(-10) and right.x[0] == pytest.approx(10)
+    assert likert[("4", True)].x[0] == pytest.approx(25)
+    assert likert[("5 most confident", True)].x[0] == pytest.approx(25)
+    (blank,) = [trace for trace in figure.data if trace.xaxis == "x2"]
+    assert blank.name == "Left blank" and blank.x[0] == pytest.approx(5)
+    assert figure.layout.barmode == "relative"
+    # Stacked outwards from zero: the half 3 first on each side, 1 and 5 outermost.
+    names = [trace.name for trace in figure.data]
+    assert names.index("3") < names.index("2") < names.index("1 least confident")
+    assert names.index("4") < names.index("5 most confident")
+    # The code and the statement's start on the axis, the whole statement on hovering.
+    assert one.y[0] == "s1 statement 1 with a long wording with a…"
+    assert all(label.endswith("…") and len(label) <= 4 + 39 for label in one.y)
+    assert "statement 1 with a long wording with a long wording" in one.customdata[0][0]
+    assert figure.layout.yaxis.autorange == "reversed"  # s1 at the top
+    assert "3 months after (n = 20)" in [a.text for a in figure.layout.annotations]
+    meta = figure.layout.meta
+    assert meta["short_labels"] == [f"s{n}" for n in range(1, 15)] and meta["short_axis"] == "y"
+    assert one.text[0] == "10%" and left.text[0] == ""  # labels inside, none on the split 3
+
+
+def test_item_chart_of_every_wave_has_a_row_of_panels_each():
+    report = _item_report("baseline", "month_3", "month_6")
+    figure = charts.item_distribution_chart(report)
+    assert len(figure.data) == 7 * 3
+    assert sum(trace.showlegend is not False for trace in figure.data) == 6  # one legend
+    assert charts.item_distribution_image_size(report)["height"] == figure.layout.height
+    with pytest.raises(ValueError, match="month_12"):
+        charts.item_distribution_chart(report, "month_12")
+
+
+def test_item_chart_leaves_withheld_shares_out_and_says_so():
+    report = _item_report(blank=0)
+    report["small_number_threshold"] = 3
+    report["small_number_note"] = "Counts below 3 ..."
+    item = report["item_distributions"][0]["items"][0]
+    item["counts"] |= {"1": "<3", "blank": "<3", "2": None}
+    item["shares"] |= {"1": None, "blank": None, "2": None}
+    figure = charts.item_distribution_chart(report, "baseline")
+    one = next(trace for trace in figure.data if trace.name == "1 least confident")
+    assert one.x[0] is None and list(one.customdata[0][1:]) == ["withheld", "<3"]
+    two = next(trace for trace in figure.data if trace.name == "2")
+    assert two.customdata[0][2] == "withheld"
+    assert "withheld" in figure.layout.title.subtitle.text
+    description = charts.item_distribution_description(report, "baseline")
+    assert "before the training (n = 20)" in description
+    assert "ranges from 55% (s1," in description and "to 55%" in description
+
+
+def test_reliable_change_chart_stacks_the_three_counts_per_follow_up():
+    report = {
+        "wave_labels": {"month_3": "3 months after", "month_6": "6 months after"},
+        "reliable_change": [
+            {"wave": "month_3", "n": 30, "improved": 12, "no_change": 16, "deteriorated": 2},
+            {"wave": "month_6", "n": 9, "improved": None, "no_change": None, "deteriorated": None},
+        ],
+    }
+    figure = charts.reliable_change_chart(report)
+    assert [trace.name for trace in figure.data] == [
+        "Reliably worse",
+        "No reliable change",
+        "Reliably improved",
+    ]
+    assert [list(trace.x) for trace in figure.data] == [[2, None], [16, None], [12, None]]
+    assert list(figure.data[0].y) == ["3 months after", "6 months after"]
+    assert figure.layout.barmode == "stack" and figure.data[0].orientation == "h"
+    assert charts.reliable_change_description(report) == (
+        "Reliable change of the overall score from the baseline: 3 months after: 12 improved, "
+        "16 no reliable change, 2 worse (n = 30); 6 months after not computed."
+    )
+    report["reliable_change"][0] |= {"deteriorated": "<5"}
+    assert list(charts.reliable_change_chart(report).data[0].x) == [None, None]
+
+
+def test_item_chart_of_a_real_report(db, course_run):
+    import_file(DATA / "waves.csv", course_run)
+    report = export_statistics(small_number_threshold=0)
+    figure = charts.item_distribution_chart(report, "month_12")
+    twelve = next(d for d in report["item_distributions"] if d["wave"] == "month_12")
+    five = next(trace for trace in figure.data if trace.name == "5 most confident")
+    assert list(five.x) == pytest.approx([100 * i["shares"]["5"] for i in twelve["items"]])
+    svg = charts.item_distribution_image(report, "svg")
+    assert svg.lstrip().startswith(b"<svg") and b"12 months after" in svg

@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from analytics import snapshots
+from analytics.reports import export_statistics
 from analytics.selectors import course_runs_by_slug
+from assessments import selectors as assessments_selectors
 from assessments.services import consent_record, responses_import
 from courses.models import Attendance
 from tests import factories
@@ -123,3 +125,41 @@ def test_downloads_never_use_a_snapshot(client, evaluator, course_run):
     add_pair(course_run)
     exported = client.get(reverse("analytics:export", args=["statistics", "json"])).json()
     assert exported["overall"]["n_pairs"] == 2
+
+
+def add_baselines(run, count, start=0):
+    """``count`` analysed baselines whose footstep scores vary together, but not perfectly."""
+    for i in range(start, start + count):
+        participant = factories.make_participant(run)
+        level = 1 + i % 4
+        factories.make_response(participant, "baseline", [level] * 13 + [1 + (i * 3) % 5])
+
+
+def test_the_trainees_threshold_needs_ten_baselines_and_is_the_reports(course_run, settings):
+    add_baselines(course_run, 9)
+    assert snapshots.reliable_change_se() is None
+    add_baselines(course_run, 1, start=9)
+    cache.clear()
+    report = export_statistics()
+    expected = report["reliable_change_se"]["se_difference"]
+    assert expected is not None and report["reliable_change_se"]["n"] == 10
+    assert snapshots.reliable_change_se() == pytest.approx(expected)
+    # The trainee's chart reads it through the function analytics registered at start-up.
+    assert assessments_selectors.reliable_change_se() == pytest.approx(expected)
+    # Never from fewer baselines than the small-number threshold.
+    settings.ANALYTICS_SMALL_NUMBER_THRESHOLD = 11
+    cache.clear()
+    assert snapshots.reliable_change_se() is None
+
+
+def test_the_trainees_threshold_is_reused_for_a_minute(course_run):
+    add_baselines(course_run, 10)
+    first = snapshots.reliable_change_se()
+    add_baselines(course_run, 10, start=10)  # a different spread of scores
+    assert snapshots.reliable_change_se() == first
+    key = snapshots.snapshot_cache.key("reliable-change-se")
+    reference = cache.get(key)
+    older = reference.computed_at - timedelta(seconds=61)
+    cache.set(key, dataclasses.replace(reference, computed_at=older))
+    again = snapshots.reliable_change_se()
+    assert again is not None and again != pytest.approx(first)

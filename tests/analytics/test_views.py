@@ -1,11 +1,13 @@
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
-from analytics import charts
+from analytics import apa, charts
 from courses.models import Attendance
 from home.models import AuditEvent
 from tests import factories
@@ -107,7 +109,7 @@ def test_dashboard_shows_every_wave_the_trajectory_and_the_longitudinal_model(
         "Change over every wave" in html and "does not throw away people who missed a wave" in html
     )
     assert html.count('class="flow__column"') == 3
-    assert html.count("<details") == 3
+    assert html.count('<summary id="results-') == 3  # a results table per comparison
     trajectory = response.context["trajectory"]
     assert len(trajectory["data"]) == 11
     assert [trace["name"] for trace in response.context["chart"]["data"]][-1] == "12 months after"
@@ -213,3 +215,149 @@ def test_image_download_reports_missing_browser(client, evaluator, course_run, m
     assert response.status_code == 503
     assert "Chromium is not installed" in response.content.decode()
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def add_reversed_item_pairs(run, count):
+    """Imported participants whose s14 runs against the other 13 statements, at both waves."""
+    for i in range(count):
+        level = 1 + i % 5
+        participant = factories.make_participant(run)
+        factories.make_response(participant, "baseline", [level] * 13 + [6 - level])
+        later = min(level + 1, 5)
+        factories.make_response(participant, "month_3", [later] * 13 + [6 - later])
+
+
+def test_dashboard_shows_the_answers_to_each_statement_with_their_table(
+    client, evaluator, course_run
+):
+    import_file(DATA / "waves.csv", course_run)
+    client.force_login(evaluator)
+    response = client.get(DASHBOARD)
+    html = response.content.decode()
+    assert 'id="items-heading">Answers to each statement' in html
+    snapshot = response.context["snapshot"]
+    assert [entry["wave"] for entry in snapshot.item_charts] == [
+        "baseline",
+        "month_3",
+        "month_6",
+        "month_12",
+    ]
+    for entry in snapshot.item_charts:
+        assert f'data-plotly-figure="items-chart-{entry["wave"]}-data"' in html
+        assert f'<script id="items-chart-{entry["wave"]}-data" type="application/json">' in html
+        assert entry["description"] in html
+    # The baseline's chart is open, the later ones open on request; each has its table.
+    assert '<details class="results__comparison items" open>' in html
+    assert html.count('<details class="results__comparison items"') == 4
+    assert html.count('<details class="items__table">') == 4
+    baseline = response.context["report"]["item_distributions"][0]
+    s1 = baseline["items"][0]
+    table = html[html.index('id="items-table-baseline"') :]
+    row = table[table.index('<th scope="row">s1. ') :].split("</tr>")[0]
+    assert "understand pain and thus how self-management can be effective" in row
+    cells = re.findall(r'<td class="num">(\S+) <span class="ci">([^<]+)</span></td>', row)
+    assert cells == [
+        (str(s1["counts"][key]), f"{100 * s1['shares'][key]:.1f}%")
+        for key in ("1", "2", "3", "4", "5", "blank")
+    ]
+    assert '<script src="/static/analytics/copy.js"></script>' in html
+    download = export_url("item-distributions", "png")
+    assert download in html and export_url("item-distributions", "svg") in html
+
+
+def test_dashboard_shows_masked_and_withheld_counts_in_the_item_table(
+    client, evaluator, course_run, settings
+):
+    # s1 answered 1 to 5 once each: with the threshold at 1 the blank count (0) is masked,
+    # and the 1s are withheld with it, as 5 minus the other four would give it away.
+    settings.ANALYTICS_SMALL_NUMBER_THRESHOLD = 1
+    for rating in range(1, 6):
+        participant = factories.make_participant(course_run)
+        factories.make_response(participant, "baseline", [rating] + [3] * 13)
+    client.force_login(evaluator)
+    html = client.get(DASHBOARD).content.decode()
+    table = html[html.index('id="items-table-baseline"') :].split("</table>")[0]
+    row = table[table.index('<th scope="row">s1. ') :].split("</tr>")[0]
+    cells = re.findall(r'<td class="num">(\S+) <span class="ci">([^<]+)</span>', row)
+    assert cells == [("withheld", "—"), *[("1", "20.0%")] * 4, ("&lt;1", "—")]
+    assert "cannot be worked out from the number who answered" in html
+
+
+def test_dashboard_flags_a_statement_whose_removal_raises_alpha(client, evaluator, course_run):
+    add_reversed_item_pairs(course_run, 10)
+    client.force_login(evaluator)
+    response = client.get(DASHBOARD)
+    html = response.content.decode()
+    baseline = response.context["report"]["reliability"][0]
+    s14 = baseline["items"][13]
+    assert s14["alpha_if_dropped"] > baseline["cronbach_alpha"]
+    table = html[html.index('id="reliability-items-baseline"') :].split("</table>")[0]
+    rows = table.split("<tr>")[1:]
+    assert len(rows) == 15  # the heading and the 14 statements
+    flagged = [row for row in rows if "Raises α" in row]
+    assert len(flagged) == 1 and "s14. prepare a setback plan" in flagged[0]
+    assert all("Lowers α" in row for row in rows[1:14])
+    # Reliable change beside it: the counts and their chart.
+    assert 'data-plotly-figure="reliable-change-chart-data"' in html
+    chart = response.context["snapshot"].reliable_change_chart
+    assert [trace["name"] for trace in chart["data"]] == [
+        "Reliably worse",
+        "No reliable change",
+        "Reliably improved",
+    ]
+    threshold = response.context["report"]["reliable_change_se"]["critical_difference"]
+    assert f"A change of more than {threshold:.2f} points" in html
+
+
+def test_dashboard_gives_each_row_its_apa_sentence_with_a_copy_button(
+    client, evaluator, course_run
+):
+    import_file(DATA / "waves.csv", course_run)
+    client.force_login(evaluator)
+    response = client.get(DASHBOARD)
+    html = response.content.decode()
+    report = response.context["report"]
+    comparison = report["comparisons"][0]
+    sentence = apa.comparison_sentence(comparison["footsteps"][0])
+    assert sentence.plain.startswith("t(") and "d_z = " in sentence.plain
+    table = html[html.index('id="results-month_3"') :]
+    row = table[table.index('<th scope="row">1. ') :].split("</tr>")[0]
+    # In the row header's <details>: the sentence as text, and a button that copies it.
+    assert '<details class="apa"><summary>APA</summary>' in row
+    assert f'<span class="apa__text">{sentence.html}</span>' in row
+    assert f'data-copy="{escape(sentence.plain)}" hidden>Copy' in row
+    assert 'data-copy-status aria-live="polite"' in row
+    # A footstep row is not the overall row (whose Holm p is not applicable).
+    assert "results__overall-row" not in table[: table.index('<th scope="row">1. ')][-60:]
+    assert "not applicable" not in row
+    overall = apa.comparison_sentence(comparison["overall"])
+    assert f'data-copy="{escape(overall.plain)}"' in html
+    # The mixed model, Friedman, attrition and alpha have theirs too.
+    longitudinal = report["longitudinal"]["overall"]
+    effect = longitudinal["mixed_model"]["effects"][2]
+    assert escape(apa.mixed_model_sentence(effect).plain) in html
+    assert escape(apa.friedman_sentence(longitudinal["friedman"]).plain) in html
+    assert escape(apa.attrition_sentence(report["attrition"][0]).plain) in html
+    assert escape(apa.alpha_sentence(report["reliability"][0]).plain) in html
+
+
+def test_dashboard_without_follow_up_has_no_apa_sentences(client, evaluator, course_run):
+    participant = factories.make_participant(course_run)
+    factories.make_response(participant, "baseline", [3] * 14)
+    client.force_login(evaluator)
+    html = client.get(DASHBOARD).content.decode()
+    results = html[html.index('id="results-heading"') : html.index('id="longitudinal-heading"')]
+    assert "apa__copy" not in results
+    assert "Not computed" in results
+
+
+@pytest.mark.parametrize(("file_format", "magic"), [("png", b"\x89PNG"), ("svg", b"<svg")])
+def test_item_distribution_downloads_are_images(client, evaluator, course_run, file_format, magic):
+    add_pairs(course_run, 4)
+    client.force_login(evaluator)
+    response = client.get(export_url("item-distributions", file_format))
+    assert response.status_code == 200
+    assert response["Content-Type"] == {"png": "image/png", "svg": "image/svg+xml"}[file_format]
+    assert response.content.lstrip().startswith(magic)
+    assert "ten-footsteps-item-distributions-all-runs-" in response["Content-Disposition"]
+    assert AuditEvent.objects.get(action="export").detail["what"] == "item-distributions"

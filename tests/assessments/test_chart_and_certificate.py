@@ -8,9 +8,9 @@ import zlib
 import pytest
 from django.urls import reverse
 
-from assessments import charts, services
+from assessments import charts, selectors, services
 from assessments.certificates import certificate_pdf
-from assessments.models import Certificate, Response
+from assessments.models import ITEM_CODES, Certificate, Response
 from courses.models import Footstep
 from courses.waves import BASELINE, Wave
 from tests import factories
@@ -81,7 +81,8 @@ class TestChartPage:
         html = page.content.decode()
         assert page.status_code == 200
         assert '<script src="/static/vendor/plotly/plotly.min.js">' in html
-        assert "cdn" not in html.lower()
+        # Every script and stylesheet is ours (a CSRF token may spell "cdn" by chance).
+        assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html)
         assert 'role="img"' in html and "The table below gives the same scores" in html
         assert html.count('<th scope="row">') == 10
         assert "1. Building knowledge about pain" in html
@@ -161,6 +162,129 @@ class TestChartPage:
     def test_no_chart_before_a_baseline(self, client, enrolment):
         client.force_login(enrolment.user)
         assert client.get(chart_url(enrolment)).status_code == 404
+
+
+def reference_group(run, count):
+    """``count`` analysed baselines of other people (imported), whose overall scores spread
+    from 1 to 4, so that the evaluation has a reliable-change threshold."""
+    for i in range(count):
+        participant = factories.make_participant(run)
+        level = 1 + i % 4
+        factories.make_response(participant, "baseline", [level] * 13 + [1 + (i * 3) % 5])
+
+
+def threshold() -> float:
+    """The smallest reliable change of the overall score, as the evaluation has it."""
+    return charts.RELIABLE_CHANGE_Z * selectors.reliable_change_se()
+
+
+def section(html: str) -> str:
+    start = html.index('<section class="card" aria-labelledby="reliable-change">')
+    return html[start : html.index("</section>", start)]
+
+
+class TestReliableChange:
+    """Whether the trainee's own overall change is larger than the questionnaire's error."""
+
+    def scores(self, baseline, *follow_ups):
+        footstep = Footstep.objects.get(number=1)
+        waves = [BASELINE, *(Wave(3 * (k + 1)) for k in range(len(follow_ups)))]
+        return [
+            charts.FootstepScore(footstep, dict(zip(waves, values, strict=True)))
+            for values in zip(baseline, *follow_ups, strict=True)
+        ]
+
+    def test_the_verdict_compares_the_change_with_the_critical_difference(self):
+        def change(before, after):
+            return charts.PersonalReliableChange(before, after, Wave(3), critical_difference=0.5)
+
+        assert change(3.0, 3.6).verdict == "improvement"
+        assert change(3.0, 3.5).verdict == "no_change"  # not more than the error
+        assert change(3.0, 2.6).verdict == "no_change"
+        assert change(3.0, 2.4).verdict == "decline"
+        assert change(3.0, 3.6).change == pytest.approx(0.6)
+        assert abs(charts.RELIABLE_CHANGE_Z - 1.959964) < 1e-6
+
+    def test_baseline_to_the_latest_follow_up_with_an_overall_score(self):
+        scores = self.scores([3.0] * 10, [4.0] * 10, [4.5] * 9 + [None])
+        assert charts.overall_scores(scores) == {BASELINE: 3.0, Wave(3): 4.0, Wave(6): None}
+        got = charts.personal_reliable_change(scores, lambda: 0.25)
+        assert (got.baseline, got.follow_up, got.wave) == (3.0, 4.0, Wave(3))
+        assert got.critical_difference == pytest.approx(1.959964 * 0.25, rel=1e-6)
+
+    def test_nothing_without_both_overall_scores_or_without_a_threshold(self):
+        def unavailable():
+            raise AssertionError("the threshold is read only when it is needed")
+
+        assert charts.personal_reliable_change(self.scores([3.0] * 10), unavailable) is None
+        blank = self.scores([None] + [3.0] * 9, [4.0] * 10)
+        assert charts.personal_reliable_change(blank, unavailable) is None
+        both = self.scores([3.0] * 10, [4.0] * 10)
+        assert charts.personal_reliable_change(both, lambda: None) is None
+
+    @pytest.mark.parametrize(
+        ("follow_up", "change", "verdict"),
+        [
+            ({}, "+1.00", "That is a reliable improvement."),
+            ({code: 2 for code in ITEM_CODES}, "-1.00", "That is a reliable decline."),
+            ({code: 3 for code in ITEM_CODES} | {"s1": 4}, "+0.10", "That is no reliable change."),
+        ],
+    )
+    def test_a_consenting_trainee_is_told_in_plain_words(
+        self, client, past_enrolment, follow_up, change, verdict
+    ):
+        reference_group(past_enrolment.course_run, 12)
+        with_baseline(past_enrolment)  # every statement 3: overall 3.00
+        services.response_submit(
+            enrolment=past_enrolment, wave="month_3", data=follow_up_answers(**follow_up)
+        )
+        assert 0.1 < threshold() < 1.0
+        client.force_login(past_enrolment.user)
+        text = section(client.get(chart_url(past_enrolment)).content.decode())
+        assert "Has your confidence really changed?" in text
+        assert "was 3.00 before the training and" in text
+        assert f"in your 3-month follow-up ({change})." in text
+        assert verdict in text
+        assert "a change larger than the questionnaire's own measurement error" in text
+        assert f"(more than {threshold():.2f} points either way)" in text
+        # Nothing else about other people: no count, no mean, no SD.
+        assert "12" not in text and "participants" not in text
+
+    def test_the_latest_follow_up_counts(self, client, waves_enrolment):
+        run = waves_enrolment.course_run
+        reference_group(run, 12)
+        with_baseline(waves_enrolment)
+        submit_follow_up(waves_enrolment, 3, now=opened(run, 3), **{c: 5 for c in ITEM_CODES})
+        submit_follow_up(waves_enrolment, 6, **{c: 3 for c in ITEM_CODES} | {"s1": 4})
+        client.force_login(waves_enrolment.user)
+        text = section(client.get(chart_url(waves_enrolment)).content.decode())
+        assert "in your 6-month follow-up (+0.10)" in text
+        assert "That is no reliable change." in text
+
+    def test_not_for_a_trainee_who_did_not_consent(self, client, past_enrolment):
+        reference_group(past_enrolment.course_run, 12)
+        with_baseline(past_enrolment, consented=False)
+        services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
+        client.force_login(past_enrolment.user)
+        html = client.get(chart_url(past_enrolment)).content.decode()
+        assert "3 months after" in html  # the chart shows both waves
+        assert "reliable" not in html
+
+    def test_nothing_when_too_few_people_give_a_threshold(self, client, past_enrolment):
+        reference_group(past_enrolment.course_run, 5)
+        with_baseline(past_enrolment)
+        services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
+        assert selectors.reliable_change_se() is None
+        client.force_login(past_enrolment.user)
+        assert "reliable" not in client.get(chart_url(past_enrolment)).content.decode()
+
+    def test_nothing_before_a_follow_up_or_without_an_overall_score(self, client, past_enrolment):
+        reference_group(past_enrolment.course_run, 12)
+        with_baseline(past_enrolment, s14=None)  # footstep 10 unscored: no overall score
+        client.force_login(past_enrolment.user)
+        assert "reliable" not in client.get(chart_url(past_enrolment)).content.decode()
+        services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
+        assert "reliable" not in client.get(chart_url(past_enrolment)).content.decode()
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def cohort():
 
 
 def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
-    page, shoot, console, cohort
+    page, shoot, screenshots, console, cohort
 ):
     run, trainee, participant = cohort
     data = evaluation_data()
@@ -93,6 +93,17 @@ def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
     expect(trajectory.get_by_text("Months after the training").first).to_be_visible()
     shoot(page, "01-dashboard")
 
+    # The answers to each statement: a diverging bar chart per wave (the baseline's open),
+    # its legend in scale order, a bar per statement, the table behind it on request.
+    items = page.locator("#items-chart-baseline")
+    expect(items.locator(".main-svg").first).to_be_attached()
+    expect(items.locator(".legendtext")).to_have_text(
+        ["1 least confident", "2", "3", "4", "5 most confident", "Left blank"]
+    )
+    expect(items.locator(".yaxislayer-above .ytick text")).to_have_count(14)
+    items.scroll_into_view_if_needed()
+    items.screenshot(path=str(screenshots / "03-item-distributions.png"))
+
     # The row-level CSV: participant codes, never a name or an email address.
     downloads = page.get_by_role("region", name="Downloads")
     with page.expect_download() as download_info:
@@ -114,4 +125,10 @@ def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
     expect(chart.locator(".main-svg").first).to_be_attached()
     assert_fits(page)
     shoot(page, "02-dashboard-phone")
+    # On the phone the statements are labelled by their codes (the table names them).
+    ticks = items.locator(".yaxislayer-above .ytick text")
+    expect(ticks).to_have_count(14)
+    assert sorted(ticks.all_text_contents()) == sorted(f"s{n}" for n in range(1, 15))
+    items.scroll_into_view_if_needed()
+    items.screenshot(path=str(screenshots / "04-item-distributions-phone.png"))
     console.assert_clean()
