@@ -1,5 +1,6 @@
 """Settings shared by every environment; environment files override only what differs."""
 
+import tomllib
 from pathlib import Path
 
 import dj_database_url
@@ -259,6 +260,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 ANALYTICS_SMALL_NUMBER_THRESHOLD = int(env("ANALYTICS_SMALL_NUMBER_THRESHOLD", "0"))
 # The dashboard reuses its figures for this long (analytics.snapshots); downloads never do.
 EVALUATION_SNAPSHOT_MAX_AGE = int(env("EVALUATION_SNAPSHOT_MAX_AGE", "60"))
+# Printed on the evaluation report; pyproject.toml's version (a deployment may have no .git).
+PLATFORM_VERSION = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]["version"]
 
 LOGGING = {
     "version": 1,
