@@ -45,11 +45,11 @@ r:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			r-base-core r-cran-effectsize r-cran-nlme r-cran-psych >/dev/null; }
 
-# pdftoppm renders the evaluation report's PDF pages in the tests.
+# The evaluation report's PDF is set in Liberation Sans; pdftoppm renders its pages in the tests.
 documents:
-	@command -v pdftoppm >/dev/null || { \
-		echo "Installing poppler-utils from Debian's packages..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+	@{ command -v pdftoppm >/dev/null && test -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf; } || { \
+		echo "Installing poppler-utils and fonts-liberation from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-liberation >/dev/null; }
 
 # The deployment tests (tests/deploy/) run nginx in front of gunicorn, as production does.
 test: install browser nginx r documents lint

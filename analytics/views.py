@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from analytics import charts, exports
+from analytics.bundle import analysis_bundle
 from analytics.forms import CourseRunSelectionForm
+from analytics.report_document import report_document
 from analytics.reports import FLOW_LABELS, build_report
 from analytics.selectors import EvaluationData, course_run_choices, evaluation_data
 from analytics.services import export_record
@@ -21,6 +23,7 @@ from analytics.snapshots import dashboard_snapshot
 from home.roles import evaluator_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,22 @@ EXPORTS: dict[str, dict[str, Export]] = {
             ),
         ),
     },
+    "item-distributions": {
+        "png": Export(
+            "PNG", "image/png", lambda d: charts.item_distribution_image(build_report(d), "png")
+        ),
+        "svg": Export(
+            "SVG",
+            "image/svg+xml",
+            lambda d: charts.item_distribution_image(build_report(d), "svg"),
+        ),
+    },
+    "analysis-bundle": {"zip": Export("Zip", "application/zip", analysis_bundle)},
+    "report": {
+        "pdf": Export("PDF", "application/pdf", lambda d: report_document(d, "pdf")),
+        "html": Export("HTML", "text/html; charset=utf-8", lambda d: report_document(d, "html")),
+        "docx": Export("Word (.docx)", DOCX, lambda d: report_document(d, "docx")),
+    },
 }
 EXPORT_TITLES = {
     "statistics": "Statistics (every comparison, change over the waves, attrition, flow, sample)",
@@ -94,6 +113,11 @@ EXPORT_TITLES = {
     "columns per wave)",
     "spider-chart": "Spider chart",
     "flow-diagram": "Participant flow diagram",
+    "item-distributions": "Answers to each statement at each wave (diverging bar chart)",
+    "analysis-bundle": "Analysis bundle (responses, codebook, statistics and an R script "
+    "that recomputes every figure)",
+    "report": "Evaluation report (methods, participant flow, results, figures and references "
+    "in one document)",
 }
 
 
@@ -123,6 +147,7 @@ def dashboard(request):
             chart_description=snapshot.chart_description,
             trajectory=snapshot.trajectory,
             trajectory_description=snapshot.trajectory_description,
+            snapshot=snapshot,  # its item charts, reliable change chart and APA sentences
             flow_labels=FLOW_LABELS,
             downloads=[
                 {
@@ -160,7 +185,9 @@ def export(request, what: str, file_format: str):
             {"message": " ".join(form.errors.get("cohort", []))},
             status=400,
         )
-    data = evaluation_data(course_runs=runs, row_level=what.startswith("responses"))
+    data = evaluation_data(
+        course_runs=runs, row_level=what.startswith("responses") or what == "analysis-bundle"
+    )
     try:
         content = export.build(data)
     except charts.ChartRenderingError as error:
