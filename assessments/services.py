@@ -50,6 +50,7 @@ FOLLOW_UP_FIELDS = {"resource_use", "programme_feedback", "clinical_use"}
 TEXT_MAX_LENGTH = 5000
 CERTIFICATE_CODE_LENGTH = 12
 IMPORT_BATCH = 1000
+COHORT_SLUG_MAX = 100
 
 # PostgreSQL cannot store NUL in text; the forms refuse it, and so must other callers.
 NUL_MESSAGE = "{} contains a NUL character (\\x00); remove it."
@@ -544,9 +545,16 @@ def responses_import_check(
     try:
         validate_slug(cohort_slug)
     except ValidationError:
-        plan = ImportPlan(cohort_slug=cohort_slug)
+        plan = ImportPlan(cohort_slug=cohort_slug[:COHORT_SLUG_MAX])
         plan.errors.append(
             RowError(None, "--cohort", "Use lowercase letters, digits and hyphens, e.g. york-2021.")
+        )
+        return plan
+    if len(cohort_slug) > COHORT_SLUG_MAX:
+        # A new run's page would refuse it (slug and "<slug> (imported)" title, 255 at most).
+        plan = ImportPlan(cohort_slug=cohort_slug[:COHORT_SLUG_MAX])
+        plan.errors.append(
+            RowError(None, "--cohort", f"Use at most {COHORT_SLUG_MAX} characters, e.g. york-2021.")
         )
         return plan
     run = CourseRunPage.objects.filter(slug=cohort_slug).first()

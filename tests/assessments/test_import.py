@@ -238,6 +238,15 @@ class TestBadRows:
             call_command("import_responses", str(tmp_path / "nope.csv"), cohort="x")
 
 
+def test_a_course_run_slug_too_long_for_a_page_is_refused(tmp_path):
+    before = snapshot()
+    errors = failed_import(
+        write(tmp_path, HEADER, f"AAA222,baseline,yes,GP,2,{RATINGS}"), cohort="x" * 101
+    )
+    assert errors == ["file, --cohort: Use at most 100 characters, e.g. york-2021."]
+    assert snapshot() == before
+
+
 class TestWaves:
     def test_follow_up_is_month_3_and_month_n_waves_join_the_schedule(self, tmp_path):
         rows = [
