@@ -23,7 +23,6 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "analytics",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
