@@ -154,7 +154,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -240,8 +240,31 @@ MAX_ABS_T_FOR_DZ_CI = 1e4
 """Beyond this |t| the noncentral t cdf is slow or not computable; the d_z CI is then None."""
 
 
+def _plain(value: Any) -> Any:
+    """A result's field as JSON-ready Python: results as dicts, tuples as lists, numpy
+    scalars as ``int``/``float``."""
+    if hasattr(value, "as_dict"):
+        return value.as_dict()
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+class _Result:
+    """Base of the result dataclasses: ``as_dict`` gives every field, in declaration order,
+    as plain Python values (intervals as two-element lists, undefined values ``None``)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the fields as a JSON-ready dict (see the class's Attributes)."""
+        return {field.name: _plain(getattr(self, field.name)) for field in fields(self)}
+
+
 @dataclass(frozen=True)
-class PairedComparison:
+class PairedComparison(_Result):
     """Baseline versus follow-up statistics for one score (one footstep or overall).
 
     All differences are follow-up minus baseline. Every statistic is ``None``
@@ -299,40 +322,6 @@ class PairedComparison:
     rank_biserial: float | None
     shapiro_p: float | None
     reason: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the comparison as a JSON-ready dict.
-
-        Returns
-        -------
-        dict
-            Keys ``n_pairs, baseline_mean, baseline_sd, follow_up_mean,
-            follow_up_sd, mean_difference, mean_difference_ci, t, df, p,
-            cohens_dz, cohens_dz_ci, d_av, hedges_g_av, wilcoxon_p,
-            rank_biserial, shapiro_p, reason`` in that order. Intervals are
-            two-element lists; undefined values are ``None``; numbers are plain
-            Python ``int``/``float``.
-        """
-        return {
-            "n_pairs": int(self.n_pairs),
-            "baseline_mean": self.baseline_mean,
-            "baseline_sd": self.baseline_sd,
-            "follow_up_mean": self.follow_up_mean,
-            "follow_up_sd": self.follow_up_sd,
-            "mean_difference": self.mean_difference,
-            "mean_difference_ci": list(self.mean_difference_ci),
-            "t": self.t,
-            "df": self.df,
-            "p": self.p,
-            "cohens_dz": self.cohens_dz,
-            "cohens_dz_ci": list(self.cohens_dz_ci),
-            "d_av": self.d_av,
-            "hedges_g_av": self.hedges_g_av,
-            "wilcoxon_p": self.wilcoxon_p,
-            "rank_biserial": self.rank_biserial,
-            "shapiro_p": self.shapiro_p,
-            "reason": self.reason,
-        }
 
 
 @dataclass(frozen=True)
@@ -956,7 +945,7 @@ _LOG_GAMMA_GRID = np.linspace(math.log(1e-10), math.log(1e8), 84)
 
 
 @dataclass(frozen=True)
-class FriedmanResult:
+class FriedmanResult(_Result):
     """Friedman's rank test across waves (see :func:`friedman_test`).
 
     Attributes
@@ -977,17 +966,6 @@ class FriedmanResult:
     p: float | None
     kendall_w: float | None
     reason: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return ``{n, statistic, df, p, kendall_w, reason}`` (plain Python values)."""
-        return {
-            "n": int(self.n),
-            "statistic": self.statistic,
-            "df": self.df,
-            "p": self.p,
-            "kendall_w": self.kendall_w,
-            "reason": self.reason,
-        }
 
 
 @dataclass(frozen=True)
@@ -1030,7 +1008,7 @@ class WaveEffect:
 
 
 @dataclass(frozen=True)
-class MixedModelResult:
+class MixedModelResult(_Result):
     """REML fit of ``score ~ wave + (1 | participant)`` (see :func:`random_intercept_model`).
 
     Attributes
@@ -1056,35 +1034,18 @@ class MixedModelResult:
     sd_residual: float | None
     reason: str | None
 
-    def as_dict(self) -> dict[str, Any]:
-        """Return ``{n_participants, n_observations, intercept, effects: [...],
-        sd_participant, sd_residual, reason}``; effects as :meth:`WaveEffect.as_dict`."""
-        return {
-            "n_participants": int(self.n_participants),
-            "n_observations": int(self.n_observations),
-            "intercept": self.intercept,
-            "effects": [effect.as_dict() for effect in self.effects],
-            "sd_participant": self.sd_participant,
-            "sd_residual": self.sd_residual,
-            "reason": self.reason,
-        }
-
 
 @dataclass(frozen=True)
-class GroupSummary:
+class GroupSummary(_Result):
     """Size, mean (``None`` if empty) and sample SD (``None`` if ``n < 2``) of a group."""
 
     n: int
     mean: float | None
     sd: float | None
 
-    def as_dict(self) -> dict[str, Any]:
-        """Return ``{n, mean, sd}``."""
-        return {"n": int(self.n), "mean": self.mean, "sd": self.sd}
-
 
 @dataclass(frozen=True)
-class GroupComparison:
+class GroupComparison(_Result):
     """Welch's t test of two independent groups (see :func:`welch_comparison`).
 
     Attributes
@@ -1109,20 +1070,6 @@ class GroupComparison:
     p: float | None
     cohens_d: float | None
     reason: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return ``{responded: {n, mean, sd}, not_responded: {n, mean, sd},
-        mean_difference, t, df, p, cohens_d, reason}``."""
-        return {
-            "responded": self.responded.as_dict(),
-            "not_responded": self.not_responded.as_dict(),
-            "mean_difference": self.mean_difference,
-            "t": self.t,
-            "df": self.df,
-            "p": self.p,
-            "cohens_d": self.cohens_d,
-            "reason": self.reason,
-        }
 
 
 def friedman_test(scores: Any) -> FriedmanResult:
@@ -1477,7 +1424,7 @@ def welch_comparison(group_a: Any, group_b: Any) -> GroupComparison:
 
 
 @dataclass(frozen=True)
-class MeanInterval:
+class MeanInterval(_Result):
     """Mean of one score at one wave with its t-based confidence interval.
 
     Attributes
@@ -1494,10 +1441,6 @@ class MeanInterval:
     mean: float | None
     sd: float | None
     ci: tuple[float | None, float | None]
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return ``{n, mean, sd, ci: [low, high]}``."""
-        return {"n": int(self.n), "mean": self.mean, "sd": self.sd, "ci": list(self.ci)}
 
 
 def mean_ci(values: Any, confidence_level: float = 0.95) -> MeanInterval:
@@ -1582,7 +1525,7 @@ class ReliabilityItem:
 
 
 @dataclass(frozen=True)
-class ReliabilityResult:
+class ReliabilityResult(_Result):
     """Internal consistency of a scale (see :func:`cronbach_alpha`).
 
     Attributes
@@ -1605,20 +1548,9 @@ class ReliabilityResult:
     items: tuple[ReliabilityItem, ...]
     reason: str | None
 
-    def as_dict(self) -> dict[str, Any]:
-        """Return ``{n, cronbach_alpha, alpha_ci: [low, high], items: [...], reason}``;
-        items as :meth:`ReliabilityItem.as_dict` (``[]`` when alpha is not defined)."""
-        return {
-            "n": int(self.n),
-            "cronbach_alpha": self.cronbach_alpha,
-            "alpha_ci": list(self.alpha_ci),
-            "items": [item.as_dict() for item in self.items],
-            "reason": self.reason,
-        }
-
 
 @dataclass(frozen=True)
-class ReliableChangeResult:
+class ReliableChangeResult(_Result):
     """Jacobson-Truax reliable change between two waves (see :func:`reliable_change`).
 
     Attributes
@@ -1646,20 +1578,6 @@ class ReliableChangeResult:
     no_change: int | None
     deteriorated: int | None
     reason: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return ``{reliability, sd_baseline, se_difference, n, improved, no_change,
-        deteriorated, reason}`` (plain Python values)."""
-        return {
-            "reliability": self.reliability,
-            "sd_baseline": self.sd_baseline,
-            "se_difference": self.se_difference,
-            "n": int(self.n),
-            "improved": self.improved,
-            "no_change": self.no_change,
-            "deteriorated": self.deteriorated,
-            "reason": self.reason,
-        }
 
 
 def _check_item_names(item_names: Sequence[str] | None, n_items: int) -> list[str | None]:
