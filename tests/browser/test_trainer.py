@@ -27,8 +27,13 @@ def media_on_disk(settings, tmp_path):
 
 
 def test_a_trainer_authors_a_module_and_takes_the_register(
-    page, shoot, console, tmp_path, media_on_disk
+    page, shoot, console, tmp_path, media_on_disk, settings
 ):
+    # Wagtail's autosave posts the new page in the background after a pause in typing; a
+    # publish sent while that first autosave is in flight goes to the create view twice. When
+    # the autosave fires depends on the machine's load (one CI run saw none in 15 s), so this
+    # journey, which is about our pages and blocks rather than Wagtail's autosave, runs without.
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     factories.course_index()
     library = factories.footstep_library()
     grant_trainer_permissions()
@@ -73,22 +78,11 @@ def test_a_trainer_authors_a_module_and_takes_the_register(
     dialog.get_by_label("File").set_input_files(leaflet)
     dialog.get_by_role("button", name="Upload").click()
     expect(page.locator("#body-0-value-items-1-value-document")).not_to_have_value("")
-    # Wagtail autosaves the new page as a draft shortly after each change and from then on
-    # posts the form to the page's edit view. A publish sent while the first autosave is in
-    # flight goes to the create view a second time and fails ("already exists"), so publish,
-    # as a trainer would, once the indicator says the last change is saved.
-    indicator = page.locator("#w-autosave-indicator")
-    # Autosave waits for a pause in typing and then a round trip: give a busy machine time.
-    saved = {"name": "data-w-autosave-state-value", "value": "saved", "timeout": 15_000}
-    expect(indicator).to_have_attribute(**saved)
-    with page.expect_response(lambda r: r.request.method == "POST" and "/edit/" in r.url):
-        page.locator("#body-0-value-items-1-value-description").fill("A week's diary to fill in.")
-    expect(indicator).to_have_attribute(**saved)
-    assert "/edit/" in page.locator("form[data-edit-form]").get_attribute("action")
+    page.locator("#body-0-value-items-1-value-description").fill("A week's diary to fill in.")
     shoot(page, "04-module-ready")
     page.locator("footer").get_by_role("button", name="More actions").click()
     page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_role("status")).to_contain_text("Page 'Pacing' has been published.")
+    expect(page.get_by_role("status")).to_contain_text("Page 'Pacing' created and published.")
     shoot(page, "05-published")
 
     # Trainees see it on the site, with both resources.
