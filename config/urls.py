@@ -6,13 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home import views as home_views
+from accounts import views as account_views
 
 urlpatterns = [
     # One login path (allauth, with its rate limits and MFA): the admins' own login and
     # password pages forward to it. These must come before the admin includes.
-    path("admin/login/", home_views.admin_login, name="admin_login"),
-    path("django-admin/login/", home_views.admin_login),
+    path("admin/login/", account_views.admin_login, name="admin_login"),
+    path("django-admin/login/", account_views.admin_login),
     path(
         "admin/password_reset/",
         RedirectView.as_view(pattern_name="account_reset_password", query_string=False),
@@ -28,7 +28,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="wagtailcore_login",
     ),
-    path("account/", include("home.urls")),
+    path("account/", include("accounts.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

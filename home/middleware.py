@@ -1,19 +1,14 @@
-"""Site-wide request guards: the Content-Security-Policy, MFA for privileged roles, audit actor,
-no caching of personal pages, no text that is not UTF-8, no 500 from Wagtail views that trip
-over a malformed form."""
+"""Site-wide request guards: the Content-Security-Policy, no caching of personal pages, no text
+that is not UTF-8, no 500 from Wagtail views that trip over a malformed form. (The account
+guards, MFA for privileged roles and the audit actor, are in ``accounts.middleware``.)"""
 
 import logging
 from urllib.parse import unquote_to_bytes
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
-from django.conf import settings
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-
-from home.audit import acting_user
-from home.security import is_privileged, mfa_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -43,51 +38,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             parts.update = {**relaxed, **(parts.update or {})}
             parts.nonce = None
         return parts
-
-
-class MFARequiredMiddleware:
-    """Send trainers, evaluators and superusers to set up an authenticator app first.
-
-    Their pages (the admin, attendance registers, evaluation and exports) expose personal or
-    research data, so a stolen password alone must not open them. Trainees are not forced.
-    The protected paths are ``settings.MFA_REQUIRED_PATH_PREFIXES``.
-    """
-
-    message = (
-        "Your role gives access to personal and research data, so your account needs "
-        "two-factor authentication. Set up an authenticator app below, then return to the "
-        "page you wanted."
-    )
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.prefixes = tuple(settings.MFA_REQUIRED_PATH_PREFIXES)
-
-    def __call__(self, request):
-        user = request.user
-        if (
-            request.path_info.startswith(self.prefixes)
-            and user.is_authenticated
-            and is_privileged(user)
-            and not mfa_enabled(user)
-        ):
-            messages.warning(request, self.message)
-            return redirect("mfa_activate_totp")
-        return self.get_response(request)
-
-
-class AuditActorMiddleware:
-    """Remember who is making this request, so signal-driven audit events name an actor."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = acting_user.set(request.user)
-        try:
-            return self.get_response(request)
-        finally:
-            acting_user.reset(token)
 
 
 class PrivatePagesMiddleware:

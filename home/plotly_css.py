@@ -6,8 +6,8 @@ forbids. It skips the injection when the page already has an element with the id
 trainee's chart, the evaluation dashboard) links ``vendor/plotly-csp.css`` with that id
 through ``templates/includes/plotly_styles.html``. It lives with the site-wide code rather
 than in one of the apps that draw charts, which must not depend on each other for it. The
-rules are extracted from the installed plotly.js, so regenerate the file after upgrading
-plotly (a test compares them):
+rules are extracted from the plotly.js bundle the pages load (``make plotly`` builds it), so
+regenerate the file after upgrading plotly.js in package.json (a test compares them):
 
     .venv/bin/python -m home.plotly_css > static/vendor/plotly-csp.css
 """
@@ -15,10 +15,10 @@ plotly (a test compares them):
 import re
 from pathlib import Path
 
-import plotly
-
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-STATIC_CSS = Path(__file__).resolve().parent.parent / "static" / "vendor" / "plotly-csp.css"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+PLOTLY_JS = STATIC / "vendor" / "plotly" / "plotly.min.js"
+STATIC_CSS = STATIC / "vendor" / "plotly-csp.css"
+_VERSION = re.compile(r'\.version="(?P<version>[^"]+)"')
 # One selector:declarations pair of plotly's rule table: strings in either quote style, and
 # the minifier leaves keys that are plain identifiers (``Y``) unquoted.
 _STRING = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
@@ -31,7 +31,8 @@ def plotly_css(source: str | None = None) -> str:
     anchor = source.index('"X .main-svg"')
     start = source.rfind("{", 0, anchor)
     end = source.index("};", anchor)
-    lines = [f"/* Generated from plotly.js {plotly.__version__} by home/plotly_css.py. */"]
+    version = _VERSION.search(source)["version"]
+    lines = [f"/* Generated from plotly.js {version} by home/plotly_css.py. */"]
     position = start + 1
     while match := _RULE.match(source, position, end + 1):
         position = match.end()

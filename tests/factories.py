@@ -1,20 +1,15 @@
 """Factories shared by every test module: users in each role and the course page tree."""
 
-import time
 from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
-from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from wagtail.models import Page
 
+from accounts.roles import EVALUATOR, TRAINEE, TRAINER
 from assessments.models import Instrument, Participant, Response
 from courses.models import (
     CourseIndexPage,
@@ -26,7 +21,7 @@ from courses.models import (
     QASessionPage,
     WorkshopPage,
 )
-from home.roles import EVALUATOR, TRAINEE, TRAINER
+from demo import mfa
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -52,7 +47,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         _join_group(self, create, extracted)
 
-    # Privileged users need an authenticator app to reach their pages (home.middleware):
+    # Privileged users need an authenticator app to reach their pages (accounts.middleware):
     # superusers get one unless totp=False; trainer and evaluator factories default to True.
     totp = factory.PostGeneration(
         lambda user, create, extracted, **kwargs: _maybe_activate_totp(
@@ -68,17 +63,15 @@ def _maybe_activate_totp(user, create: bool, wanted: bool) -> None:
 
 def activate_totp(user) -> str:
     """Give ``user`` an authenticator app and recovery codes, as allauth's set-up would."""
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    RecoveryCodes.activate(user)
+    secret = mfa.totp_new_secret()
+    mfa.totp_activate(user, secret)
+    mfa.recovery_codes_activate(user)
     return secret
 
 
 def totp_code(user) -> str:
     """The code ``user``'s authenticator app shows now (for the real two-factor login)."""
-    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(decrypt(authenticator.data["secret"]), counter))
+    return mfa.totp_code(mfa.totp_secret(user))
 
 
 def _with_totp(default: bool):

@@ -1,4 +1,7 @@
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
+
+INSTALLED_APPS = ["demo", *INSTALLED_APPS]  # the demo loader is tested
 
 SECRET_KEY = "test-only-secret"
 DEBUG = False

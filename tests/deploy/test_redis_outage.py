@@ -4,8 +4,8 @@ import secrets
 import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import generate_totp_secret
 
+from demo.mfa import totp_new_secret
 from home.cache import RETRY_SECONDS
 from tests.deploy.stack import Traffic, signed_in
 
@@ -22,7 +22,7 @@ def trainee_browser(stack):
 
 
 def test_a_hung_redis_keeps_pages_up_and_a_revocation_during_it_sticks(stack, trainee_browser):
-    secret = generate_totp_secret()
+    secret = totp_new_secret()
     email = f"outage-evaluator-{secrets.token_hex(3)}@example.org"
     stack.account(email, PASSWORD, group="Evaluators", totp_secret=secret)
     evaluator = stack.browser("127.0.0.7")

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 
-from home.roles import EVALUATOR, TRAINER, is_evaluator, is_trainer
+from accounts.roles import EVALUATOR, TRAINER, is_evaluator, is_trainer
 from tests import factories
 
 

@@ -1,17 +1,15 @@
 """Trainers, evaluators and superusers need an authenticator app before their pages."""
 
 import inspect
-import time
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.urls import URLResolver, get_resolver, reverse
 
-from home.roles import can_import, is_evaluator, is_trainer
+from accounts.roles import can_import, is_evaluator, is_trainer
+from demo.mfa import totp_code
 from tests import factories
 
 ACTIVATE = reverse("mfa_activate_totp")
@@ -95,8 +93,7 @@ def test_a_trainer_sets_up_mfa_after_signing_in_and_then_reaches_the_admin(clien
     page = client.get(ACTIVATE)
     assert page.status_code == 200
     secret = page.context["form"].secret
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
-    client.post(ACTIVATE, {"code": code})
+    client.post(ACTIVATE, {"code": totp_code(secret)})
     assert Authenticator.objects.filter(user=trainer, type=Authenticator.Type.TOTP).exists()
     assert client.get("/admin/").status_code == 200
 
@@ -112,7 +109,7 @@ def routes(patterns, prefix=""):
 
 
 def required_role(view):
-    """The role check of a view wrapped by home.roles.role_required, if any."""
+    """The role check of a view wrapped by accounts.roles.role_required, if any."""
     while view is not None:
         check = inspect.getclosurevars(view).nonlocals.get("check") if callable(view) else None
         if check in (is_trainer, is_evaluator, can_import):

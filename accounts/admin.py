@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import admin as auth_admin  # registers User before we replace it
 from django.contrib.auth import get_user_model
 
-from home.services import account_delete
+from accounts.services import account_delete
 
 User = get_user_model()
 admin.site.unregister(User)

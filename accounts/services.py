@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from home.models import AuditEvent
+from accounts.models import AuditEvent
 
 
 @transaction.atomic
@@ -38,10 +38,11 @@ def account_delete(*, user, actor=None) -> AuditEvent:
     """Delete a user's account and everything registered as their personal data.
 
     Each registered eraser runs first (the research records follow the consent rule in
-    ``assessments.services.user_delete``); what remains goes with the user row through each
-    foreign key's ``on_delete``. ``actor`` is whoever asked (the user themselves by default).
+    ``assessments.services.research_records_anonymise``); what remains goes with the user row
+    through each foreign key's ``on_delete``. ``actor`` is whoever asked (the user themselves
+    by default).
     """
-    from home import personal_data
+    from accounts import personal_data
 
     actor = actor or user
     user_id = user.pk

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from home import views
+from accounts import views
 
-app_name = "home"
+app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="account"),
     path("data/", views.account_data, name="account_data"),

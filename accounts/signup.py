@@ -3,7 +3,7 @@
 With ``ACCOUNT_PREVENT_ENUMERATION`` a sign-up with a registered email answers like a new
 one, but only a new account hashed its password: 12 ms against 256 ms told anyone which
 emails have accounts. The registered path now hashes the password it was given too.
-(A module of its own: allauth builds its form on ``home.forms.SignupDetailsForm``.)
+(A module of its own: allauth builds its form on ``accounts.forms.SignupDetailsForm``.)
 """
 
 from allauth.account.forms import SignupForm as AllauthSignupForm

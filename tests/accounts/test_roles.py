@@ -6,7 +6,7 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupCollectionPermission
 
-from home.roles import (
+from accounts.roles import (
     EVALUATOR,
     ROLE_COLLECTION_PERMISSIONS,
     ROLE_PERMISSIONS,

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from home.models import AuditEvent
-from home.roles import EVALUATOR, TRAINEE, TRAINER
+from accounts.models import AuditEvent
+from accounts.roles import EVALUATOR, TRAINEE, TRAINER
 from tests import factories
 
 
@@ -115,7 +115,7 @@ def test_nobody_can_add_change_or_delete_entries(client, superuser, event, path)
 def test_only_a_view_permission_exists(db):
     codenames = set(
         Permission.objects.filter(
-            content_type__app_label="home", content_type__model="auditevent"
+            content_type__app_label="accounts", content_type__model="auditevent"
         ).values_list("codename", flat=True)
     )
     assert codenames == {"view_auditevent"}

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from home import personal_data
-from home.forms import AccountDeleteForm
-from home.models import AuditEvent
-from home.security import is_own_path
-from home.services import account_delete, audit_record
+from accounts import personal_data
+from accounts.forms import AccountDeleteForm
+from accounts.models import AuditEvent
+from accounts.security import is_own_path
+from accounts.services import account_delete, audit_record
 
 
 @require_GET
@@ -29,7 +29,7 @@ def admin_login(request):
     of a login page that would send them straight back (a redirect loop).
     """
     if request.user.is_authenticated:
-        return render(request, "home/no_admin_access.html", status=403)
+        return render(request, "accounts/no_admin_access.html", status=403)
     target = reverse("account_login")
     next_url = request.GET.get("next", "")
     if is_own_path(next_url):
@@ -40,7 +40,7 @@ def admin_login(request):
 @login_required
 @require_GET
 def account(request):
-    return render(request, "home/account.html")
+    return render(request, "accounts/account.html")
 
 
 @login_required
@@ -92,7 +92,7 @@ def account_delete_view(request):
             status = 400
     return render(
         request,
-        "home/account_delete.html",
+        "accounts/account_delete.html",
         {"form": form, "holdings": personal_data.holdings(request.user)},
         status=status,
     )

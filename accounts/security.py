@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 
-from home.roles import can_import, is_evaluator, is_trainer
+from accounts.roles import can_import, is_evaluator, is_trainer
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 

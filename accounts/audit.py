@@ -11,9 +11,9 @@ from contextvars import ContextVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from home.models import AuditEvent
-from home.roles import EVALUATOR, TRAINER
-from home.services import audit_record
+from accounts.models import AuditEvent
+from accounts.roles import EVALUATOR, TRAINER
+from accounts.services import audit_record
 
 acting_user: ContextVar = ContextVar("acting_user", default=None)
 
@@ -86,7 +86,7 @@ def connect() -> None:
 
     User = get_user_model()
     m2m_changed.connect(
-        record_role_change, sender=User.groups.through, dispatch_uid="home.audit.roles"
+        record_role_change, sender=User.groups.through, dispatch_uid="accounts.audit.roles"
     )
-    pre_save.connect(remember_superuser_flag, sender=User, dispatch_uid="home.audit.su_pre")
-    post_save.connect(record_superuser_change, sender=User, dispatch_uid="home.audit.su_post")
+    pre_save.connect(remember_superuser_flag, sender=User, dispatch_uid="accounts.audit.su_pre")
+    post_save.connect(record_superuser_change, sender=User, dispatch_uid="accounts.audit.su_post")

@@ -1,4 +1,4 @@
-from home.roles import is_evaluator, is_trainer
+from accounts.roles import is_evaluator, is_trainer
 
 
 def roles(request):

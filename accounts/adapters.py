@@ -5,8 +5,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from home.roles import TRAINEE
-from home.security import is_own_path
+from accounts.roles import TRAINEE
+from accounts.security import is_own_path
 
 
 class AccountAdapter(DefaultAccountAdapter):

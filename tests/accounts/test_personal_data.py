@@ -7,10 +7,10 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from accounts import personal_data
+from accounts.models import AuditEvent
 from assessments.models import Certificate, FollowUpEmail, Participant, Response
 from courses.models import Attendance, Enrolment
-from home import personal_data
-from home.models import AuditEvent
 from tests import factories
 
 User = get_user_model()
@@ -221,7 +221,7 @@ def test_django_admin_deletion_goes_through_the_same_rule(client, superuser, tra
 
 
 def test_trainers_marks_survive_their_deletion_unlinked(trainee_with_history, trainer):
-    from home.services import account_delete
+    from accounts.services import account_delete
 
     account_delete(user=trainer)
     attendance = Attendance.objects.get()

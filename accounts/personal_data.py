@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils.module_loading import autodiscover_modules
 from django.utils.text import capfirst
 
-from home.services import audit_forget
-from home.sessions import sessions_end
+from accounts.services import audit_forget
+from accounts.sessions import sessions_end
 
 Row = dict[str, object]
 
@@ -104,7 +104,7 @@ def get(model: type[models.Model]) -> Entry | None:
 
 
 def autodiscover() -> None:
-    """Import every installed app's ``personal_data`` module (called from HomeConfig.ready)."""
+    """Import every installed app's ``personal_data`` module (called from AccountsConfig.ready)."""
     autodiscover_modules("personal_data")
 
 
@@ -173,7 +173,7 @@ register(
     deletion=DELETED,
 )
 register(
-    "home.AuditEvent",
+    "accounts.AuditEvent",
     title="Audit log entries about what you did or about you",
     user_fields=["actor", "subject"],
     fields=["at", "action", "summary"],
@@ -184,7 +184,7 @@ register(
     erase=audit_forget,
 )
 register(
-    "home.UserSession",
+    "accounts.UserSession",
     title="Signed-in sessions (browsers where you are signed in)",
     user_fields=["user_id"],
     # The session key is a credential and stays out of the download.

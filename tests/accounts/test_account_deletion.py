@@ -7,10 +7,10 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 
+from accounts.models import AuditEvent, UserSession
+from accounts.roles import TRAINER
+from accounts.services import account_delete
 from courses.services import attendance_record
-from home.models import AuditEvent, UserSession
-from home.roles import TRAINER
-from home.services import account_delete
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +56,14 @@ def test_sessions_know_whose_they_are_and_are_in_the_download(client, trainee):
     signed_in_client(trainee)
     client.force_login(trainee)
     records = json.loads(client.get("/account/data/").content)["records"]
-    assert len(records["home.usersession"]) == 2
-    assert set(records["home.usersession"][0]) == {"expire_date"}  # never the key
+    assert len(records["accounts.usersession"]) == 2
+    assert set(records["accounts.usersession"][0]) == {"expire_date"}  # never the key
 
 
 def test_the_download_holds_audit_entries_about_me_not_only_by_me(client, marked_trainee):
     client.force_login(marked_trainee)
     records = json.loads(client.get("/account/data/").content)["records"]
-    summaries = [row["summary"] for row in records["home.auditevent"]]
+    summaries = [row["summary"] for row in records["accounts.auditevent"]]
     assert any("marked present" in s for s in summaries)  # the trainer's action, about me
     assert any(f"User #{marked_trainee.pk} added to Trainers" in s for s in summaries)
 
