@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install install-dev browser nginx r documents demo test lint format bench
+.PHONY: install install-dev browser node plotly nginx r documents demo test lint format bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,7 +17,27 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) plotly
+
+# Debian's Node.js and npm build the chart pages' plotly.js (frontend/plotly.js).
+node:
+	@command -v npm >/dev/null || { \
+		echo "Installing Node.js and npm from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+
+# plotly.js with only the trace types our charts draw, served from our static files; rebuilt
+# only when the locked packages or the entry file change.
+PLOTLY_BUNDLE := static/vendor/plotly/plotly.min.js
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json | node
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(PLOTLY_BUNDLE): $(NODE_STAMP) frontend/plotly.js
+	npm run --silent build
+
+plotly: $(PLOTLY_BUNDLE)
 
 # Debian's Chromium drives the browser tests and the chart's PNG/SVG export (kaleido).
 browser:

@@ -21,15 +21,14 @@ from kaleido.errors import ChromeNotFoundError
 from plotly.subplots import make_subplots
 
 from analytics.reports import FLOW_LABELS, RESPONSE_CATEGORIES
-from courses.waves import Wave
+from assessments.charts import BASELINE_STYLE, FOLLOW_UP_STYLES, line_styles
+from courses.waves import BASELINE, Wave
 
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-BASELINE_COLOUR = "#4b5766"
-FOLLOW_UP_COLOUR = "#005a70"
-# Baseline grey, then blue, purple, orange, green: Okabe-Ito-like hues dark enough for 4.5:1.
-WAVE_COLOURS = [BASELINE_COLOUR, FOLLOW_UP_COLOUR, "#6b4c9a", "#a14a00", "#2d6a2d", "#8a1c4a"]
-WAVE_DASHES = ["dash", "solid", "dot", "dashdot", "longdash", "longdashdot"]
-WAVE_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+# The waves' lines are the trainee's chart's (assessments.charts); the trajectory's, the
+# flow's and the blank answers' colours follow them.
+BASELINE_COLOUR = BASELINE_STYLE.colour
+FOLLOW_UP_COLOUR = FOLLOW_UP_STYLES[0].colour
 IMAGE_SIZE = {"width": 900, "height": 720}
 FLOW_IMAGE_SIZE = {"width": 900, "height": 760}
 FONT = {"family": "Arial, sans-serif", "size": 14, "color": "#1d2733"}
@@ -61,11 +60,6 @@ def short_labels(report: dict[str, Any]) -> list[str]:
     return [f"{row['footstep']}{significance_mark(row['p'])}" for row in report["footsteps"]]
 
 
-def wave_colours(count: int) -> list[str]:
-    """A colour per wave, the baseline first; distinct in greyscale and for colour blindness."""
-    return [WAVE_COLOURS[k % len(WAVE_COLOURS)] for k in range(count)]
-
-
 def spider_series(report: dict[str, Any]) -> list[tuple[str, list[float | None]]]:
     """(legend, mean per footstep) per wave: the baseline and the primary wave as in the
     results table (the matched pairs), every later wave from its own comparison."""
@@ -89,18 +83,18 @@ def spider_chart(report: dict[str, Any]) -> go.Figure:
     """
     labels = axis_labels(report)
     figure = go.Figure()
-    series = spider_series(report)
-    for k, ((name, values), colour) in enumerate(
-        zip(series, wave_colours(len(series)), strict=True)
-    ):
+    waves = [BASELINE, *(Wave.parse(c["wave"]) for c in report["comparisons"])]
+    styles = line_styles(waves)
+    for wave, (name, values) in zip(waves, spider_series(report), strict=True):
+        style = styles[wave]
         figure.add_trace(
             go.Scatterpolar(
                 r=[*values, values[0]],
                 theta=[*labels, labels[0]],
                 name=name,
                 mode="lines+markers",
-                line={"color": colour, "width": 3, "dash": WAVE_DASHES[k % len(WAVE_DASHES)]},
-                marker={"size": 7, "symbol": WAVE_SYMBOLS[k % len(WAVE_SYMBOLS)]},
+                line={"color": style.colour, "width": 3, "dash": style.dash},
+                marker={"size": 7, "symbol": style.marker},
                 connectgaps=False,
                 hovertemplate="%{theta}<br>" + name + " mean %{r:.2f}<extra></extra>",
             )
@@ -123,9 +117,16 @@ def spider_chart(report: dict[str, Any]) -> go.Figure:
         legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.1, "yanchor": "top"},
         margin={"l": 150, "r": 150, "t": 120, "b": 90},
     )
-    # Narrow screens swap in footstep numbers (dashboard.js); the table names the footsteps.
+    # Narrow screens (static/js/charts.js) show footstep numbers, with no title and narrow
+    # margins; the table names the footsteps.
     short = short_labels(report)
-    figure.layout.meta = {"short_labels": [*short, short[0]]}
+    figure.layout.meta = {
+        "short_labels": [*short, short[0]],
+        "narrow_layout": {
+            "title": {"text": "", "subtitle": {"text": ""}},
+            "margin": {"l": 30, "r": 30, "t": 30, "b": 50},
+        },
+    }
     return figure
 
 
@@ -555,7 +556,7 @@ def item_distribution_chart(report: dict[str, Any], wave: str | None = None) -> 
             "traceorder": "normal",
         },
         uniformtext={"minsize": 10, "mode": "hide"},
-        # Narrow screens (dashboard.js): the codes alone, the table names the statements.
+        # Narrow screens (static/js/charts.js): the codes alone, the table names the statements.
         meta={
             "short_labels": [item["item"] for item in distributions[0]["items"]],
             "short_axis": "y",

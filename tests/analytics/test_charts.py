@@ -4,9 +4,11 @@ import re
 import pytest
 
 from analytics import charts
-from analytics.reports import FLOW_LABELS, WAVE_FLOW_KEYS, export_statistics
+from analytics.reports import FLOW_LABELS, WAVE_FLOW_KEYS, course_runs_report
+from assessments import charts as personal_charts
 from courses.waves import Wave
-from tests.analytics.test_selectors import DATA, import_file
+from tests.analytics.reference import import_file
+from tests.examples import EXAMPLES_DIR
 
 
 def _as_report(reference: dict) -> dict:
@@ -32,7 +34,7 @@ def _as_report(reference: dict) -> dict:
 
 @pytest.fixture
 def report():
-    return _as_report(json.loads((DATA / "responses.ref.json").read_text()))
+    return _as_report(json.loads((EXAMPLES_DIR / "responses.ref.json").read_text()))
 
 
 @pytest.mark.parametrize(
@@ -57,7 +59,7 @@ def test_spider_chart_has_ten_closed_axes_per_wave(report):
 
 
 def test_spider_chart_overlays_every_wave():
-    report = _as_report(json.loads((DATA / "waves.ref.json").read_text()))
+    report = _as_report(json.loads((EXAMPLES_DIR / "waves.ref.json").read_text()))
     figure = charts.spider_chart(report)
     assert [trace.name for trace in figure.data] == [
         "Before the training",
@@ -74,9 +76,22 @@ def test_spider_chart_overlays_every_wave():
     assert "12 months after" in charts.spider_chart_description(report)
 
 
+def test_spider_charts_draw_each_wave_as_the_trainees_chart_does():
+    """One line style per wave for the evaluation's spider chart and the trainee's."""
+    report = _as_report(json.loads((EXAMPLES_DIR / "waves.ref.json").read_text()))
+    waves = [Wave.parse(name) for name in report["waves"]]
+    expected = personal_charts.line_styles(waves)
+    drawn = [
+        (trace.line.color, trace.line.dash, trace.marker.symbol)
+        for trace in charts.spider_chart(report).data
+    ]
+    assert drawn == [(s.colour, s.dash, s.marker) for s in expected.values()]
+    assert drawn[0] == ("#4b5766", "dash", "circle")
+
+
 def test_trajectory_chart_has_a_panel_per_score_with_intervals(db, course_run):
-    import_file(DATA / "waves.csv", course_run)
-    report = export_statistics(small_number_threshold=0)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
+    report = course_runs_report(small_number_threshold=0)
     figure = charts.trajectory_chart(report)
     assert len(figure.data) == 11  # overall and ten footsteps
     overall = figure.data[0]
@@ -243,8 +258,8 @@ def test_reliable_change_chart_stacks_the_three_counts_per_follow_up():
 
 
 def test_item_chart_of_a_real_report(db, course_run):
-    import_file(DATA / "waves.csv", course_run)
-    report = export_statistics(small_number_threshold=0)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
+    report = course_runs_report(small_number_threshold=0)
     figure = charts.item_distribution_chart(report, "month_12")
     twelve = next(d for d in report["item_distributions"] if d["wave"] == "month_12")
     five = next(trace for trace in figure.data if trace.name == "5 most confident")

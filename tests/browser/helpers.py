@@ -25,8 +25,8 @@ class Console:
     """What the browser reported while a test ran: JS errors, console errors, CSP violations.
 
     Nothing is tolerated. plotly.js, the one script that injects styles, is kept within the
-    strict CSP by templates/includes/plotly_styles.html (without it, its <style> elements for
-    its own rules and for MapLibre were blocked); the styles it sets from script (the CSSOM)
+    strict CSP by templates/includes/plotly_styles.html (without it, its <style> element for
+    its own rules was blocked); the styles it sets from script (the CSSOM)
     are not subject to ``style-src``. A missing file (even /favicon.ico) is a console error.
     """
 
