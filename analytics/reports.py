@@ -1,7 +1,8 @@
 """The evaluation report: statistics per footstep and overall, participant flow, sample.
 
-``export_statistics`` is the single source of the numbers the dashboard shows and every
-aggregate export writes, so they can never disagree.
+``build_report`` (of loaded ``EvaluationData``) is the single source of the numbers the
+dashboard shows and every aggregate export writes, so they can never disagree;
+``course_runs_report`` loads the data of some course runs and builds it.
 """
 
 from __future__ import annotations
@@ -14,13 +15,8 @@ from django.conf import settings
 from scipy import special
 
 from analytics import stats
-from analytics.selectors import (
-    CourseRunRef,
-    EvaluationData,
-    evaluation_data,
-    participant_flow,
-    sample_description,
-)
+from analytics.sample import participant_flow, sample_description
+from analytics.selectors import CourseRunRef, EvaluationData, evaluation_data
 from courses.waves import BASELINE, Wave
 
 FOOTSTEP_NUMBERS = range(1, stats.FOOTSTEP_COUNT + 1)
@@ -63,7 +59,7 @@ SMALL_NUMBER_NOTE = (
 )
 
 
-def export_statistics(
+def course_runs_report(
     *,
     course_runs: Sequence[CourseRunRef] | None = None,
     small_number_threshold: int | None = None,
@@ -82,7 +78,7 @@ def export_statistics(
 def build_report(
     data: EvaluationData, *, small_number_threshold: int | None = None
 ) -> dict[str, Any]:
-    """The report of already loaded data (see ``export_statistics``).
+    """The report of already loaded data (see ``course_runs_report``).
 
     ``footsteps`` and ``overall`` compare the baseline with the primary wave (the earliest
     follow-up); ``comparisons`` hold the same for every follow-up wave, each with Holm

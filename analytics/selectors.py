@@ -1,6 +1,10 @@
 """Reads for the evaluation: one query per table, turned into arrays for ``analytics.stats``.
 
-Only consenting participants count (imported ones carry a consent date from the import).
+Only consenting participants count (imported ones carry a consent date from the import):
+every read of participants or their responses starts from
+``assessments.selectors.research_participants()``, the one definition of who may be
+analysed; only the count of everyone enrolled looks at the others. The pure report parts
+computed from the loaded data are in ``analytics.sample`` and ``analytics.reports``.
 Whether a participant completed the mandatory part comes from attendance while they are
 linked to an enrolment, and from ``Participant.mandatory_completed`` otherwise (imported
 records, and accounts deleted after consenting).
@@ -30,6 +34,7 @@ from django.db.models.functions import Cast, Coalesce, Substr
 from analytics import stats
 from analytics.packing import pack, unpack
 from assessments.models import Participant, Response, Statement
+from assessments.selectors import research_participants
 from courses.models import CourseRunPage, Enrolment
 from courses.selectors import enrolments_with_progress
 from courses.waves import BASELINE, BASELINE_NAME, Wave
@@ -259,21 +264,24 @@ RATING_BASE = 6  # ratings 1..5, 0 = unanswered
 # Coded by position; any other value (blank, unknown) gets the next code.
 PROFESSIONS = Response.Profession.values
 RESOURCE_USES = Response.ResourceUse.values
-ANSWER_SIZES = [len(PROFESSIONS) + 1, 3, len(RESOURCE_USES) + 1, 3, None]
+YES_NO = [False, True]
+# The coded answers packed into one integer per response, in order: each coded by its
+# position among its values, with one more code for anything else (blank, unknown) ...
+CODED_ANSWERS = {
+    "profession": PROFESSIONS,
+    "uses_resources": YES_NO,
+    "resource_use": RESOURCE_USES,
+    "participant__mandatory_completed": YES_NO,
+}
+# ... and last the optional sessions attended + 1 (0 = not answered), which has no bound.
+PACKED_ANSWER_SIZES = [len(values) + 1 for values in CODED_ANSWERS.values()] + [None]
 
 
 def _coded_answers() -> ExpressionWrapper:
     """A response's coded answers and its participant's stored completion, in one integer."""
-    return pack(
-        [
-            (_index_of("profession", PROFESSIONS), ANSWER_SIZES[0]),
-            (_index_of("uses_resources", [False, True]), ANSWER_SIZES[1]),
-            (_index_of("resource_use", RESOURCE_USES), ANSWER_SIZES[2]),
-            (_index_of("participant__mandatory_completed", [False, True]), ANSWER_SIZES[3]),
-            # optional sessions + 1, 0 = not answered
-            (Coalesce(F("optional_sessions_attended") + 1, Value(0)), ANSWER_SIZES[4]),
-        ]
-    )
+    coded = [(_index_of(field, values), len(values) + 1) for field, values in CODED_ANSWERS.items()]
+    optional_plus_one = Coalesce(F("optional_sessions_attended") + 1, Value(0))
+    return pack([*coded, (optional_plus_one, None)])
 
 
 def _months() -> Case:
@@ -308,14 +316,14 @@ def evaluation_data(
     )
     # By research record; enrolments without one (NaN) sort last, beyond every id.
     enrolments = enrolments[np.argsort(enrolments[:, 0], kind="stable")]
+    research = research_participants().filter(selection)
     counts = Participant.objects.filter(selection).aggregate(
-        consented=Count("id", filter=Q(consented_at__isnull=False)),
+        consented=Count("id", filter=Q(id__in=research.values("id"))),
         unlinked=Count("id", filter=Q(enrolment__isnull=True)),
     )
 
     consenting_responses = Response.objects.filter(
-        _selection_filter(None if all_runs else runs, "participant__"),
-        participant__consented_at__isnull=False,
+        participant__in=research.values("id")
     ).order_by()  # rows are matched by key, so the model's ordering would only cost a sort
     responses = _numeric_rows(
         consenting_responses.annotate(
@@ -333,7 +341,7 @@ def evaluation_data(
     ratings = np.column_stack(unpack(responses[:, 2], [RATING_BASE] * len(codes))).astype(float)
     ratings[ratings == 0] = np.nan
     profession, uses_resources, resource_use, stored_completed, optional_plus_one = unpack(
-        responses[:, 4], ANSWER_SIZES
+        responses[:, 4], PACKED_ANSWER_SIZES
     )
 
     # Attendance decides for participants linked to an enrolment; else the stored flag.
@@ -354,11 +362,7 @@ def evaluation_data(
     participant_codes = participant_course_runs = participant_sources = None
     free_text: dict[str, np.ndarray] = {}
     if row_level:
-        text = list(
-            Participant.objects.filter(selection, consented_at__isnull=False)
-            .order_by("id")
-            .values_list("id", "code", "course_run_id", "source")
-        )
+        text = list(research.order_by("id").values_list("id", "code", "course_run_id", "source"))
         # Consenting participants without responses are in this list but not in ``ids``.
         at = np.searchsorted(np.array([row[0] for row in text], dtype=np.int64), ids)
         participant_codes = np.array([row[1] for row in text], dtype=object)[at]
@@ -399,82 +403,3 @@ def evaluation_data(
         resource_use=resource_use,
         free_text=free_text,
     )
-
-
-def participant_flow(data: EvaluationData, wave: Wave | None) -> dict[str, int]:
-    """Counts of the study flow diagram (Figure 1) from enrolment to the analysis of ``wave``
-    against the baseline (None: no follow-up wave yet)."""
-    answered = data.answered(wave) if wave else np.zeros(data.participant_ids.size, bool)
-    matched = data.answered(BASELINE) & answered
-    compared = matched & data.mandatory_completed
-    # Every statement belongs to a footstep, so a response has an overall score exactly
-    # when it answered every statement; cheaper than scoring every response.
-    answered_all = np.append(~np.isnan(data.ratings).any(axis=1), False)  # row -1: none
-    incomplete = compared & ~(
-        answered_all[data.row_of(BASELINE)] & answered_all[data.row_of(wave or BASELINE)]
-    )
-    return {
-        "enrolled": data.enrolled,
-        "consented": data.consented,
-        "baseline_responses": int(data.answered(BASELINE).sum()),
-        "follow_up_responses": int(answered.sum()),
-        "matched_pairs": int(matched.sum()),
-        "excluded_mandatory_not_completed": int((matched & ~data.mandatory_completed).sum()),
-        "excluded_incomplete": int(incomplete.sum()),
-        "analysed": int(compared.sum() - incomplete.sum()),
-    }
-
-
-def _share(flags: np.ndarray) -> dict[str, float | int | None]:
-    """Count and share of true values among the answered (non-NaN) ones."""
-    answered = flags[~np.isnan(flags)]
-    count = int(answered.sum())
-    return {
-        "n": int(answered.size),
-        "count": count,
-        "share": count / answered.size if answered.size else None,
-    }
-
-
-def sample_description(data: EvaluationData, wave: Wave | None) -> dict:
-    """Who answered the baseline questionnaire, as the study's sample description.
-
-    Professions, experience and prior resource use describe the baseline respondents;
-    resource use since the training describes the respondents of the follow-up ``wave``
-    (the primary one; None: no follow-up yet); optional sessions describe every respondent
-    whose attendance is known.
-    """
-    baseline = data.response_months == 0
-    per_code = np.bincount(data.profession[baseline], minlength=len(PROFESSIONS) + 1)
-    counts = [
-        {"profession": value, "label": str(label), "count": int(count)}
-        for (value, label), count in zip(Response.Profession.choices, per_code, strict=False)
-    ]
-    if per_code[-1]:
-        counts.append({"profession": "", "label": "Not stated", "count": int(per_code[-1])})
-
-    years = data.years_experience[baseline]
-    years = years[~np.isnan(years)]
-    follow_up_use = data.resource_use[data.response_months == (wave.months if wave else -1)]
-    follow_up_use = follow_up_use[follow_up_use < len(RESOURCE_USES)]
-    optional = data.optional_sessions
-    optional = optional[~np.isnan(optional)]
-    return {
-        "baseline_respondents": int(baseline.sum()),
-        "professions": counts,
-        "years_experience": {
-            "n": int(years.size),
-            "mean": float(years.mean()) if years.size else None,
-            "sd": float(years.std(ddof=1)) if years.size > 1 else None,
-            "min": float(years.min()) if years.size else None,
-            "max": float(years.max()) if years.size else None,
-        },
-        "uses_resources_at_baseline": _share(data.uses_resources[baseline]),
-        "used_resources_at_follow_up": _share(
-            (follow_up_use == RESOURCE_USES.index(Response.ResourceUse.USED)).astype(float)
-        ),
-        "optional_sessions_attended": {
-            "n": int(optional.size),
-            "mean": float(optional.mean()) if optional.size else None,
-        },
-    }

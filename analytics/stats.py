@@ -11,7 +11,8 @@ Each participant answers the statements of the questionnaire at baseline and at
 follow-up. The *footstep score* of a response is the mean of that footstep's
 statements and exists only when every statement of the footstep was answered;
 the *overall score* is the mean of the 10 footstep scores and exists only when
-all 10 exist (:func:`footstep_scores`, :func:`overall_scores`).
+all 10 exist (:func:`footstep_scores`, :func:`overall_scores`, defined once in
+``assessments.scoring`` and re-exported here).
 
 For each footstep, and for the overall score, the participants with a score at
 both waves form the matched pairs ``(x_i, y_i)`` (baseline, follow-up), with
@@ -159,6 +160,10 @@ from typing import Any
 
 import numpy as np
 from scipy import optimize, special
+from scipy import stats as scipy_stats
+
+from assessments.scoring import FOOTSTEP_COUNT, footstep_scores, overall_scores
+from assessments.scoring import as_matrix as _as_matrix
 
 __all__ = [
     "FOOTSTEP_COUNT",
@@ -189,6 +194,7 @@ __all__ = [
     "SHAPIRO_MAX_N",
     "SHAPIRO_MIN_N",
     "WILCOXON_DECIMALS",
+    "ALTERNATIVES",
     "EvaluationResult",
     "FriedmanResult",
     "GroupComparison",
@@ -214,9 +220,6 @@ __all__ = [
     "welch_comparison",
 ]
 
-FOOTSTEP_COUNT = 10
-"""Number of footsteps (columns of :func:`footstep_scores`)."""
-
 SD_ZERO_TOLERANCE = 1.5e-8
 """An SD of the differences at or below this is zero (R's ``all.equal`` tolerance)."""
 
@@ -226,6 +229,10 @@ WILCOXON_DECIMALS = 10
 SHAPIRO_MIN_N = 3
 SHAPIRO_MAX_N = 5000
 """The Shapiro-Wilk p is given for ``SHAPIRO_MIN_N <= n <= SHAPIRO_MAX_N`` pairs (R's limits)."""
+
+ALTERNATIVES = ("two-sided", "less", "greater")
+"""scipy's ``alternative`` values: the hypothesis against which p is computed (``"greater"``:
+follow-up above baseline, group a above group b), and the side of a one-sided interval."""
 
 REASON_TOO_FEW_PAIRS = "fewer than 2 matched pairs"
 REASON_ZERO_SD = "all differences are equal, so the SD of the differences is zero"
@@ -279,20 +286,22 @@ class PairedComparison(_Result):
     mean_difference : float or None
         Mean of the differences, follow-up minus baseline.
     mean_difference_ci : tuple of (float or None, float or None)
-        Confidence interval of the mean difference from the t distribution.
+        Confidence interval of the mean difference from the t distribution (one-sided
+        for a one-sided ``alternative``: the unbounded end is ``None``).
     t, df, p : float or None
         Student's paired t statistic, its degrees of freedom ``n - 1`` and the
-        two-sided p value.
+        p value (two-sided unless another ``alternative`` was asked for).
     cohens_dz : float or None
         Cohen's d_z, mean difference divided by the SD of the differences.
     cohens_dz_ci : tuple of (float or None, float or None)
-        Exact confidence interval of d_z from the noncentral t distribution.
+        Exact confidence interval of d_z from the noncentral t distribution (one-sided
+        as ``mean_difference_ci``).
     d_av : float or None
         Mean difference divided by the mean of the two waves' SDs.
     hedges_g_av : float or None
         ``d_av`` times Hedges's small-sample correction ``J(n - 1)``.
     wilcoxon_p : float or None
-        Two-sided p of the Wilcoxon signed-rank test (normal approximation).
+        p of the Wilcoxon signed-rank test (normal approximation; same ``alternative``).
     rank_biserial : float or None
         Matched-pairs rank-biserial correlation ``(R+ - R-) / (R+ + R-)`` of the
         signed-rank test, from -1 (every pair got worse) to 1 (every pair
@@ -304,24 +313,25 @@ class PairedComparison(_Result):
         Why the statistics are ``None`` (degenerate comparison), else ``None``.
     """
 
+    # Every statistic defaults to undefined, so a comparison names only what it defines.
     n_pairs: int
-    baseline_mean: float | None
-    baseline_sd: float | None
-    follow_up_mean: float | None
-    follow_up_sd: float | None
-    mean_difference: float | None
-    mean_difference_ci: tuple[float | None, float | None]
-    t: float | None
-    df: float | None
-    p: float | None
-    cohens_dz: float | None
-    cohens_dz_ci: tuple[float | None, float | None]
-    d_av: float | None
-    hedges_g_av: float | None
-    wilcoxon_p: float | None
-    rank_biserial: float | None
-    shapiro_p: float | None
-    reason: str | None
+    baseline_mean: float | None = None
+    baseline_sd: float | None = None
+    follow_up_mean: float | None = None
+    follow_up_sd: float | None = None
+    mean_difference: float | None = None
+    mean_difference_ci: tuple[float | None, float | None] = (None, None)
+    t: float | None = None
+    df: float | None = None
+    p: float | None = None
+    cohens_dz: float | None = None
+    cohens_dz_ci: tuple[float | None, float | None] = (None, None)
+    d_av: float | None = None
+    hedges_g_av: float | None = None
+    wilcoxon_p: float | None = None
+    rank_biserial: float | None = None
+    shapiro_p: float | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -387,19 +397,6 @@ def _as_vector(values: Any, name: str) -> np.ndarray:
     return array
 
 
-def _as_matrix(values: Any, name: str) -> np.ndarray:
-    """Convert to a 2-D float array (``None`` becomes NaN); reject infinities."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a 2-D array of numbers (NaN = unanswered)") from exc
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (rows x items), got shape {array.shape}")
-    if np.isinf(array).any():
-        raise ValueError(f"{name} contains infinite values; use NaN for unanswered items")
-    return array
-
-
 def _check_confidence_level(confidence_level: Any) -> float:
     if isinstance(confidence_level, bool) or not isinstance(confidence_level, numbers.Real):
         raise ValueError(f"confidence_level must be a number in (0, 1), got {confidence_level!r}")
@@ -409,61 +406,34 @@ def _check_confidence_level(confidence_level: Any) -> float:
     return level
 
 
-def _check_item_footsteps(item_footsteps: Sequence[int], n_items: int) -> np.ndarray:
-    values = list(item_footsteps)
-    if len(values) != n_items:
-        raise ValueError(
-            f"item_footsteps has {len(values)} entries but the ratings have {n_items} items "
-            "(one footstep number per item column is required)"
-        )
-    for position, value in enumerate(values):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise ValueError(
-                f"item_footsteps[{position}] must be an integer footstep number, got {value!r}"
-            )
-        if not 1 <= int(value) <= FOOTSTEP_COUNT:
-            raise ValueError(
-                f"item_footsteps[{position}] = {int(value)} is outside 1..{FOOTSTEP_COUNT}"
-            )
-    footsteps = np.asarray(values, dtype=np.int64).reshape(-1)
-    missing = sorted(set(range(1, FOOTSTEP_COUNT + 1)) - set(footsteps.tolist()))
-    if missing:
-        raise ValueError(
-            f"footstep(s) {missing} have no items; every footstep 1..{FOOTSTEP_COUNT} "
-            "needs at least one item"
-        )
-    return footsteps
-
-
-def _degenerate(x: np.ndarray, y: np.ndarray, reason: str) -> PairedComparison:
-    """Comparison with only n and the means (when n >= 1), as reference.R does."""
+def _means_only(x: np.ndarray, y: np.ndarray, reason: str | None = None) -> PairedComparison:
+    """n and, when n >= 1, the two means and the mean difference; every other statistic keeps
+    its default (undefined). With a ``reason``, the degenerate comparison, as reference.R."""
     n = int(x.size)
-    if n:
-        baseline_mean = _finite_or_none(np.mean(x))
-        follow_up_mean = _finite_or_none(np.mean(y))
-        mean_difference = _finite_or_none(np.mean(y - x))
-    else:
-        baseline_mean = follow_up_mean = mean_difference = None
+    if not n:
+        return PairedComparison(n_pairs=0, reason=reason)
     return PairedComparison(
         n_pairs=n,
-        baseline_mean=baseline_mean,
-        baseline_sd=None,
-        follow_up_mean=follow_up_mean,
-        follow_up_sd=None,
-        mean_difference=mean_difference,
-        mean_difference_ci=(None, None),
-        t=None,
-        df=None,
-        p=None,
-        cohens_dz=None,
-        cohens_dz_ci=(None, None),
-        d_av=None,
-        hedges_g_av=None,
-        wilcoxon_p=None,
-        rank_biserial=None,
-        shapiro_p=None,
+        baseline_mean=_finite_or_none(np.mean(x)),
+        follow_up_mean=_finite_or_none(np.mean(y)),
+        mean_difference=_finite_or_none(np.mean(y - x)),
         reason=reason,
     )
+
+
+def _t_p(t: float, df: float, alternative: str) -> float:
+    """p of a t statistic on ``df`` degrees of freedom against ``alternative``."""
+    if alternative == "less":
+        return float(special.stdtr(df, t))
+    if alternative == "greater":
+        return float(special.stdtr(df, -t))
+    return 2.0 * float(special.stdtr(df, -abs(t)))
+
+
+def _check_alternative(alternative: Any) -> str:
+    if alternative not in ALTERNATIVES:
+        raise ValueError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
+    return alternative
 
 
 class _NoRoot(Exception):
@@ -521,21 +491,29 @@ def _noncentrality_for(t_obs: float, df: float, probability: float) -> float:
 
 
 def _cohens_dz_ci(
-    t_obs: float, n: int, confidence_level: float
+    t_obs: float, n: int, confidence_level: float, alternative: str = "two-sided"
 ) -> tuple[float | None, float | None]:
-    """Exact CI of d_z: noncentrality limits of the observed t divided by sqrt(n)."""
+    """Exact CI of d_z: noncentrality limits of the observed t divided by sqrt(n).
+
+    Two-sided, the limits put ``alpha / 2`` in each tail; one-sided, ``alpha`` in one tail
+    and the other end is unbounded (``None``), as ``t.test``'s interval for ``alternative``.
+    """
     if not abs(t_obs) <= MAX_ABS_T_FOR_DZ_CI:
         return (None, None)
     df = float(n - 1)
     alpha = 1.0 - confidence_level
+    lower_tail = {"two-sided": alpha / 2.0, "greater": alpha, "less": None}[alternative]
+    upper_tail = {"two-sided": alpha / 2.0, "greater": None, "less": alpha}[alternative]
     try:
         with np.errstate(all="ignore"):
-            lower = _noncentrality_for(t_obs, df, 1.0 - alpha / 2.0)
-            upper = _noncentrality_for(t_obs, df, alpha / 2.0)
+            lower = None if lower_tail is None else _noncentrality_for(t_obs, df, 1.0 - lower_tail)
+            upper = None if upper_tail is None else _noncentrality_for(t_obs, df, upper_tail)
     except (_NoRoot, ValueError, RuntimeError, ArithmeticError):
         return (None, None)
     root_n = math.sqrt(n)
-    return (_finite_or_none(lower / root_n), _finite_or_none(upper / root_n))
+    return tuple(
+        None if limit is None else _finite_or_none(limit / root_n) for limit in (lower, upper)
+    )
 
 
 def _hedges_j(df: float) -> float:
@@ -544,43 +522,29 @@ def _hedges_j(df: float) -> float:
     return float(np.exp(log_j))  # J(1) = 0, because Gamma(0) is infinite
 
 
-def _signed_rank(differences: np.ndarray) -> tuple[float | None, float | None]:
+def _signed_rank(
+    differences: np.ndarray, alternative: str = "two-sided"
+) -> tuple[float | None, float | None]:
     """Wilcoxon signed-rank p and matched-pairs rank-biserial r of the differences.
 
-    As R's ``wilcox.test(round(d, 10), exact = FALSE, correct = TRUE)$p.value`` and
-    ``(sum(rk[nz > 0]) - sum(rk[nz < 0])) / sum(rk)`` with ``nz`` the non-zero
-    rounded differences and ``rk = rank(abs(nz))``; both ``None`` if there are none.
+    As R's ``wilcox.test(round(d, 10), alternative = alternative, exact = FALSE,
+    correct = TRUE)$p.value`` and ``(sum(rk[nz > 0]) - sum(rk[nz < 0])) / sum(rk)`` with
+    ``nz`` the non-zero rounded differences and ``rk = rank(abs(nz))``; both ``None`` if
+    there are none. The p is scipy's, which agrees with R's formula to 1e-12 (tested).
     """
     rounded = np.round(differences, WILCOXON_DECIMALS)
     rounded = rounded[rounded != 0]  # zero differences are dropped (Wilcoxon's method)
     m = int(rounded.size)
     if m == 0:
         return None, None
-    magnitude = np.abs(rounded)
-    order = np.argsort(magnitude, kind="stable")
-    sorted_magnitude = magnitude[order]
-    # tie groups of equal |d|: every member gets the average of the group's ranks
-    starts = np.flatnonzero(np.r_[True, sorted_magnitude[1:] != sorted_magnitude[:-1]])
-    counts = np.diff(np.r_[starts, m]).astype(float)
-    average_rank = starts + (counts + 1.0) / 2.0
-    ranks = np.empty(m)
-    ranks[order] = np.repeat(average_rank, counts.astype(np.int64))
-    w_plus = float(ranks[rounded > 0].sum())
     # Average ranks are multiples of 0.5, so these sums are exact: R- = m(m+1)/2 - R+.
+    w_plus = float(scipy_stats.rankdata(np.abs(rounded))[rounded > 0].sum())
     rank_sum = m * (m + 1) / 2.0
     rank_biserial = (w_plus - (rank_sum - w_plus)) / rank_sum
-    variance = m * (m + 1) * (2 * m + 1) / 24.0 - float(np.sum(counts**3 - counts)) / 48.0
-    if not variance > 0:  # never for m >= 1; kept as a guard
-        return None, _finite_or_none(rank_biserial)
-    z = w_plus - m * (m + 1) / 4.0
-    z = (z - 0.5 * float(np.sign(z))) / math.sqrt(variance)  # continuity correction
-    p = 2.0 * min(float(special.ndtr(z)), float(special.ndtr(-z)))
+    p = scipy_stats.wilcoxon(
+        rounded, alternative=alternative, method="approx", correction=True
+    ).pvalue
     return _finite_or_none(p), _finite_or_none(rank_biserial)
-
-
-def _wilcoxon_p(differences: np.ndarray) -> float | None:
-    """Two-sided Wilcoxon signed-rank p, as R's ``wilcox.test(round(d, 10), exact = FALSE)``."""
-    return _signed_rank(differences)[0]
 
 
 def _shapiro_p(differences: np.ndarray) -> float | None:
@@ -595,10 +559,7 @@ def _shapiro_p(differences: np.ndarray) -> float | None:
     rounded = np.round(differences, WILCOXON_DECIMALS)
     if not (rounded != rounded[0]).any():
         return None
-    # scipy.stats takes about 0.3 s to import and only this test needs it
-    from scipy.stats import shapiro
-
-    p = _finite_or_none(shapiro(differences).pvalue)
+    p = _finite_or_none(scipy_stats.shapiro(differences).pvalue)
     return None if p is None else min(max(p, 0.0), 1.0)
 
 
@@ -606,7 +567,11 @@ def _shapiro_p(differences: np.ndarray) -> float | None:
 
 
 def paired_comparison(
-    baseline: Any, follow_up: Any, *, confidence_level: float = 0.95
+    baseline: Any,
+    follow_up: Any,
+    *,
+    confidence_level: float = 0.95,
+    alternative: str = "two-sided",
 ) -> PairedComparison:
     """Compare matched baseline and follow-up values.
 
@@ -620,6 +585,11 @@ def paired_comparison(
         Matched values; element ``i`` of both belongs to the same participant.
     confidence_level : float, default 0.95
         Coverage of both confidence intervals, strictly between 0 and 1.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        The alternative hypothesis of the t and Wilcoxon tests, as scipy's and R's
+        ``alternative``: ``"greater"``, the follow-up is above the baseline (the mean
+        difference is positive); ``"less"``, below. One-sided, both intervals are
+        one-sided too, at ``confidence_level``, with ``None`` at the unbounded end.
 
     Returns
     -------
@@ -636,7 +606,8 @@ def paired_comparison(
     ------
     ValueError
         If the inputs are not one-dimensional, have different lengths, contain
-        infinities or non-numbers, or ``confidence_level`` is not in (0, 1).
+        infinities or non-numbers, ``confidence_level`` is not in (0, 1) or
+        ``alternative`` is not one of :data:`ALTERNATIVES`.
 
     Notes
     -----
@@ -699,9 +670,24 @@ def paired_comparison(
     ``qnorm`` and ``pnorm``: the two p values agree to about 1e-8 (relative)
     for a few hundred pairs and to about 2e-6 at ``n = 5000``.
 
+    The t test, its interval and the Wilcoxon p are scipy's ``ttest_rel`` (with
+    ``confidence_interval``) and ``wilcoxon(method="approx", correction=True)`` on the
+    rounded non-zero differences, which give R's numbers (tested to 1e-12); the
+    degenerate cases above are decided here first, with R's tolerances, where scipy would
+    return NaN or infinities.
+
     Examples
     --------
     >>> got = paired_comparison([2, 3, 3, 4, 2], [3, 3, 4, 4.5, 1])
+    >>> round(got.t, 6), got.df, round(got.p, 6)  # t.test(y, x, paired = TRUE)
+    (0.801784, 4.0, 0.467605)
+    >>> [round(limit, 6) for limit in got.mean_difference_ci]  # ...$conf.int
+    [-0.738851, 1.338851]
+    >>> round(got.cohens_dz, 6)  # effectsize::cohens_d(y, x, paired = TRUE)
+    0.358569
+    >>> greater = paired_comparison([2, 3, 3, 4, 2], [3, 3, 4, 4.5, 1], alternative="greater")
+    >>> round(greater.p, 6), greater.mean_difference_ci[1]  # alternative = "greater"
+    (0.233802, None)
     >>> got.rank_biserial  # d = 1, 0, 1, 0.5, -1; ranks of |d| 3, 3, 1, 3: (7 - 3) / 10
     0.4
     >>> round(got.shapiro_p, 6)  # shapiro.test(c(1, 0, 1, 0.5, -1))$p.value
@@ -714,13 +700,14 @@ def paired_comparison(
             f"baseline and follow_up must have the same length, got {x.size} and {y.size}"
         )
     level = _check_confidence_level(confidence_level)
+    alternative = _check_alternative(alternative)
 
     keep = ~(np.isnan(x) | np.isnan(y))
     x = x[keep]
     y = y[keep]
     n = int(x.size)
     if n < 2:
-        return _degenerate(x, y, REASON_TOO_FEW_PAIRS)
+        return _means_only(x, y, REASON_TOO_FEW_PAIRS)
 
     with np.errstate(over="ignore", invalid="ignore"):
         d = y - x
@@ -731,99 +718,33 @@ def paired_comparison(
     if not all(math.isfinite(v) for v in (sd_d, mean_d, sd_x, sd_y)):
         raise ValueError("baseline and follow_up values are too large to analyse (overflow)")
     if not sd_d > SD_ZERO_TOLERANCE:
-        return _degenerate(x, y, REASON_ZERO_SD)
+        return _means_only(x, y, REASON_ZERO_SD)
     se = sd_d / math.sqrt(n)
     if se < 10 * _EPS * abs(mean_d):
-        return _degenerate(x, y, REASON_CONSTANT_DIFFERENCES)
+        return _means_only(x, y, REASON_CONSTANT_DIFFERENCES)
 
     df = n - 1
-    t = mean_d / se
-    p = 2.0 * float(special.stdtr(df, -abs(t)))
-    alpha = 1.0 - level
-    quantile = float(special.stdtrit(df, 1.0 - alpha / 2.0))
-    mean_ci = (mean_d - quantile * se, mean_d + quantile * se)
-
+    student = scipy_stats.ttest_rel(y, x, alternative=alternative)
+    t = float(student.statistic)
+    mean_ci = student.confidence_interval(confidence_level=level)
     d_av = mean_d / ((sd_x + sd_y) / 2.0)
-    wilcoxon_p, rank_biserial = _signed_rank(d)
-    return PairedComparison(
-        n_pairs=n,
-        baseline_mean=_finite_or_none(np.mean(x)),
+    wilcoxon_p, rank_biserial = _signed_rank(d, alternative)
+    return replace(
+        _means_only(x, y),
         baseline_sd=_finite_or_none(sd_x),
-        follow_up_mean=_finite_or_none(np.mean(y)),
         follow_up_sd=_finite_or_none(sd_y),
-        mean_difference=_finite_or_none(mean_d),
-        mean_difference_ci=(_finite_or_none(mean_ci[0]), _finite_or_none(mean_ci[1])),
+        mean_difference_ci=(_finite_or_none(mean_ci.low), _finite_or_none(mean_ci.high)),
         t=_finite_or_none(t),
         df=float(df),
-        p=_finite_or_none(p),
+        p=_finite_or_none(student.pvalue),
         cohens_dz=_finite_or_none(mean_d / sd_d),
-        cohens_dz_ci=_cohens_dz_ci(t, n, level),
+        cohens_dz_ci=_cohens_dz_ci(t, n, level, alternative),
         d_av=_finite_or_none(d_av),
         hedges_g_av=_finite_or_none(d_av * _hedges_j(df)),
         wilcoxon_p=wilcoxon_p,
         rank_biserial=rank_biserial,
         shapiro_p=_shapiro_p(d),
-        reason=None,
     )
-
-
-def footstep_scores(ratings: np.ndarray, item_footsteps: Sequence[int]) -> np.ndarray:
-    """Score each response on each footstep.
-
-    Parameters
-    ----------
-    ratings : array_like of float, shape (n, n_items)
-        One row per response, one column per statement; NaN = unanswered.
-    item_footsteps : sequence of int, length n_items
-        ``item_footsteps[j]`` is the footstep (1..10) that statement ``j``
-        belongs to. Every footstep needs at least one statement.
-
-    Returns
-    -------
-    numpy.ndarray, shape (n, 10)
-        Column ``k - 1`` is the mean of footstep ``k``'s statements, or NaN
-        unless every statement of that footstep was answered.
-
-    Raises
-    ------
-    ValueError
-        If ``ratings`` is not 2-D or contains infinities, or ``item_footsteps``
-        has the wrong length, a non-integer entry, a footstep outside 1..10 or
-        leaves a footstep without statements.
-    """
-    matrix = _as_matrix(ratings, "ratings")
-    footsteps = _check_item_footsteps(item_footsteps, matrix.shape[1])
-    scores = np.empty((matrix.shape[0], FOOTSTEP_COUNT))
-    for number in range(1, FOOTSTEP_COUNT + 1):
-        # the mean of a row with any NaN is NaN: exactly "every statement answered"
-        scores[:, number - 1] = matrix[:, footsteps == number].mean(axis=1)
-    return scores
-
-
-def overall_scores(footstep_scores: np.ndarray) -> np.ndarray:
-    """Overall score of each response: the mean of its 10 footstep scores.
-
-    Parameters
-    ----------
-    footstep_scores : array_like of float, shape (n, 10)
-        Output of :func:`footstep_scores`.
-
-    Returns
-    -------
-    numpy.ndarray, shape (n,)
-        Mean of the 10 footstep scores, NaN unless all 10 exist.
-
-    Raises
-    ------
-    ValueError
-        If the input is not 2-D with 10 columns or contains infinities.
-    """
-    matrix = _as_matrix(footstep_scores, "footstep_scores")
-    if matrix.shape[1] != FOOTSTEP_COUNT:
-        raise ValueError(
-            f"footstep_scores must have {FOOTSTEP_COUNT} columns, got {matrix.shape[1]}"
-        )
-    return matrix.mean(axis=1)
 
 
 def holm(pvalues: Any) -> np.ndarray:
@@ -850,6 +771,11 @@ def holm(pvalues: Any) -> np.ndarray:
     ------
     ValueError
         If the input is not one-dimensional or has a value outside [0, 1].
+
+    Examples
+    --------
+    >>> holm([0.02, 0.02, 0.01, 0.9])  # p.adjust(c(0.02, 0.02, 0.01, 0.9), method = "holm")
+    array([0.06, 0.06, 0.04, 0.9 ])
     """
     p = _as_vector(pvalues, "pvalues")
     present = ~np.isnan(p)
@@ -870,6 +796,8 @@ def evaluate(
     baseline_ratings: np.ndarray,
     follow_up_ratings: np.ndarray,
     item_footsteps: Sequence[int],
+    *,
+    alternative: str = "two-sided",
 ) -> EvaluationResult:
     """Run the whole evaluation on matched baseline and follow-up ratings.
 
@@ -887,6 +815,8 @@ def evaluate(
         unanswered.
     item_footsteps : sequence of int, length n_items
         Footstep (1..10) of each statement column.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        Passed to every :func:`paired_comparison`; Holm adjusts the p values it gives.
 
     Returns
     -------
@@ -899,6 +829,20 @@ def evaluate(
     ValueError
         If the two rating arrays are not 2-D arrays of the same shape, or
         ``item_footsteps`` is invalid (see :func:`footstep_scores`).
+
+    Examples
+    --------
+    Three participants who answered every statement alike at each wave (overall scores 2, 3,
+    3 at baseline and 3, 4, 5 at follow-up):
+
+    >>> footsteps = [1, 2, 3, 3, 4, 5, 6, 6, 6, 7, 8, 8, 9, 10]
+    >>> before = [[2] * 14, [3] * 14, [3] * 14]
+    >>> after = [[3] * 14, [4] * 14, [5] * 14]
+    >>> result = evaluate(before, after, footsteps)
+    >>> result.overall.t, round(result.overall.p, 6)  # t.test(y, x, paired = TRUE)
+    (4.0, 0.057191)
+    >>> round(result.p_holm[0], 6)  # p.adjust(rep(p, 10), method = "holm")[1]
+    0.57191
     """
     before = _as_matrix(baseline_ratings, "baseline_ratings")
     after = _as_matrix(follow_up_ratings, "follow_up_ratings")
@@ -910,10 +854,13 @@ def evaluate(
     scores_before = footstep_scores(before, item_footsteps)
     scores_after = footstep_scores(after, item_footsteps)
     comparisons = tuple(
-        paired_comparison(scores_before[:, k], scores_after[:, k]) for k in range(FOOTSTEP_COUNT)
+        paired_comparison(scores_before[:, k], scores_after[:, k], alternative=alternative)
+        for k in range(FOOTSTEP_COUNT)
     )
     adjusted = holm([np.nan if c.p is None else c.p for c in comparisons])
-    overall = paired_comparison(overall_scores(scores_before), overall_scores(scores_after))
+    overall = paired_comparison(
+        overall_scores(scores_before), overall_scores(scores_after), alternative=alternative
+    )
     return EvaluationResult(
         footsteps=comparisons,
         p_holm=tuple(_finite_or_none(value) for value in adjusted),
@@ -1346,7 +1293,9 @@ def _group_summary(values: np.ndarray) -> GroupSummary:
     )
 
 
-def welch_comparison(group_a: Any, group_b: Any) -> GroupComparison:
+def welch_comparison(
+    group_a: Any, group_b: Any, *, alternative: str = "two-sided"
+) -> GroupComparison:
     """Compare two independent groups with Welch's t test and Cohen's d.
 
     Used for attrition: the baseline scores of participants who responded to a
@@ -1357,6 +1306,9 @@ def welch_comparison(group_a: Any, group_b: Any) -> GroupComparison:
     ----------
     group_a, group_b : array_like of float, shape (n_a,), (n_b,)
         The two groups' values.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        The alternative hypothesis, as scipy's and R's: ``"greater"``, the mean of a
+        is above that of b; ``"less"``, below.
 
     Returns
     -------
@@ -1369,24 +1321,29 @@ def welch_comparison(group_a: Any, group_b: Any) -> GroupComparison:
     Raises
     ------
     ValueError
-        If an input is not one-dimensional or contains infinities or non-numbers.
+        If an input is not one-dimensional or contains infinities or non-numbers, or
+        ``alternative`` is not one of :data:`ALTERNATIVES`.
 
     Notes
     -----
-    Welch's (1947) t test, as R's ``t.test(a, b)``: ``t = (mean_a - mean_b) /
-    sqrt(s_a^2 / n_a + s_b^2 / n_b)`` on the Welch-Satterthwaite df
+    Welch's (1947) t test, as R's ``t.test(a, b, alternative = alternative)``:
+    ``t = (mean_a - mean_b) / sqrt(s_a^2 / n_a + s_b^2 / n_b)`` on the Welch-Satterthwaite df
     ``(s_a^2/n_a + s_b^2/n_b)^2 / ((s_a^2/n_a)^2/(n_a-1) + (s_b^2/n_b)^2/(n_b-1))``,
-    two-sided p. Cohen's d is standardised by the pooled SD
+    p from the t distribution on that df. Cohen's d is standardised by the pooled SD
     ``sqrt(((n_a-1) s_a^2 + (n_b-1) s_b^2) / (n_a + n_b - 2))``, as
     ``effectsize::cohens_d(a, b)``.
 
     Examples
     --------
-    >>> round(welch_comparison([3, 4, 5], [1, 2, 2, 3]).as_dict()["t"], 6)
-    2.828427
+    >>> got = welch_comparison([3, 4, 5], [1, 2, 2, 3])
+    >>> round(got.t, 6), round(got.df, 6), round(got.p, 6)  # t.test(a, b)
+    (2.828427, 3.857143, 0.049461)
+    >>> round(welch_comparison([3, 4, 5], [1, 2, 2, 3], alternative="greater").p, 6)
+    0.02473
     """
     a = _as_vector(group_a, "group_a")
     b = _as_vector(group_b, "group_b")
+    alternative = _check_alternative(alternative)
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
     responded, not_responded = _group_summary(a), _group_summary(b)
     mean_difference = (
@@ -1414,7 +1371,7 @@ def welch_comparison(group_a: Any, group_b: Any) -> GroupComparison:
         mean_difference=mean_difference,
         t=_finite_or_none(t),
         df=_finite_or_none(df),
-        p=_finite_or_none(2.0 * special.stdtr(df, -abs(t))),
+        p=_finite_or_none(_t_p(t, df, alternative)),
         cohens_d=_finite_or_none(mean_difference / pooled_sd),
         reason=None,
     )

@@ -1,13 +1,15 @@
 """A trainee's own confidence per footstep, as numbers and as a plotly spider chart."""
 
+import importlib.util
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import cycle
+from math import isnan
+from pathlib import Path
 from statistics import NormalDist, fmean
 
-import plotly.graph_objects as go
-
+from assessments import scoring
 from assessments.models import RATING_MAX, RATING_MIN, Response
 from courses.models import Footstep, FootstepModulePage
 from courses.waves import BASELINE, Wave
@@ -25,15 +27,17 @@ class LineStyle:
     marker: str
 
 
-# Told apart by colour, dash and marker alike, so no one needs to see colour; every colour
-# has at least 4.5:1 contrast on white. The baseline is dashed; later follow-ups of a long
+# Each wave's line in every chart, the trainee's and the evaluation's: told apart by colour,
+# dash and marker alike, so no one needs to see colour, and in greyscale; every colour has at
+# least 4.5:1 contrast on white. The baseline is grey and dashed; later follow-ups of a long
 # schedule reuse the styles in turn.
-BASELINE_STYLE = LineStyle("#6b4c9a", "dash", "circle")
+BASELINE_STYLE = LineStyle("#4b5766", "dash", "circle")
 FOLLOW_UP_STYLES = (
     LineStyle("#005a70", "solid", "square"),
-    LineStyle("#a14200", "dot", "diamond"),
-    LineStyle("#2f6b1f", "dashdot", "triangle-up"),
-    LineStyle("#8a1c4a", "longdash", "x"),
+    LineStyle("#6b4c9a", "dot", "diamond"),
+    LineStyle("#a14a00", "dashdot", "triangle-up"),
+    LineStyle("#2d6a2d", "longdash", "x"),
+    LineStyle("#8a1c4a", "longdashdot", "star"),
 )
 
 
@@ -70,12 +74,14 @@ class FootstepScore:
 
 
 def footstep_scores(response: Response) -> dict[int, float | None]:
-    """Footstep number -> score, as the analysis defines it (DESIGN.md): a footstep without
-    every one of its statements answered has no score."""
-    ratings: dict[int, list[int | None]] = {}
-    for statement in response.instrument.statements.all():
-        ratings.setdefault(statement.footstep.number, []).append(getattr(response, statement.code))
-    return {number: None if None in values else fmean(values) for number, values in ratings.items()}
+    """Footstep number -> score, by the analysis's rule (``assessments.scoring``): a footstep
+    without every one of its statements answered has no score."""
+    statements = list(response.instrument.statements.all())
+    (row,) = scoring.footstep_scores(
+        [[getattr(response, statement.code) for statement in statements]],
+        [statement.footstep.number for statement in statements],
+    )
+    return {number: None if isnan(score) else float(score) for number, score in enumerate(row, 1)}
 
 
 def personal_scores(responses: dict[str, Response]) -> list[FootstepScore]:
@@ -102,32 +108,50 @@ def waves_in_words(waves: list[Wave]) -> str:
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
+# plotly's default look ("plotly" template), which a go.Figure would embed: read from the
+# installed plotly package's data without importing plotly.
+PLOTLY_TEMPLATE = json.loads(
+    (
+        Path(importlib.util.find_spec("plotly").origin).parent
+        / "package_data"
+        / "templates"
+        / "plotly.json"
+    ).read_text(encoding="utf-8")
+)
+
+
 def _closed(values: list) -> list:
     """Repeat the first point so the polygon closes."""
     return [*values, values[0]]
 
 
-def personal_chart(scores: list[FootstepScore]) -> go.Figure:
-    """10 footstep axes scored 1–5, a closed line per wave answered (the baseline dashed)."""
+def personal_chart(scores: list[FootstepScore]) -> dict:
+    """10 footstep axes scored 1–5, a closed line per wave answered (the baseline dashed).
+
+    Plain plotly JSON data for ``json_script`` (static/js/charts.js draws it with our own
+    plotly.js): built as dicts, it skips plotly's Python-side validation, a third of the
+    page's time; a test checks that plotly's validation returns it unchanged.
+    """
     labels = [f"{s.footstep.number}. {s.footstep.title}" for s in scores]
-    figure = go.Figure()
-    for wave, style in line_styles(waves_of(scores)).items():
-        figure.add_trace(
-            go.Scatterpolar(
-                r=_closed([s.scores[wave] for s in scores]),
-                theta=_closed(labels),
-                name=wave.label,
-                mode="lines+markers",
-                line={"color": style.colour, "dash": style.dash, "width": 3},
-                marker={"size": 8, "symbol": style.marker},
-                fill="toself",
-                opacity=0.75,
-                connectgaps=False,
-                hovertemplate="%{theta}: %{r:.1f}<extra>" + wave.label + "</extra>",
-            )
-        )
-    figure.update_layout(
-        polar={
+    traces = [
+        {
+            "type": "scatterpolar",
+            "r": _closed([s.scores[wave] for s in scores]),
+            "theta": _closed(labels),
+            "name": wave.label,
+            "mode": "lines+markers",
+            "line": {"color": style.colour, "dash": style.dash, "width": 3},
+            "marker": {"size": 8, "symbol": style.marker},
+            "fill": "toself",
+            "opacity": 0.75,
+            "connectgaps": False,
+            "hovertemplate": "%{theta}: %{r:.1f}<extra>" + wave.label + "</extra>",
+        }
+        for wave, style in line_styles(waves_of(scores)).items()
+    ]
+    layout = {
+        "template": PLOTLY_TEMPLATE,
+        "polar": {
             "radialaxis": {
                 "range": [0, RATING_MAX],
                 "tickvals": list(range(RATING_MIN, RATING_MAX + 1)),
@@ -137,21 +161,19 @@ def personal_chart(scores: list[FootstepScore]) -> go.Figure:
             },
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
-        legend={"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0},
-        margin={"l": 70, "r": 70, "t": 40, "b": 70},
-        font={"family": "system-ui, sans-serif", "size": 13, "color": "#1d2733"},
-        showlegend=True,
-        height=520,
-        # chart.js swaps these in on narrow screens; the table beside the chart names them.
-        meta={"short_labels": _closed([str(s.footstep.number) for s in scores])},
-    )
-    return figure
-
-
-def figure_data(figure: go.Figure) -> dict:
-    """The figure as plain JSON data for ``json_script``; static/assessments/chart.js draws it
-    with the plotly.js from our own static files (no inline script, no CDN)."""
-    return json.loads(figure.to_json())
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0},
+        "margin": {"l": 70, "r": 70, "t": 40, "b": 70},
+        "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1d2733"},
+        "showlegend": True,
+        "height": 520,
+        "meta": {
+            # Narrow screens (static/js/charts.js) show footstep numbers; the table beside the
+            # chart names them.
+            "short_labels": _closed([str(s.footstep.number) for s in scores]),
+            "narrow_layout": {"margin": {"l": 40, "r": 40, "t": 30, "b": 70}, "height": 420},
+        },
+    }
+    return {"data": traces, "layout": layout}
 
 
 @dataclass(frozen=True)

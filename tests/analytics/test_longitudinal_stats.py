@@ -2,8 +2,8 @@
 
 Reference numbers come from R 4.2.2 (nlme 3.1-162, effectsize 0.8.3):
 
-* ``data/waves.csv`` / ``data/waves.ref.json``: the shipped multi-wave example and the
-  statistics ``reference_waves.R`` computes for it (its ``longitudinal`` and ``attrition``
+* ``examples/waves.csv`` / ``waves.ref.json``: the repository's multi-wave example and the
+  statistics ``examples/reference_waves.R`` computes for it (its ``longitudinal`` and ``attrition``
   keys: ``friedman.test``, ``nlme::lme`` and ``t.test`` / ``effectsize::cohens_d``);
 * ``data/longitudinal_cases.json``: hand-made cases printed by
   ``Rscript reference_longitudinal.R``, which names the R call behind each kind of number.
@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,20 +39,23 @@ from analytics.stats import (
     random_intercept_model,
     welch_comparison,
 )
+from tests.analytics.reference import (
+    DATA,
+    EXAMPLES_DIR,
+    ITEM_FOOTSTEPS,
+    assert_matches,
+    assert_plain,
+)
 
 # Warnings (RuntimeWarning from numpy, scipy's optimiser, ...) must not escape.
 pytestmark = pytest.mark.filterwarnings("error")
 
-DATA = Path(__file__).parent / "data"
 NA = math.nan
 FUNCTIONS = {
     "friedman_test": friedman_test,
     "random_intercept_model": random_intercept_model,
     "welch_comparison": welch_comparison,
 }
-
-# reference_waves.R: items <- list(1, 2, c(3, 4), 5, 6, c(7, 8, 9), 10, c(11, 12), 13, 14)
-ITEM_FOOTSTEPS = (1, 2, 3, 3, 4, 5, 6, 6, 6, 7, 8, 8, 9, 10)
 
 
 def tolerance(function: str, key: str) -> dict[str, float]:
@@ -63,55 +65,23 @@ def tolerance(function: str, key: str) -> dict[str, float]:
     return {"rel": 1e-6, "abs": 1e-9}
 
 
-def assert_matches(got: Any, expected: Any, function: str, where: str, key: str = "") -> int:
-    """Compare an ``as_dict`` tree with R's; None must be None. Returns the numbers checked."""
-    if isinstance(expected, dict):
-        assert set(got) - {"reason"} == set(expected), where
-        return sum(
-            assert_matches(got[k], v, function, f"{where}.{k}", k) for k, v in expected.items()
-        )
-    if isinstance(expected, list):
-        assert len(got) == len(expected), where
-        return sum(
-            assert_matches(g, e, function, f"{where}[{i}]", key)
-            for i, (g, e) in enumerate(zip(got, expected, strict=True))
-        )
-    if expected is None or isinstance(expected, str):
-        assert got == expected, f"{where}: got {got!r}, R gives {expected!r}"
-        return 0
-    assert got is not None, f"{where}: got None, R gives {expected!r}"
-    assert got == pytest.approx(expected, **tolerance(function, key)), (
-        f"{where}: got {got!r}, R gives {expected!r}"
-    )
-    return 1
-
-
-def assert_plain(value: Any) -> None:
-    """JSON-ready: only plain dict/list/str/int/float/None, no NaN or infinity."""
-    if isinstance(value, dict):
-        for item in value.values():
-            assert_plain(item)
-    elif isinstance(value, list):
-        for item in value:
-            assert_plain(item)
-    else:
-        assert value is None or type(value) in (str, int, float), repr(value)
-        assert not isinstance(value, float) or math.isfinite(value)
-    json.dumps(value, allow_nan=False)
+def matches_r(got: Any, expected: Any, function: str, where: str) -> int:
+    """:func:`assert_matches` with this file's tolerances for ``function``."""
+    return assert_matches(got, expected, where, tolerance=lambda key, _: tolerance(function, key))
 
 
 # --------------------------------------------------------------------------- example file
 
 
 def load_waves() -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Score ``data/waves.csv`` exactly as reference_waves.R builds ``S``.
+    """Score ``examples/waves.csv`` exactly as reference_waves.R builds ``S``.
 
     ``follow_up`` means ``month_3``; a participant is included only if every one of
     their rows says ``mandatory_completed == "yes"``. Returns the wave names, the
     scores ``S[wave, participant, j]`` (j = footsteps 1..10, then overall) and
     ``answered[wave, participant]`` (the participant has a row at that wave).
     """
-    with (DATA / "waves.csv").open(newline="", encoding="utf-8") as handle:
+    with (EXAMPLES_DIR / "waves.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     included: dict[str, bool] = {}
     for row in rows:
@@ -142,7 +112,7 @@ def load_waves() -> tuple[list[str], np.ndarray, np.ndarray]:
 
 
 WAVES, SCORES, ANSWERED = load_waves()
-REFERENCE = json.loads((DATA / "waves.ref.json").read_text(encoding="utf-8"))
+REFERENCE = json.loads((EXAMPLES_DIR / "waves.ref.json").read_text(encoding="utf-8"))
 LONGITUDINAL = [*REFERENCE["longitudinal"]["footsteps"], REFERENCE["longitudinal"]["overall"]]
 
 
@@ -161,8 +131,8 @@ def test_example_longitudinal_matches_r(column: int) -> None:
     assert friedman["reason"] is None and mixed["reason"] is None
     assert_plain(friedman)
     assert_plain(mixed)
-    checked = assert_matches(friedman, expected["friedman"], "friedman_test", "friedman")
-    checked += assert_matches(mixed, expected["mixed_model"], "random_intercept_model", "mixed")
+    checked = matches_r(friedman, expected["friedman"], "friedman_test", "friedman")
+    checked += matches_r(mixed, expected["mixed_model"], "random_intercept_model", "mixed")
     assert checked == 5 + 5 + 3 * 7  # every number of both R results
 
 
@@ -175,7 +145,7 @@ def test_example_attrition_matches_r(wave: str) -> None:
     assert got["reason"] is None
     assert_plain(got)
     expected = {key: value for key, value in expected.items() if key != "wave"}
-    assert assert_matches(got, expected, "welch_comparison", wave) == 11
+    assert matches_r(got, expected, "welch_comparison", wave) == 11
 
 
 @pytest.mark.parametrize("column", range(11))
@@ -216,7 +186,7 @@ def test_hand_made_case_matches_r(case: dict[str, Any]) -> None:
         assert got["sd_participant"] == 0.0
         assert expected["sd_participant"] < 1e-4
         expected = {**expected, "sd_participant": 0.0}
-    assert_matches(got, expected, case["function"], case["name"])
+    matches_r(got, expected, case["function"], case["name"])
 
 
 def test_friedman_rounds_before_ranking() -> None:

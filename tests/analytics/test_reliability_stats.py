@@ -2,9 +2,9 @@
 
 Reference numbers come from R 4.2.2 (psych 2.2.9, effectsize 0.8.3):
 
-* ``data/waves.csv`` / ``data/waves.ref.json`` and ``data/responses.csv`` /
-  ``data/responses.waves.ref.json``: the shipped examples and what ``reference_waves.R``
-  (the copy in /work/shared/examples) computes for them; its ``reliability``
+* ``examples/waves.csv`` / ``waves.ref.json`` and ``examples/responses.csv`` /
+  ``responses.waves.ref.json``: the repository's worked examples and what
+  ``examples/reference_waves.R`` computes for them; its ``reliability``
   (``psych::alpha``), ``reliable_change`` (Jacobson-Truax) and the ``rank_biserial`` and
   ``shapiro_p`` (``shapiro.test``) of every comparison are checked here;
 * ``data/reliability_cases.json``: hand-made cases printed by
@@ -20,7 +20,6 @@ import csv
 import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -51,11 +50,17 @@ from analytics.stats import (
     paired_comparison,
     reliable_change,
 )
+from tests.analytics.reference import (
+    DATA,
+    EXAMPLES_DIR,
+    ITEM_FOOTSTEPS,
+    assert_matches,
+    assert_plain,
+)
 
 # Warnings (RuntimeWarning from numpy, scipy's shapiro, ...) must not escape.
 pytestmark = pytest.mark.filterwarnings("error")
 
-DATA = Path(__file__).parent / "data"
 NA = math.nan
 FUNCTIONS = {
     "paired_comparison": paired_comparison,
@@ -64,8 +69,6 @@ FUNCTIONS = {
     "overall_reliable_change": overall_reliable_change,
 }
 
-# reference_waves.R: items <- list(1, 2, c(3, 4), 5, 6, c(7, 8, 9), 10, c(11, 12), 13, 14)
-ITEM_FOOTSTEPS = (1, 2, 3, 3, 4, 5, 6, 6, 6, 7, 8, 8, 9, 10)
 ITEMS = [f"s{i}" for i in range(1, 15)]
 
 
@@ -74,46 +77,16 @@ def approx(expected: float, rel: float = 1e-6) -> Any:
     return pytest.approx(expected, rel=rel, abs=1e-12 if expected == 0 else 0.0)
 
 
-def assert_matches(got: Any, expected: Any, where: str, *, subset: bool = False) -> int:
-    """Compare an ``as_dict`` tree with R's; None must be None. Returns the numbers checked.
-
-    With ``subset``, R gives only some keys of the top-level dict (paired comparisons).
-    """
-    if isinstance(expected, dict):
-        if subset:
-            assert set(expected) <= set(got), where
-        else:
-            assert set(got) - {"reason"} == set(expected), where
-        return sum(assert_matches(got[k], v, f"{where}.{k}") for k, v in expected.items())
-    if isinstance(expected, list):
-        assert len(got) == len(expected), where
-        return sum(
-            assert_matches(g, e, f"{where}[{i}]")
-            for i, (g, e) in enumerate(zip(got, expected, strict=True))
-        )
-    if expected is None or isinstance(expected, str):
-        assert got == expected, f"{where}: got {got!r}, R gives {expected!r}"
-        return 0
-    assert got is not None, f"{where}: got None, R gives {expected!r}"
-    if isinstance(expected, int) and not isinstance(got, float):
-        assert got == expected and type(got) is int, f"{where}: got {got!r}, R gives {expected}"
-    else:
-        assert got == approx(expected), f"{where}: got {got!r}, R gives {expected!r}"
-    return 1
-
-
-def assert_plain(value: Any) -> None:
-    """JSON-ready: only plain dict/list/str/int/float/None, no NaN or infinity."""
-    if isinstance(value, dict):
-        for item in value.values():
-            assert_plain(item)
-    elif isinstance(value, list):
-        for item in value:
-            assert_plain(item)
-    else:
-        assert value is None or type(value) in (str, int, float), repr(value)
-        assert not isinstance(value, float) or math.isfinite(value)
-    json.dumps(value, allow_nan=False)
+def matches_r(got: Any, expected: Any, where: str, *, subset: bool = False) -> int:
+    """:func:`assert_matches` with :func:`approx`'s tolerance; R's integers stay integers."""
+    return assert_matches(
+        got,
+        expected,
+        where,
+        tolerance=lambda _, value: {"rel": 1e-6, "abs": 1e-12 if value == 0 else 0.0},
+        subset=subset,
+        exact_ints=True,
+    )
 
 
 # --------------------------------------------------------------------------- example files
@@ -142,7 +115,7 @@ class Example:
 def load_example(csv_name: str, reference_name: str) -> Example:
     """``follow_up`` means ``month_3``; a participant is included only if every one of
     their rows says ``mandatory_completed == "yes"``."""
-    with (DATA / csv_name).open(newline="", encoding="utf-8") as handle:
+    with (EXAMPLES_DIR / csv_name).open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     included: dict[str, bool] = {}
     for row in rows:
@@ -169,7 +142,7 @@ def load_example(csv_name: str, reference_name: str) -> Example:
         for row in reversed(at_wave):  # R's match(): the first row of a code wins
             matrix[position[row["participant_code"]]] = ratings(row)
         matched[wave] = matrix
-    reference = json.loads((DATA / reference_name).read_text(encoding="utf-8"))
+    reference = json.loads((EXAMPLES_DIR / reference_name).read_text(encoding="utf-8"))
     return Example(waves, by_wave, matched, reference)
 
 
@@ -205,7 +178,7 @@ def test_example_reliability_matches_r(name: str, wave: str) -> None:
     assert_plain(got)
     assert got["reason"] is None
     assert got["n"] == int((~np.isnan(rows).any(axis=1)).sum())
-    checked = assert_matches(got, expected, f"{name} {wave}")
+    checked = matches_r(got, expected, f"{name} {wave}")
     assert checked == 1 + 1 + 2 + 14 * 2  # n, alpha, CI and both figures of every item
 
 
@@ -218,7 +191,7 @@ def test_example_reliable_change_matches_r(name: str, wave: str) -> None:
     got = overall_reliable_change(baseline, follow_up).as_dict()
     assert_plain(got)
     assert got["reason"] is None
-    assert assert_matches(got, expected, f"{name} {wave}") == 7
+    assert matches_r(got, expected, f"{name} {wave}") == 7
 
     # the same from its parts: reliable_change with the reliability and SD given
     before, after = overall_scores(baseline), overall_scores(follow_up)
@@ -250,7 +223,7 @@ def test_example_comparisons_match_r(name: str, wave: str) -> None:
         assert got_entry["reason"] is None, label
         for key in ("rank_biserial", "shapiro_p"):
             assert r_entry[key] is not None, label  # both are pinned, not just None == None
-        checked += assert_matches(got_entry, r_entry, label, subset=True)
+        checked += matches_r(got_entry, r_entry, label, subset=True)
     # n_pairs, 2 means, 2 SDs, mean difference + CI, t, df, p, d_z + CI, wilcoxon, rb, shapiro
     assert checked == 10 * (17 + 2) + 17  # footsteps also have "footstep" and "p_holm"
 
@@ -343,7 +316,7 @@ def test_hand_made_case_matches_r(name: str) -> None:
     assert_plain(got)
     assert (got["reason"] is not None) == case["has_reason"], got["reason"]
     subset = case["function"] == "paired_comparison"
-    assert assert_matches(got, case["expected"], name, subset=subset) > 0
+    assert matches_r(got, case["expected"], name, subset=subset) > 0
     also = case["also"] or {}
     if "effectsize_rank_biserial" in also:
         assert got["rank_biserial"] == approx(also["effectsize_rank_biserial"])

@@ -1,62 +1,34 @@
 import csv
-import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from django.core.management import call_command
 
-from analytics.reports import export_statistics
-from analytics.selectors import (
-    UnknownCourseRunError,
-    course_runs_by_slug,
-    evaluation_data,
-    participant_flow,
-    sample_description,
-)
+from analytics.reports import course_runs_report
+from analytics.sample import participant_flow, sample_description
+from analytics.selectors import UnknownCourseRunError, course_runs_by_slug, evaluation_data
 from courses.models import Attendance
 from tests import factories
-
-DATA = Path(__file__).parent / "data"
-
-
-def import_file(path: Path, run) -> None:
-    """Import a file in the import format with the real command, as an evaluator would."""
-    call_command("import_responses", str(path), "--cohort", run.slug, stdout=io.StringIO())
-
-
-def assert_matches_reference(report: dict, reference: dict) -> None:
-    rows = [*zip(report["footsteps"], reference["footsteps"], strict=True)]
-    rows.append((report["overall"], reference["overall"]))
-    for ours, theirs in rows:
-        for key, expected in theirs.items():
-            actual = ours[key]
-            if isinstance(expected, list):
-                assert actual == pytest.approx(expected, rel=1e-6), key
-            elif expected is None:
-                assert actual is None, key
-            else:
-                assert actual == pytest.approx(expected, rel=1e-6), key
+from tests.analytics.reference import DATA, EXAMPLES_DIR, assert_matches_reference, import_file
 
 
 def test_imported_file_matches_r_reference(db, course_run):
-    import_file(DATA / "responses.csv", course_run)
-    reference = json.loads((DATA / "responses.ref.json").read_text())
-    assert_matches_reference(export_statistics(), reference)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
+    reference = json.loads((EXAMPLES_DIR / "responses.ref.json").read_text())
+    assert_matches_reference(course_runs_report(), reference)
 
 
 def test_file_with_disagreeing_mandatory_flags_matches_r_reference(db, course_run):
     # Some codes are "yes" at one wave and "no" at the other; reference.R drops the "no" rows.
     import_file(DATA / "responses_60.csv", course_run)
     reference = json.loads((DATA / "responses_60.ref.json").read_text())
-    assert_matches_reference(export_statistics(), reference)
+    assert_matches_reference(course_runs_report(), reference)
 
 
 def test_flow_counts_and_exclusions(db, course_run):
-    import_file(DATA / "responses.csv", course_run)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
     flow = participant_flow(data := evaluation_data(), data.primary_wave)
-    with (DATA / "responses.csv").open(newline="") as handle:
+    with (EXAMPLES_DIR / "responses.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     codes = {r["participant_code"] for r in rows}
     baseline = {r["participant_code"] for r in rows if r["wave"] == "baseline"}
@@ -74,7 +46,7 @@ def test_flow_counts_and_exclusions(db, course_run):
         - flow["excluded_mandatory_not_completed"]
         - flow["excluded_incomplete"]
     )
-    assert flow["analysed"] == export_statistics()["overall"]["n_pairs"] == 9
+    assert flow["analysed"] == course_runs_report()["overall"]["n_pairs"] == 9
 
 
 def _pair(run, baseline, follow_up, **fields):
@@ -96,7 +68,7 @@ def test_non_completers_and_non_consenting_are_excluded(db, course_run):
     assert flow["matched_pairs"] == 4
     assert flow["excluded_mandatory_not_completed"] == 1
     assert flow["analysed"] == 3
-    report = export_statistics()
+    report = course_runs_report()
     assert report["overall"]["n_pairs"] == 3
     assert report["overall"]["baseline_mean"] == pytest.approx((2 + 3 + 2) / 3)
 
@@ -123,7 +95,7 @@ def test_incomplete_responses_are_excluded_from_overall_only(db, course_run):
     _pair(course_run, [2] * 14, [4] * 14)
     _pair(course_run, [3] * 14, [4] * 14)
     _pair(course_run, [None] + [2] * 13, [4] * 14)
-    report = export_statistics()
+    report = course_runs_report()
     assert report["flow"]["excluded_incomplete"] == 1
     assert report["overall"]["n_pairs"] == 2
     assert report["footsteps"][0]["n_pairs"] == 2
@@ -178,7 +150,7 @@ def test_sample_description(db, course_run):
 
 
 def test_degenerate_selection_gives_nulls_with_reasons(db, course_run):
-    report = export_statistics()
+    report = course_runs_report()
     assert report["overall"]["n_pairs"] == 0
     assert report["overall"]["t"] is None
     assert report["overall"]["reason"]
@@ -191,12 +163,12 @@ def test_small_number_threshold(db, course_run, settings):
         _pair(course_run, [2] * 14, [4] * 14)
     _pair(course_run, [2] * 14, [3] * 14, mandatory_completed=False)
     settings.ANALYTICS_SMALL_NUMBER_THRESHOLD = 0
-    assert export_statistics()["flow"]["analysed"] == 3
+    assert course_runs_report()["flow"]["analysed"] == 3
     settings.ANALYTICS_SMALL_NUMBER_THRESHOLD = 5
-    report = export_statistics()
+    report = course_runs_report()
     assert report["flow"]["analysed"] == "<5"
     assert report["flow"]["excluded_mandatory_not_completed"] == "<5"
     assert report["overall"]["n_pairs"] == "<5"
     assert report["sample"]["professions"][0]["count"] == "<5"
     assert "<5" in report["small_number_note"]
-    assert export_statistics(small_number_threshold=0)["flow"]["analysed"] == 3
+    assert course_runs_report(small_number_threshold=0)["flow"]["analysed"] == 3

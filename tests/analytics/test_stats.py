@@ -2,8 +2,8 @@
 
 Every reference number comes from R 4.2.2 with effectsize 0.8.3:
 
-* ``data/responses.csv`` / ``data/responses.ref.json``: the shipped example and the
-  statistics ``reference.R`` computes for it;
+* ``examples/responses.csv`` / ``responses.ref.json``: the repository's worked example
+  and the statistics ``examples/reference.R`` computes for it;
 * ``data/responses_60.csv`` / ``data/responses_60.ref.json``: a second file in the
   import format made by ``make_responses_60.R`` (60 participants, missing items,
   non-completers, one-wave participants), its statistics also from ``reference.R``;
@@ -16,6 +16,7 @@ No Django is needed; the module imports nothing from it.
 from __future__ import annotations
 
 import csv
+import doctest
 import json
 import math
 from pathlib import Path
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from scipy import integrate, special
 from scipy import stats as scipy_stats
 
+from analytics import stats
 from analytics.stats import (
     FOOTSTEP_COUNT,
     REASON_CONSTANT_DIFFERENCES,
@@ -39,17 +41,16 @@ from analytics.stats import (
     holm,
     overall_scores,
     paired_comparison,
+    welch_comparison,
 )
+from assessments import scoring
+from tests.analytics.reference import DATA, EXAMPLES_DIR, ITEM_FOOTSTEPS
 
 # Warnings (RuntimeWarning from numpy, scipy's root finder, ...) must not escape.
 pytestmark = pytest.mark.filterwarnings("error")
 
-HERE = Path(__file__).parent
-DATA = HERE / "data"
 NA = math.nan
 
-# reference.R: items <- list(1, 2, c(3, 4), 5, 6, c(7, 8, 9), 10, c(11, 12), 13, 14)
-ITEM_FOOTSTEPS = (1, 2, 3, 3, 4, 5, 6, 6, 6, 7, 8, 8, 9, 10)
 N_ITEMS = len(ITEM_FOOTSTEPS)
 
 JSON_KEYS = [
@@ -119,13 +120,14 @@ def load_matched(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return matrix(baseline), matrix(follow_up)
 
 
-EXAMPLES = ["responses", "responses_60"]
+# Where each file lives: the worked example in examples/, the test-only file in data/.
+EXAMPLES = {"responses": EXAMPLES_DIR, "responses_60": DATA}
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_file_matches_r(name: str) -> None:
-    baseline, follow_up = load_matched(DATA / f"{name}.csv")
-    reference = json.loads((DATA / f"{name}.ref.json").read_text(encoding="utf-8"))
+    baseline, follow_up = load_matched(EXAMPLES[name] / f"{name}.csv")
+    reference = json.loads((EXAMPLES[name] / f"{name}.ref.json").read_text(encoding="utf-8"))
     result = evaluate(baseline, follow_up, ITEM_FOOTSTEPS).as_dict()
 
     assert len(result["footsteps"]) == len(reference["footsteps"]) == FOOTSTEP_COUNT
@@ -149,8 +151,8 @@ def test_example_file_matches_r(name: str) -> None:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_file_pairs_as_reference(name: str) -> None:
     """The overall n is the strictest check of the pairing and completeness rules."""
-    baseline, follow_up = load_matched(DATA / f"{name}.csv")
-    reference = json.loads((DATA / f"{name}.ref.json").read_text(encoding="utf-8"))
+    baseline, follow_up = load_matched(EXAMPLES[name] / f"{name}.csv")
+    reference = json.loads((EXAMPLES[name] / f"{name}.ref.json").read_text(encoding="utf-8"))
     both = ~np.isnan(overall_scores(footstep_scores(baseline, ITEM_FOOTSTEPS))) & ~np.isnan(
         overall_scores(footstep_scores(follow_up, ITEM_FOOTSTEPS))
     )
@@ -158,7 +160,7 @@ def test_example_file_pairs_as_reference(name: str) -> None:
 
 
 def test_example_result_is_strict_json() -> None:
-    baseline, follow_up = load_matched(DATA / "responses.csv")
+    baseline, follow_up = load_matched(EXAMPLES_DIR / "responses.csv")
     result = evaluate(baseline, follow_up, ITEM_FOOTSTEPS)
     assert isinstance(result, EvaluationResult)
     assert len(result.footsteps) == len(result.p_holm) == FOOTSTEP_COUNT
@@ -175,7 +177,7 @@ def test_example_result_is_strict_json() -> None:
 def test_d_z_is_t_over_root_n_not_sd_of_differences() -> None:
     """The study's "d = 0.951" was sd(d); d_z is t / sqrt(n) (5.012 / sqrt(21) = 1.094)."""
     assert 5.012 / math.sqrt(21) == pytest.approx(1.094, abs=5e-4)
-    baseline, follow_up = load_matched(DATA / "responses.csv")
+    baseline, follow_up = load_matched(EXAMPLES_DIR / "responses.csv")
     for comparison in evaluate(baseline, follow_up, ITEM_FOOTSTEPS).footsteps:
         assert comparison.cohens_dz == pytest.approx(comparison.t / math.sqrt(comparison.n_pairs))
         assert comparison.cohens_dz == pytest.approx(
@@ -445,20 +447,217 @@ def test_noncentral_interval_beyond_the_range_of_r() -> None:
     assert cdf(high * math.sqrt(n)) == pytest.approx(0.025, abs=1e-9)
 
 
-def test_wilcoxon_agrees_with_scipy() -> None:
-    """An independent implementation (scipy) of the same normal approximation."""
+def _r_formulas(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """t.test(y, x, paired = TRUE) and wilcox.test(round(y - x, 10), exact = FALSE,
+    correct = TRUE) written out as R's sources compute them."""
+    d = y - x
+    n = d.size
+    se = np.std(d, ddof=1) / math.sqrt(n)
+    t = np.mean(d) / se
+    half = special.stdtrit(n - 1, 0.975) * se
+    nz = np.round(d, 10)
+    nz = nz[nz != 0]
+    m = nz.size
+    ranks = scipy_stats.rankdata(np.abs(nz))
+    _, ties = np.unique(ranks, return_counts=True)
+    z = ranks[nz > 0].sum() - m * (m + 1) / 4
+    sigma = math.sqrt(m * (m + 1) * (2 * m + 1) / 24 - np.sum(ties**3 - ties) / 48)
+    z = (z - 0.5 * np.sign(z)) / sigma
+    return {
+        "t": t,
+        "p": 2 * special.stdtr(n - 1, -abs(t)),
+        "ci_low": np.mean(d) - half,
+        "ci_high": np.mean(d) + half,
+        "wilcoxon_p": 2 * min(special.ndtr(z), special.ndtr(-z)),
+    }
+
+
+def test_scipy_gives_the_numbers_of_r_formulas() -> None:
+    """ttest_rel(...).confidence_interval() and wilcoxon(method="approx", correction=True),
+    which paired_comparison uses, agree with R's formulas to 1e-12 (ties, zeros, rounding)."""
     rng = np.random.default_rng(7)
+    checked = 0
     for n in (3, 8, 25, 200):
-        baseline = rng.integers(1, 6, n).astype(float)
-        follow_up = rng.integers(1, 6, n).astype(float)
-        differences = follow_up - baseline
-        if not np.any(differences) or np.std(differences) == 0:
-            continue
-        expected = scipy_stats.wilcoxon(
-            differences, zero_method="wilcox", correction=True, method="approx"
-        ).pvalue
-        got = paired_comparison(baseline, follow_up).wilcoxon_p
-        assert got == pytest.approx(expected, rel=1e-12)
+        for scale in (1, 3, 10):
+            baseline = rng.integers(1, 6, (n, scale)).mean(axis=1)
+            follow_up = rng.integers(1, 6, (n, scale)).mean(axis=1)
+            got = paired_comparison(baseline, follow_up)
+            if got.reason is not None or got.wilcoxon_p is None:
+                continue
+            expected = _r_formulas(baseline, follow_up)
+            ours = {
+                "t": got.t,
+                "p": got.p,
+                "ci_low": got.mean_difference_ci[0],
+                "ci_high": got.mean_difference_ci[1],
+                "wilcoxon_p": got.wilcoxon_p,
+            }
+            for key, value in expected.items():
+                assert ours[key] == pytest.approx(value, rel=1e-12, abs=1e-15), (n, scale, key)
+            checked += 1
+    assert checked >= 10
+
+
+# ---- output of `Rscript reference_alternatives.R` (R 4.2.2) ----
+PAIRED_ONE_SIDED = {
+    ("ties_and_zeros", "less"): {
+        # tt <- t.test(y, x, paired = TRUE, alternative = "less", conf.level = 0.95)
+        # wt <- wilcox.test(round(y - x, 10), alternative = "less", exact = F, correct = T)
+        "p": 0.981606251060107,  # tt$p.value
+        "mean_difference_ci_low": None,  # tt$conf.int[1] (None: -Inf)
+        "mean_difference_ci_high": 1.39869217678729,  # tt$conf.int[2] (None: Inf)
+        "cohens_dz_ci_low": None,  # -Inf
+        "cohens_dz_ci_high": 1.35499927274978,  # ncp_at(0.05) / sqrt(n)
+        "wilcoxon_p": 0.981285972437968,  # wt$p.value
+    },
+    ("negative", "less"): {
+        # tt <- t.test(y, x, paired = TRUE, alternative = "less", conf.level = 0.95)
+        # wt <- wilcox.test(round(y - x, 10), alternative = "less", exact = F, correct = T)
+        "p": 0.00944337501550453,  # tt$p.value
+        "mean_difference_ci_low": None,  # tt$conf.int[1] (None: -Inf)
+        "mean_difference_ci_high": -0.278891545642073,  # tt$conf.int[2] (None: Inf)
+        "cohens_dz_ci_low": None,  # -Inf
+        "cohens_dz_ci_high": -0.333944380651727,  # ncp_at(0.05) / sqrt(n)
+        "wilcoxon_p": 0.0210767251178527,  # wt$p.value
+    },
+    ("with_missing", "less"): {
+        # tt <- t.test(y, x, paired = TRUE, alternative = "less", conf.level = 0.95)
+        # wt <- wilcox.test(round(y - x, 10), alternative = "less", exact = F, correct = T)
+        "p": 0.924557363579124,  # tt$p.value
+        "mean_difference_ci_low": None,  # tt$conf.int[1] (None: -Inf)
+        "mean_difference_ci_high": 1.64172056886062,  # tt$conf.int[2] (None: Inf)
+        "cohens_dz_ci_low": None,  # -Inf
+        "cohens_dz_ci_high": 1.42022295525873,  # ncp_at(0.05) / sqrt(n)
+        "wilcoxon_p": 0.950357182614321,  # wt$p.value
+    },
+    ("rounding_ties", "less"): {
+        # tt <- t.test(y, x, paired = TRUE, alternative = "less", conf.level = 0.95)
+        # wt <- wilcox.test(round(y - x, 10), alternative = "less", exact = F, correct = T)
+        "p": 0.94429176606233,  # tt$p.value
+        "mean_difference_ci_low": None,  # tt$conf.int[1] (None: -Inf)
+        "mean_difference_ci_high": 0.306066759669461,  # tt$conf.int[2] (None: Inf)
+        "cohens_dz_ci_low": None,  # -Inf
+        "cohens_dz_ci_high": 1.26827900720209,  # ncp_at(0.05) / sqrt(n)
+        "wilcoxon_p": 0.937613631978139,  # wt$p.value
+    },
+    ("ties_and_zeros", "greater"): {
+        # tt <- t.test(y, x, paired = TRUE, alternative = "greater", conf.level = 0.95)
+        # wt <- wilcox.test(round(y - x, 10), alternative = "greater", exact = F, correct = T)
+        "p": 0.018393748939893,  # tt$p.value
+        "mean_difference_ci_low": 0.201307823212714,  # tt$conf.int[1] (None: -Inf)
+        "mean_difference_ci_high": None,  # tt$conf.int[2] (None: Inf)
+        "cohens_dz_ci_low": 0.158182235966369,  # ncp_at(0.95) / sqrt(n)
+        "cohens_dz_ci_high": None,  # Inf
+        "wilcoxon_p": 0.028218755743287,  # wt$p.value
+    },
+    ("negative", "greater"): {
+        # tt <- t.test(y, x, paired = TRUE, alternative = "greater", conf.level = 0.95)
+        # wt <- wilcox.test(round(y - x, 10), alternative = "greater", exact = F, correct = T)
+        "p": 0.990556624984495,  # tt$p.value
+        "mean_difference_ci_low": -1.14967988292936,  # tt$conf.int[1] (None: -Inf)
+        "mean_difference_ci_high": None,  # tt$conf.int[2] (None: Inf)
+        "cohens_dz_ci_low": -2.00598924165935,  # ncp_at(0.95) / sqrt(n)
+        "cohens_dz_ci_high": None,  # Inf
+        "wilcoxon_p": 0.98614386048742,  # wt$p.value
+    },
+    ("with_missing", "greater"): {
+        # tt <- t.test(y, x, paired = TRUE, alternative = "greater", conf.level = 0.95)
+        # wt <- wilcox.test(round(y - x, 10), alternative = "greater", exact = F, correct = T)
+        "p": 0.0754426364208758,  # tt$p.value
+        "mean_difference_ci_low": -0.141720568860622,  # tt$conf.int[1] (None: -Inf)
+        "mean_difference_ci_high": None,  # tt$conf.int[2] (None: Inf)
+        "cohens_dz_ci_low": -0.0942299155203766,  # ncp_at(0.95) / sqrt(n)
+        "cohens_dz_ci_high": None,  # Inf
+        "wilcoxon_p": 0.0847820725952817,  # wt$p.value
+    },
+    ("rounding_ties", "greater"): {
+        # tt <- t.test(y, x, paired = TRUE, alternative = "greater", conf.level = 0.95)
+        # wt <- wilcox.test(round(y - x, 10), alternative = "greater", exact = F, correct = T)
+        "p": 0.0557082339376699,  # tt$p.value
+        "mean_difference_ci_low": -0.0060667596694612,  # tt$conf.int[1] (None: -Inf)
+        "mean_difference_ci_high": None,  # tt$conf.int[2] (None: Inf)
+        "cohens_dz_ci_low": -0.0205003979240434,  # ncp_at(0.95) / sqrt(n)
+        "cohens_dz_ci_high": None,  # Inf
+        "wilcoxon_p": 0.0862075513056905,  # wt$p.value
+    },
+}
+WELCH_ONE_SIDED = {
+    ("responded_higher", "less"): 0.975269720431686,  # t.test(a, b, alternative = "less")$p.value
+    ("unequal_spread", "less"): 0.351911984408291,  # t.test(a, b, alternative = "less")$p.value
+    (
+        "responded_higher",
+        "greater",
+    ): 0.0247302795683144,  # t.test(a, b, alternative = "greater")$p.value
+    (
+        "unequal_spread",
+        "greater",
+    ): 0.648088015591709,  # t.test(a, b, alternative = "greater")$p.value
+}
+# ---- end of R output ----
+
+
+@pytest.mark.parametrize(("name", "alternative"), sorted(PAIRED_ONE_SIDED))
+def test_one_sided_paired_comparison_matches_r(name: str, alternative: str) -> None:
+    baseline, follow_up, _ = INPUTS[name]
+    got = paired_comparison(baseline, follow_up, alternative=alternative)
+    two_sided = paired_comparison(baseline, follow_up)
+    flat = {
+        "p": got.p,
+        "mean_difference_ci_low": got.mean_difference_ci[0],
+        "mean_difference_ci_high": got.mean_difference_ci[1],
+        "cohens_dz_ci_low": got.cohens_dz_ci[0],
+        "cohens_dz_ci_high": got.cohens_dz_ci[1],
+        "wilcoxon_p": got.wilcoxon_p,
+    }
+    for key, value in PAIRED_ONE_SIDED[(name, alternative)].items():
+        assert_matches(flat[key], value, f"{name} {alternative} {key}")
+    # the side changes the tests and intervals only
+    for key in ("t", "df", "mean_difference", "cohens_dz", "d_av", "rank_biserial"):
+        assert getattr(got, key) == getattr(two_sided, key), key
+
+
+@pytest.mark.parametrize(("name", "alternative"), sorted(WELCH_ONE_SIDED))
+def test_one_sided_welch_matches_r(name: str, alternative: str) -> None:
+    a, b = WELCH_GROUPS[name]
+    assert_matches(
+        welch_comparison(a, b, alternative=alternative).p,
+        WELCH_ONE_SIDED[(name, alternative)],
+        name,
+    )
+
+
+WELCH_GROUPS = {  # the a and b of reference_alternatives.R
+    "responded_higher": ([3, 4, 5], [1, 2, 2, 3]),
+    "unequal_spread": ([2.1, 2.5, 1.9, 3.2, 2.8], [1.0, 4.5, 2.0, 3.9]),
+}
+
+
+def test_evaluate_passes_the_alternative_on() -> None:
+    baseline, follow_up = load_matched(EXAMPLES_DIR / "responses.csv")
+    greater = evaluate(baseline, follow_up, ITEM_FOOTSTEPS, alternative="greater")
+    for got, footstep in zip(greater.footsteps, range(FOOTSTEP_COUNT), strict=True):
+        expected = paired_comparison(
+            footstep_scores(baseline, ITEM_FOOTSTEPS)[:, footstep],
+            footstep_scores(follow_up, ITEM_FOOTSTEPS)[:, footstep],
+            alternative="greater",
+        )
+        assert got == expected
+
+
+@pytest.mark.parametrize("alternative", ["two_sided", "both", None, "GREATER"])
+def test_an_unknown_alternative_is_an_error(alternative) -> None:
+    with pytest.raises(ValueError, match="alternative must be one of"):
+        paired_comparison([1, 2, 3], [2, 2, 5], alternative=alternative)
+    with pytest.raises(ValueError, match="alternative must be one of"):
+        welch_comparison([1, 2, 3], [2, 2, 5], alternative=alternative)
+
+
+@pytest.mark.parametrize("module", [stats, scoring], ids=lambda module: module.__name__)
+def test_docstring_examples(module) -> None:
+    """The Examples sections of the docstrings run and give what they show."""
+    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert attempted > 0
+    assert failed == 0
 
 
 @pytest.mark.parametrize(("pvalues", "expected"), HOLM)
@@ -589,8 +788,8 @@ def test_all_rounded_differences_zero_leaves_wilcoxon_empty() -> None:
 def test_wilcoxon_none_when_every_rounded_difference_is_zero() -> None:
     from analytics import stats as module
 
-    assert module._wilcoxon_p(np.array([1e-11, -2e-11, 4e-11])) is None
-    assert module._wilcoxon_p(np.array([])) is None
+    assert module._signed_rank(np.array([1e-11, -2e-11, 4e-11])) == (None, None)
+    assert module._signed_rank(np.array([])) == (None, None)
 
 
 def test_evaluate_all_missing() -> None:
