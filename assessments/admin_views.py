@@ -1,22 +1,33 @@
-"""Wagtail admin: evaluators import a CSV of responses (upload -> preview -> confirm).
+"""Wagtail admin: evaluators import a CSV of responses (upload -> preview -> confirm -> job).
 
-The preview checks the whole file and writes nothing; the file's text waits in the session
-until the evaluator confirms, when the import checks it again and commits all or nothing.
+The preview checks the whole file and writes nothing; a clean file is stored with an
+``ImportJob``. Confirming queues the job for the task worker (never the request), and the
+job's page shows its progress, then the result.
 """
+
+import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.http import Http404
 from django.shortcuts import redirect
-from django.views.generic import FormView
+from django.template.response import TemplateResponse
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from accounts.roles import can_import
 from assessments.forms import ImportForm
-from assessments.importing import COLUMNS, decode
-from assessments.services import responses_import, responses_import_check
+from assessments.import_services import responses_import_check
+from assessments.importing import COLUMNS
+from assessments.models import ImportJob
+from assessments.tasks import IMPORT_ERRORS_SHOWN, import_job_run
 from courses.models import CourseRunPage
-from home.roles import can_import
 
 SESSION_KEY = "assessments_import"
+JOB_TEMPLATE = "assessments/admin/import_job.html"
+# Seconds between reloads of a job's page while it runs (a meta refresh: no script needed).
+REFRESH_SECONDS = 2
 
 
 class ImportPermissionMixin:
@@ -51,34 +62,52 @@ class ImportResponsesView(ImportPermissionMixin, WagtailAdminTemplateMixin, Form
         upload = form.cleaned_data["file"]
         content = upload.read()
         cohort = form.cleaned_data["cohort"]
-        plan = responses_import_check(content=content, cohort_slug=cohort)
+        plan = responses_import_check(
+            content=content, cohort_slug=cohort, error_limit=IMPORT_ERRORS_SHOWN
+        )
+        self.request.session.pop(SESSION_KEY, None)
         if plan.ok:
-            self.request.session[SESSION_KEY] = {
-                "text": decode(content),
-                "cohort": cohort,
-                "filename": upload.name,
-            }
-        else:
-            self.request.session.pop(SESSION_KEY, None)
+            job = ImportJob(user=self.request.user, cohort_slug=cohort, filename=upload.name[:200])
+            # A name nobody can guess: the file holds research data.
+            job.file.save(f"{secrets.token_urlsafe(16)}.csv", ContentFile(content), save=False)
+            job.save()
+            self.request.session[SESSION_KEY] = job.pk
         return self.render_to_response(
             self.get_context_data(form=form, plan=plan, filename=upload.name)
         )
 
     def confirm(self):
         pending = self.request.session.pop(SESSION_KEY, None)
-        if pending is None:
+        queued = ImportJob.objects.filter(
+            pk=pending, user=self.request.user, status=ImportJob.Status.CHECKED
+        ).update(status=ImportJob.Status.QUEUED, progress="Waiting for the task worker")
+        if not queued:
             messages.error(self.request, "Nothing to import: upload the file again.")
-            return redirect("assessments_import")
-        plan = responses_import(
-            content=pending["text"].encode("utf-8"),
-            cohort_slug=pending["cohort"],
-            actor=self.request.user,
-            filename=pending["filename"],
-        )
-        if not plan.ok:
-            # The database changed since the preview (e.g. someone imported the same file).
-            return self.render_to_response(
-                self.get_context_data(plan=plan, filename=pending["filename"])
-            )
-        messages.success(self.request, f"Imported {plan.summary()} into {plan.cohort_slug}.")
-        return redirect("assessments_import")
+            return redirect("assessments_import:index")
+        import_job_run.enqueue(pending)
+        job = ImportJob.objects.get(pk=pending)
+        if not job.failed:
+            return redirect("assessments_import:job", pk=job.pk)
+        # As before jobs: errors found on confirming (the database changed since the
+        # preview) answer the confirmation itself.
+        context = self.get_context_data(job=job, refresh_seconds=REFRESH_SECONDS)
+        return TemplateResponse(self.request, JOB_TEMPLATE, context)
+
+
+class ImportJobView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A job's progress, then its result: for the person who started it, or staff who may
+    import (the audit log records every import with its job)."""
+
+    page_title = "Import responses"
+    header_icon = "upload"
+    template_name = JOB_TEMPLATE
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        job = ImportJob.objects.filter(pk=kwargs["pk"]).first()
+        user = self.request.user
+        if job is None or not (job.user_id == user.pk or user.is_staff):
+            raise Http404("No such import.")
+        return super().get_context_data(job=job, refresh_seconds=REFRESH_SECONDS, **kwargs)

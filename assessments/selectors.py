@@ -1,6 +1,8 @@
-"""Reads for the questionnaires: when each wave is open, and what evaluators may see."""
+"""Reads for the questionnaires: when each wave is open, a trainee's record and certificate
+status, and what evaluators may see."""
 
-from collections.abc import Callable
+import enum
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,10 +13,36 @@ from django.utils import timezone
 
 from assessments.models import FollowUpEmail, Instrument, Participant, Response, Statement
 from courses.models import CourseRunPage, Enrolment
-from courses.selectors import first_mandatory_workshop_start, last_mandatory_workshop_end
+from courses.selectors import (
+    enrolments_with_progress,
+    first_mandatory_workshop_start,
+    last_mandatory_workshop_end,
+    mandatory_completed,
+)
 from courses.waves import BASELINE, Wave
 
 REMINDER_AFTER = timedelta(days=7)
+
+
+class WindowState(enum.StrEnum):
+    """Where a questionnaire wave's window stands at a given moment."""
+
+    NOT_YET = "not_yet"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    # What templates test, rather than comparing with the values.
+    @property
+    def is_not_yet(self) -> bool:
+        return self is WindowState.NOT_YET
+
+    @property
+    def is_open(self) -> bool:
+        return self is WindowState.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self is WindowState.CLOSED
 
 
 @dataclass(frozen=True)
@@ -29,16 +57,16 @@ class Window:
     closes_at: datetime | None
     scheduled: bool = True
 
-    def state(self, now: datetime | None = None) -> str:
+    def state(self, now: datetime | None = None) -> WindowState:
         now = now or timezone.now()
         if not self.scheduled or (self.opens_at is not None and now < self.opens_at):
-            return "not_yet"
+            return WindowState.NOT_YET
         if self.closes_at is not None and now >= self.closes_at:
-            return "closed"
-        return "open"
+            return WindowState.CLOSED
+        return WindowState.OPEN
 
     def is_open(self, now: datetime | None = None) -> bool:
-        return self.state(now) == "open"
+        return self.state(now) is WindowState.OPEN
 
 
 def baseline_window(run: CourseRunPage, workshops: list | None = None) -> Window:
@@ -82,6 +110,51 @@ def wave_window(run: CourseRunPage, wave: Wave, workshops: list | None = None) -
 def certificate_wave(run: CourseRunPage) -> Wave:
     """The follow-up a certificate waits for: the run's first, so later waves never delay it."""
     return run.follow_ups[0]
+
+
+def participant_for_enrolment(enrolment: Enrolment) -> Participant | None:
+    """The trainee's record on this run, or None before they have answered the consent question."""
+    return Participant.objects.filter(enrolment=enrolment).first()
+
+
+def participants_by_enrolment(user) -> dict[int, Participant]:
+    """The user's records by enrolment id, each with its responses."""
+    return {
+        p.enrolment_id: p
+        for p in Participant.objects.filter(enrolment__user=user).prefetch_related("responses")
+    }
+
+
+def optional_sessions_attended(enrolment: Enrolment) -> int | None:
+    """How many optional Q&A sessions of their run the trainee attended."""
+    row = enrolments_with_progress(Enrolment.objects.filter(pk=enrolment.pk)).first()
+    return getattr(row, "optional_attended", None)
+
+
+def certificate_missing(
+    run: CourseRunPage, *, mandatory_completed: bool, answered: Collection[str]
+) -> list[str]:
+    """The certificate rule, in the words trainees read: what is still to do on ``run`` for
+    someone who answered the waves named in ``answered``; an empty list means nothing."""
+    reasons = []
+    if not mandatory_completed:
+        reasons.append("Attend both mandatory workshops.")
+    wave = certificate_wave(run)
+    if wave.name not in answered:
+        reasons.append(f"Submit the {wave.noun} questionnaire.")
+    return reasons
+
+
+def certificate_eligibility(enrolment: Enrolment) -> list[str]:
+    """Why a certificate cannot be issued yet; an empty list means it can."""
+    answered = Response.objects.filter(participant__enrolment=enrolment).values_list(
+        "wave", flat=True
+    )
+    return certificate_missing(
+        enrolment.course_run,
+        mandatory_completed=mandatory_completed(enrolment),
+        answered=set(answered),
+    )
 
 
 def current_instrument() -> Instrument:
@@ -145,9 +218,9 @@ def _wave_status(submitted, baseline_at, emails: dict, window: Window, now) -> t
     if baseline_at is None:
         return "no_baseline", STATUS_LABELS["no_baseline"]
     state = window.state(now)
-    if state == "not_yet":
+    if state is WindowState.NOT_YET:
         return "not_due", STATUS_LABELS["not_due"]
-    if state == "closed":
+    if state is WindowState.CLOSED:
         return "missed", STATUS_LABELS["missed"]
     if FollowUpEmail.Kind.REMINDER in emails:
         return "reminded", STATUS_LABELS["reminded"]
@@ -218,7 +291,7 @@ class _End:
 
 # The measurement error of the overall score comes from the evaluation (analytics), which
 # imports this app and not the other way round: analytics registers the function that gives
-# it when Django starts (analytics.snapshots.reliable_change_se).
+# it when Django starts (AnalyticsConfig.ready: analytics.snapshots.reliable_change_se).
 _reliable_change_se_source: Callable[[], float | None] | None = None
 
 

@@ -1,24 +1,13 @@
-"""Writes for the questionnaires: consent, responses, certificates, reminders, deletion, import."""
+"""Writes for the questionnaires: consent, responses, certificates, reminders, deletion."""
 
-from collections.abc import Collection
 from datetime import datetime
-from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from assessments.importing import (
-    PROGRESS_EVERY,
-    ImportPlan,
-    Progress,
-    RowError,
-    decode,
-    responses_file_check,
-)
 from assessments.models import (
     ITEM_CODES,
     Certificate,
@@ -29,37 +18,31 @@ from assessments.models import (
 )
 from assessments.selectors import (
     REMINDER_AFTER,
-    certificate_wave,
+    WindowState,
+    certificate_eligibility,
     current_instrument,
     follow_up_window,
+    optional_sessions_attended,
     wave_window,
 )
 from assessments.signals import research_data_changed_on_commit
 from assessments.tasks import follow_up_email_send
-from assessments.validators import MESSAGES, InvalidAnswer, parse_rating, parse_years_experience
-from courses.models import CourseIndexPage, CourseRunPage, Enrolment, FollowUpWave
-from courses.selectors import enrolments_with_progress, is_mandatory_complete
-from courses.services import schedule_follow_ups_add
+from assessments.validators import (
+    NUL_MESSAGE,
+    clean_rating,
+    clean_text,
+    clean_years_experience,
+)
+from courses.models import CourseRunPage, Enrolment
+from courses.selectors import enrolments_with_progress
 from courses.waves import BASELINE, UnknownWaveError, Wave
-from home.models import AuditEvent, HomePage
-from home.services import audit_record
 
 BASELINE_FIELDS = {"profession", "profession_other", "years_experience", "prior_training"}
 BASELINE_FIELDS |= {"uses_resources"}
 FOLLOW_UP_FIELDS = {"resource_use", "programme_feedback", "clinical_use"}
-TEXT_MAX_LENGTH = 5000
 CERTIFICATE_CODE_LENGTH = 12
 IMPORT_BATCH = 1000
 COHORT_SLUG_MAX = 100
-
-# PostgreSQL cannot store NUL in text; the forms refuse it, and so must other callers.
-NUL_MESSAGE = "{} contains a NUL character (\\x00); remove it."
-RATING_MESSAGE = MESSAGES["form"]["rating"]
-
-
-def participant_for_enrolment(enrolment: Enrolment) -> Participant | None:
-    """The trainee's record on this run, or None before they have answered the consent question."""
-    return Participant.objects.filter(enrolment=enrolment).first()
 
 
 def _unused_participant_code() -> str:
@@ -107,35 +90,9 @@ def consent_record(
     return participant
 
 
-def _clean_rating(value) -> int | None:
-    try:
-        return parse_rating(value)
-    except InvalidAnswer as error:
-        raise ValidationError(error.message("form")) from None
-
-
-def clean_years_experience(value) -> Decimal:
-    """Years supporting people with persistent pain: decimals allowed, 0 to 60, required."""
-    try:
-        years = parse_years_experience(value)
-    except InvalidAnswer as error:
-        raise ValidationError(error.message("form")) from None
-    if years is None:
-        raise ValidationError(MESSAGES["form"]["years_missing"])
-    return years
-
-
-def _clean_text(value, label: str) -> str:
-    text = (value or "").strip()
-    if "\x00" in text:
-        raise ValidationError(NUL_MESSAGE.format(label))
-    if len(text) > TEXT_MAX_LENGTH:
-        raise ValidationError(f"{label} can be at most {TEXT_MAX_LENGTH} characters.")
-    return text
-
-
 def _clean_answers(wave: Wave, data: dict) -> dict:
-    """Validate every answer, collecting one clear message per field."""
+    """Validate every answer the wave asks (the rules are in ``validators``), collecting one
+    clear message per field."""
     allowed = set(ITEM_CODES) | (BASELINE_FIELDS if wave.is_baseline else FOLLOW_UP_FIELDS)
     unexpected = set(data) - allowed
     if unexpected:
@@ -151,7 +108,7 @@ def _clean_answers(wave: Wave, data: dict) -> dict:
             errors[field] = error.messages
 
     for code in ITEM_CODES:
-        check(code, _clean_rating)
+        check(code, clean_rating)
 
     if wave.is_baseline:
         profession = data.get("profession") or ""
@@ -165,7 +122,7 @@ def _clean_answers(wave: Wave, data: dict) -> dict:
             errors["profession_other"] = [NUL_MESSAGE.format("Your profession")]
         cleaned["profession_other"] = other[:200] if profession == Response.Profession.OTHER else ""
         check("years_experience", clean_years_experience)
-        check("prior_training", _clean_text, "Prior training")
+        check("prior_training", clean_text, "Prior training")
         uses = data.get("uses_resources")
         if not isinstance(uses, bool):
             errors["uses_resources"] = [
@@ -179,8 +136,8 @@ def _clean_answers(wave: Wave, data: dict) -> dict:
                 "Tell us whether you have used, or would use, the footstep resources with patients."
             ]
         cleaned["resource_use"] = resource_use
-        check("programme_feedback", _clean_text, "Your comments on the programme")
-        check("clinical_use", _clean_text, "How you use the training")
+        check("programme_feedback", clean_text, "Your comments on the programme")
+        check("clinical_use", clean_text, "How you use the training")
 
     if errors:
         raise ValidationError(errors)
@@ -195,7 +152,7 @@ def _check_window(*, enrolment: Enrolment, wave: Wave, existing: Response | None
     label = wave.noun
     window = wave_window(enrolment.course_run, wave)
     state = window.state(now)
-    if state == "open":
+    if state is WindowState.OPEN:
         return
     if existing is not None:
         raise ValidationError(
@@ -206,7 +163,7 @@ def _check_window(*, enrolment: Enrolment, wave: Wave, existing: Response | None
                 ]
             }
         )
-    if state == "closed":
+    if state is WindowState.CLOSED:
         message = f"The {label} questionnaire closed on {_when(window.closes_at)}."
     elif window.opens_at is not None:
         message = f"The {label} questionnaire opens on {_when(window.opens_at)}."
@@ -227,11 +184,6 @@ def _second_submission_error(wave: Wave) -> ValidationError:
             ]
         }
     )
-
-
-def _optional_sessions_attended(enrolment: Enrolment) -> int | None:
-    row = enrolments_with_progress(Enrolment.objects.filter(pk=enrolment.pk)).first()
-    return getattr(row, "optional_attended", None)
 
 
 def response_submit(
@@ -291,7 +243,7 @@ def response_submit(
             setattr(response, field, value)
         response.updated_at = now
         if not wave.is_baseline:
-            response.optional_sessions_attended = _optional_sessions_attended(enrolment)
+            response.optional_sessions_attended = optional_sessions_attended(enrolment)
         response.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
@@ -308,32 +260,6 @@ def _unused_certificate_code() -> str:
         code = new_code(CERTIFICATE_CODE_LENGTH)
         if not Certificate.objects.filter(verification_code=code).exists():
             return code
-
-
-def certificate_missing(
-    run: CourseRunPage, *, mandatory_completed: bool, answered: Collection[str]
-) -> list[str]:
-    """The certificate rule, in the words trainees read: what is still to do on ``run`` for
-    someone who answered the waves named in ``answered``; an empty list means nothing."""
-    reasons = []
-    if not mandatory_completed:
-        reasons.append("Attend both mandatory workshops.")
-    wave = certificate_wave(run)
-    if wave.name not in answered:
-        reasons.append(f"Submit the {wave.noun} questionnaire.")
-    return reasons
-
-
-def certificate_eligibility(enrolment: Enrolment) -> list[str]:
-    """Why a certificate cannot be issued yet; an empty list means it can."""
-    answered = Response.objects.filter(participant__enrolment=enrolment).values_list(
-        "wave", flat=True
-    )
-    return certificate_missing(
-        enrolment.course_run,
-        mandatory_completed=is_mandatory_complete(enrolment),
-        answered=set(answered),
-    )
 
 
 @transaction.atomic
@@ -365,14 +291,14 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
 
 
 @transaction.atomic
-def user_delete(*, user) -> dict[str, int]:
+def research_records_anonymise(*, user) -> dict[str, int]:
     """Apply the research-consent rule to a user's records before their account is deleted.
 
     A consenting participant keeps their responses, unlinked from the enrolment (so nothing
     leads back to the person), with the mandatory-part status frozen from attendance. Records
     without consent are deleted with their responses, and so are certificates (they carry
     the name). The account itself, its enrolments and the audit entry are left to the
-    account deletion (``home.personal_data``), which calls this first.
+    account deletion (``accounts.personal_data``), which calls this first.
     """
     progress = {
         row.pk: bool(row.mandatory_completed)
@@ -446,146 +372,3 @@ def _wave_emails_enqueue(*, run: CourseRunPage, wave: Wave, now: datetime) -> li
             continue  # another run of the command queued this email first
         queued.append(email)
     return queued
-
-
-@transaction.atomic
-def responses_import(
-    *,
-    content: bytes,
-    cohort_slug: str,
-    actor=None,
-    filename: str = "",
-    progress: Progress | None = None,
-) -> ImportPlan:
-    """Import a CSV of responses collected elsewhere into a course run, all or nothing.
-
-    Checks the whole file first; if any line is wrong, nothing is written and the returned
-    plan lists every error. Otherwise creates the course run if ``cohort_slug`` is new
-    (under the course index), the participants (research records without an account,
-    consented where the data was collected) and their responses.
-    """
-    plan = responses_import_check(content=content, cohort_slug=cohort_slug, progress=progress)
-    if not plan.ok:
-        return plan
-    follow_up_months = [wave.months for wave in plan.waves if not wave.is_baseline]
-    run = CourseRunPage.objects.filter(slug=cohort_slug).first()
-    if run is None:
-        run = _imported_run(cohort_slug, follow_up_months)
-    else:
-        schedule_follow_ups_add(run=run, months=follow_up_months, user=actor)
-    now = timezone.now()
-    instrument = current_instrument()
-    participants = {
-        p.code: p for p in Participant.objects.filter(code__in={row.code for row in plan.rows})
-    }
-    completed = plan.mandatory_completed
-    new = []
-    for row in plan.rows:
-        participant = participants.get(row.code)
-        if participant is None:
-            participant = Participant(
-                code=row.code,
-                course_run=run,
-                source=Participant.Source.IMPORT,
-                consented_at=now,
-                mandatory_completed=completed[row.code],
-                created_at=now,
-            )
-            participant.full_clean(validate_unique=False, validate_constraints=False)
-            participants[row.code] = participant
-            new.append(participant)
-    Participant.objects.bulk_create(new, batch_size=IMPORT_BATCH)
-    new_codes = {participant.code for participant in new}
-    # A later file states the latest status of participants imported before.
-    for code, done in completed.items():
-        participant = participants[code]
-        if code not in new_codes and participant.mandatory_completed != done:
-            participant.mandatory_completed = done
-            participant.save(update_fields=["mandatory_completed"])
-
-    responses = []
-    for done, row in enumerate(plan.rows, start=1):
-        response = Response(
-            participant=participants[row.code],
-            wave=row.wave,
-            instrument=instrument,
-            submitted_at=now,
-            updated_at=now,
-            profession=row.profession,
-            profession_other=row.profession_other,
-            years_experience=row.years_experience,
-            **row.ratings,
-        )
-        response.full_clean(validate_unique=False, validate_constraints=False)
-        responses.append(response)
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(f"Prepared {done} of {len(plan.rows)} responses")
-    Response.objects.bulk_create(responses, batch_size=IMPORT_BATCH)
-    counts = plan.counts
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.IMPORT,
-        summary=f"Imported {len(responses)} responses into {cohort_slug}",
-        detail={
-            "cohort": cohort_slug,
-            "file": filename[:200],
-            "course_run_created": not plan.cohort_exists,
-            "participants_created": len(new),
-            **{f"{wave}_responses": n for wave, n in counts.items()},
-        },
-    )
-    research_data_changed_on_commit()
-    return plan
-
-
-def responses_import_check(
-    *, content: bytes, cohort_slug: str, progress: Progress | None = None
-) -> ImportPlan:
-    """Check an import file without writing anything (the preview)."""
-    try:
-        validate_slug(cohort_slug)
-    except ValidationError:
-        plan = ImportPlan(cohort_slug=cohort_slug[:COHORT_SLUG_MAX])
-        plan.errors.append(
-            RowError(None, "--cohort", "Use lowercase letters, digits and hyphens, e.g. york-2021.")
-        )
-        return plan
-    if len(cohort_slug) > COHORT_SLUG_MAX:
-        # A new run's page would refuse it (slug and "<slug> (imported)" title, 255 at most).
-        plan = ImportPlan(cohort_slug=cohort_slug[:COHORT_SLUG_MAX])
-        plan.errors.append(
-            RowError(None, "--cohort", f"Use at most {COHORT_SLUG_MAX} characters, e.g. york-2021.")
-        )
-        return plan
-    run = CourseRunPage.objects.filter(slug=cohort_slug).first()
-    try:
-        text = decode(content)
-    except UnicodeDecodeError:
-        plan = ImportPlan(cohort_slug=cohort_slug, cohort_exists=run is not None)
-        plan.errors.append(RowError(None, "", "The file is not UTF-8 text; save it as CSV UTF-8."))
-        return plan
-    plan = responses_file_check(
-        text, cohort_slug=cohort_slug, course_run_id=run.pk if run else None, progress=progress
-    )
-    return plan
-
-
-def _course_index() -> CourseIndexPage:
-    """The course index a fresh site lacks until someone creates it (as ``load_demo`` does)."""
-    index = CourseIndexPage(title="Course runs", slug="courses")
-    HomePage.objects.get().add_child(instance=index)
-    return index
-
-
-def _imported_run(slug: str, follow_up_months: list[int]) -> CourseRunPage:
-    index = CourseIndexPage.objects.first() or _course_index()
-    run = CourseRunPage(
-        title=f"{slug} (imported)",
-        slug=slug,
-        network="Imported responses",
-        enrolment_open=False,
-    )
-    # The file's waves are the run's schedule (a file of baselines only gets the default).
-    run.follow_up_waves = [FollowUpWave(months=months) for months in follow_up_months]
-    index.add_child(instance=run)
-    return run

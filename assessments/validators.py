@@ -1,17 +1,24 @@
-"""The rules for a rating and for years of experience, defined once.
+"""The rules for a rating, for years of experience and for free text, defined once.
 
-The model, the services, the forms and the import all read answers through these two
-functions. Each raises ``InvalidAnswer`` with a ``kind`` (what is wrong); the caller words
-it for its reader with ``message``: a trainee on a form, or an evaluator reading line errors
-of a file.
+The model, the services, the forms and the import all read answers through ``parse_rating``
+and ``parse_years_experience``. Each raises ``InvalidAnswer`` with a ``kind`` (what is wrong);
+the caller words it for its reader with ``message``: a trainee on a form, or an evaluator
+reading line errors of a file. The ``clean_*`` functions are the same rules for a trainee's
+answers, raising Django's ``ValidationError`` in the form's words.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
 RATING_MIN, RATING_MAX = 1, 5
 YEARS_EXPERIENCE_MAX = 60
+TEXT_MAX_LENGTH = 5000
+
+# PostgreSQL cannot store NUL in text; the forms refuse it, and so must other callers.
+NUL_MESSAGE = "{} contains a NUL character (\\x00); remove it."
 
 MESSAGES = {
     "form": {
@@ -92,3 +99,32 @@ def parse_years_experience(value) -> Decimal | None:
     if years > YEARS_EXPERIENCE_MAX:
         raise InvalidAnswer("years_too_many", text)
     return years.quantize(Decimal("0.01"))
+
+
+def clean_rating(value) -> int | None:
+    """A trainee's rating 1-5, or None when left blank."""
+    try:
+        return parse_rating(value)
+    except InvalidAnswer as error:
+        raise ValidationError(error.message("form")) from None
+
+
+def clean_years_experience(value) -> Decimal:
+    """Years supporting people with persistent pain: decimals allowed, 0 to 60, required."""
+    try:
+        years = parse_years_experience(value)
+    except InvalidAnswer as error:
+        raise ValidationError(error.message("form")) from None
+    if years is None:
+        raise ValidationError(MESSAGES["form"]["years_missing"])
+    return years
+
+
+def clean_text(value, label: str) -> str:
+    """Free text, stripped; ``label`` names the question in the message."""
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError(NUL_MESSAGE.format(label))
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ValidationError(f"{label} can be at most {TEXT_MAX_LENGTH} characters.")
+    return text

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.roles import trainer_required
 from assessments import charts, selectors, services
 from assessments.certificates import certificate_pdf
 from assessments.forms import ConsentForm, form_for
 from assessments.models import Certificate
 from courses.models import CourseRunPage, Enrolment
 from courses.waves import BASELINE, Wave
-from home.roles import trainer_required
 
 
 def _own_enrolment(request, enrolment_id: int) -> Enrolment:
@@ -34,7 +34,7 @@ def _own_enrolment(request, enrolment_id: int) -> Enrolment:
 @require_http_methods(["GET", "POST"])
 def consent(request, enrolment_id: int):
     enrolment = _own_enrolment(request, enrolment_id)
-    participant = services.participant_for_enrolment(enrolment)
+    participant = selectors.participant_for_enrolment(enrolment)
     initial = {}
     if participant is not None:
         initial["consent"] = "yes" if participant.has_consented else "no"
@@ -64,7 +64,7 @@ def questionnaire(request, enrolment_id: int, wave: Wave):
     enrolment = _own_enrolment(request, enrolment_id)
     if wave not in enrolment.course_run.schedule:
         raise Http404("This course run has no such questionnaire.")
-    participant = services.participant_for_enrolment(enrolment)
+    participant = selectors.participant_for_enrolment(enrolment)
     if participant is None:
         return redirect("assessments:consent", enrolment_id=enrolment.pk)
     instrument = selectors.current_instrument()
@@ -116,7 +116,7 @@ def questionnaire(request, enrolment_id: int, wave: Wave):
 def chart(request, enrolment_id: int):
     """The trainee's own confidence per footstep at each wave they answered."""
     enrolment = _own_enrolment(request, enrolment_id)
-    participant = services.participant_for_enrolment(enrolment)
+    participant = selectors.participant_for_enrolment(enrolment)
     responses = {}
     if participant is not None:
         responses = {
@@ -145,11 +145,11 @@ def chart(request, enrolment_id: int):
             "scores": scores,
             "waves": waves,
             "waves_in_words": charts.waves_in_words(waves),
-            "chart": charts.figure_data(figure),
+            "chart": figure,
             "suggestions": charts.lowest_footsteps(scores),
             "reliable_change": reliable_change,
             "next_follow_up": _next_follow_up(enrolment, responses),
-            "certificate_reasons": services.certificate_eligibility(enrolment),
+            "certificate_reasons": selectors.certificate_eligibility(enrolment),
         },
     )
 
@@ -158,7 +158,7 @@ def _next_follow_up(enrolment: Enrolment, responses: dict) -> dict | None:
     """The first follow-up wave of the run not answered yet and not closed, with its window."""
     for wave in enrolment.course_run.follow_ups:
         window = selectors.wave_window(enrolment.course_run, wave)
-        if wave.name not in responses and window.state() != "closed":
+        if wave.name not in responses and not window.state().is_closed:
             return {"wave": wave, "window": window}
     return None
 

@@ -1,31 +1,48 @@
 """Admin wiring: the evaluators' import, and follow-up links on course runs for trainers."""
 
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import ListingButton
 
-from assessments.admin_views import ImportResponsesView
+from accounts.roles import can_import, is_trainer
+from assessments.admin_views import ImportJobView, ImportResponsesView
+from courses.hooks import RUN_LINKS_HOOK, RunLink
 from courses.models import CourseRunPage
-from courses.selectors import RUN_LINKS_HOOK, RunLink
-from home.roles import can_import, is_trainer
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return can_import(request.user)
+class ImportViewSet(ViewSet):
+    """/admin/import-responses/: upload, preview and confirm; each confirmed job's page."""
+
+    name = "assessments_import"
+    url_prefix = "import-responses"
+    icon = "upload"
+    menu_label = "Import responses"
+    menu_order = 310
+    add_to_admin_menu = True
+
+    @cached_property
+    def menu_item_class(self):
+        """Shown to those who may import only; the views check again."""
+
+        class ImportMenuItem(MenuItem):
+            def is_shown(self, request):
+                return can_import(request.user)
+
+        return ImportMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", ImportResponsesView.as_view(), name="index"),
+            path("jobs/<int:pk>/", ImportJobView.as_view(), name="job"),
+        ]
 
 
-@hooks.register("register_admin_urls")
-def import_admin_urls():
-    return [path("import-responses/", ImportResponsesView.as_view(), name="assessments_import")]
-
-
-@hooks.register("register_admin_menu_item")
-def import_menu_item():
-    return ImportMenuItem(
-        "Import responses", reverse("assessments_import"), icon_name="upload", order=310
-    )
+@hooks.register("register_admin_viewset")
+def import_viewset():
+    return ImportViewSet()
 
 
 @hooks.register("register_page_listing_buttons")

@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses.selectors import run_links, run_summaries
-from home.roles import is_trainer
+from accounts.roles import is_trainer
+from courses.hooks import run_links
+from courses.selectors import run_summaries
 
 
 class CourseRunsAdminView(WagtailAdminTemplateMixin, TemplateView):

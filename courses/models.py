@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.forms import BaseChildFormSet
@@ -16,8 +17,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from accounts.roles import is_trainer
 from courses import waves
 from courses.blocks import ModuleBodyBlock
+from courses.content_cache import course_content
 
 MANDATORY_WORKSHOPS = 2
 
@@ -52,11 +55,17 @@ class CourseIndexPage(Page):
     subpage_types = ["courses.CourseRunPage"]
     max_count = 1
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_runs_for_index
+    def runs(self) -> list["CourseRunPage"]:
+        """Published runs under this index, newest first, each with ``first_workshop_at``."""
+        return list(
+            CourseRunPage.with_first_workshop(CourseRunPage.objects.child_of(self).live()).order_by(
+                "-enrolment_open", "-starts_on", "-first_workshop_at", "title"
+            )
+        )
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["runs"] = course_runs_for_index(self)
+        context["runs"] = self.runs()
         return context
 
 
@@ -192,12 +201,34 @@ class CourseRunPage(Page):
         answered = ((waves.Wave.parse(name), n) for name, n in rows)
         return {wave.months: n for wave, n in answered if not wave.is_baseline}
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.selectors import run_sessions
+    @staticmethod
+    def with_first_workshop(runs: QuerySet["CourseRunPage"]) -> QuerySet["CourseRunPage"]:
+        """Annotate ``first_workshop_at``: run lists show it when a run has no dates set."""
+        first_workshop = (
+            WorkshopPage.objects.live()
+            .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        )
+        return runs.annotate(first_workshop_at=Subquery(first_workshop))
 
+    def sessions(self, *, live_only: bool = True) -> list["SessionPage"]:
+        """The run's sessions as their specific types (WorkshopPage / QASessionPage), by start."""
+
+        def in_order(queryset: QuerySet[SessionPage]) -> list[SessionPage]:
+            return list(queryset.order_by("starts_at", "path").specific())
+
+        every = SessionPage.objects.child_of(self)
+        if not live_only:
+            return in_order(every)
+        return course_content.get_or_compute(
+            f"run:{self.pk}:sessions", lambda: in_order(every.live())
+        )
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
-        context["sessions"] = sessions = run_sessions(self)
+        context["sessions"] = sessions = self.sessions()
         # The dates line falls back to the first workshop, as in the lists of runs.
         self.first_workshop_at = next((s.starts_at for s in sessions if s.is_mandatory), None)
         context["enrolment"] = (
@@ -280,12 +311,24 @@ class SessionPage(Page):
     def kind(self) -> str:
         return "Mandatory workshop" if self.is_mandatory else "Optional Q&A session"
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.selectors import can_join
+    @property
+    def run_path(self) -> str:
+        """The tree path of the course run this session belongs to (its parent), without a
+        query: lists of sessions are grouped by it and registers filtered on it."""
+        return self.path[: -self.steplen]
 
+    def can_join(self, user) -> bool:
+        """The joining link is for trainers and trainees enrolled on this session's run."""
+        if not user.is_authenticated:
+            return False
+        if is_trainer(user):
+            return True
+        return Enrolment.objects.filter(user=user, course_run__path=self.run_path).exists()
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["run"] = self.get_parent().specific
-        context["can_join"] = can_join(request.user, self)
+        context["can_join"] = self.can_join(request.user)
         context["covered_footsteps"] = list(
             self.footsteps.select_related("module").order_by("number")
         )
@@ -336,11 +379,17 @@ class FootstepLibraryPage(Page):
     subpage_types = ["courses.FootstepModulePage"]
     max_count = 1
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.selectors import footstep_modules
+    def modules(self) -> list["FootstepModulePage"]:
+        """This library's published modules in footstep order."""
+        return [
+            module
+            for module in FootstepModulePage.published()
+            if module.depth == self.depth + 1 and module.path.startswith(self.path)
+        ]
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = footstep_modules(self)
+        context["modules"] = self.modules()
         return context
 
 
@@ -365,16 +414,29 @@ class FootstepModulePage(Page):
     parent_page_types = ["courses.FootstepLibraryPage"]
     subpage_types = []
 
-    def get_context(self, request, *args, **kwargs):
-        from courses.content_cache import course_content
-        from courses.selectors import footstep_modules, parent_page
+    @classmethod
+    def published(cls) -> list["FootstepModulePage"]:
+        """Every published module, of any library, in footstep order."""
+        return course_content.get_or_compute(
+            "modules",
+            lambda: list(
+                cls.objects.live().select_related("footstep").order_by("footstep__number", "path")
+            ),
+        )
 
+    def library(self) -> FootstepLibraryPage:
+        """The library this module is in (its parent), for the breadcrumb and the pager."""
+        return course_content.get_or_compute(
+            f"parent:{self.pk}", lambda: self.get_parent().specific
+        )
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # The template caches the rendered module under this version (pager and breadcrumb
         # show other pages, so the page's own cache key is not enough).
         context["content_version"] = course_content.version()
-        library = parent_page(self)
-        modules = footstep_modules(library)
+        library = self.library()
+        modules = library.modules()
         ids = [m.pk for m in modules]
         here = ids.index(self.pk) if self.pk in ids else None
         context["library"] = library

@@ -1,6 +1,6 @@
-"""Personal data held by the courses app (see home.personal_data)."""
+"""Personal data held by the courses app (see accounts.personal_data)."""
 
-from home.personal_data import register
+from accounts.personal_data import register
 
 register(
     "courses.Enrolment",

@@ -1,7 +1,8 @@
-"""Reads for the course: progress, schedules, registers and per-run summaries.
+"""Reads for the course across pages: progress, schedules, registers and per-run summaries.
 
 This module is the one place that decides what "attended" and "completed the mandatory
 part" mean; assessments and analytics import these functions rather than counting rows.
+A page's reads about itself (its sessions, its modules) are methods of the page.
 """
 
 from __future__ import annotations
@@ -21,25 +22,18 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.db.models.functions import Lower
-from wagtail import hooks
-from wagtail.models import Page
 
 from courses.content_cache import course_content
 from courses.models import (
     MANDATORY_WORKSHOPS,
     Attendance,
-    CourseIndexPage,
     CourseRunPage,
     Enrolment,
-    FootstepLibraryPage,
-    FootstepModulePage,
     SessionPage,
     WorkshopPage,
 )
-from home.roles import is_trainer
 
 # A session is mandatory exactly when it is a WorkshopPage; the reverse one-to-one from
 # SessionPage to its WorkshopPage row says so inside a single SQL query.
@@ -61,7 +55,7 @@ def enrolments_with_progress(queryset: QuerySet[Enrolment] | None = None) -> Que
     )
 
 
-def is_mandatory_complete(enrolment: Enrolment) -> bool:
+def mandatory_completed(enrolment: Enrolment) -> bool:
     """Whether the trainee attended both mandatory workshops of their run."""
     annotated = getattr(enrolment, "mandatory_completed", None)
     if annotated is not None:
@@ -80,20 +74,6 @@ def _children_of(runs) -> Q:
     if not runs:
         return Q(pk__in=[])
     return reduce(or_, (Q(path__startswith=run.path, depth=run.depth + 1) for run in runs))
-
-
-def run_sessions(course_run: CourseRunPage, *, live_only: bool = True) -> list[SessionPage]:
-    """The run's sessions as their specific types (WorkshopPage / QASessionPage), by start."""
-
-    def sessions(queryset: QuerySet[SessionPage]) -> list[SessionPage]:
-        return list(queryset.order_by("starts_at", "path").specific())
-
-    every = SessionPage.objects.child_of(course_run)
-    if not live_only:
-        return sessions(every)
-    return course_content.get_or_compute(
-        f"run:{course_run.pk}:sessions", lambda: sessions(every.live())
-    )
 
 
 def mandatory_workshops(course_run: CourseRunPage) -> list[WorkshopPage]:
@@ -117,65 +97,14 @@ def last_mandatory_workshop_end(course_run: CourseRunPage) -> datetime | None:
     return max((w.ends_at for w in workshops), default=None)
 
 
-def can_join(user, session: SessionPage) -> bool:
-    """The joining link is for trainers and trainees enrolled on the session's run."""
-    if not user.is_authenticated:
-        return False
-    if is_trainer(user):
-        return True
-    return Enrolment.objects.filter(
-        user=user, course_run__path=session.path[: -SessionPage.steplen]
-    ).exists()
-
-
-def with_first_workshop(runs: QuerySet[CourseRunPage]) -> QuerySet[CourseRunPage]:
-    """Annotate ``first_workshop_at``: run lists show it when a run has no dates set."""
-    first_workshop = (
-        WorkshopPage.objects.live()
-        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
-        .order_by("starts_at")
-        .values("starts_at")[:1]
-    )
-    return runs.annotate(first_workshop_at=Subquery(first_workshop))
-
-
-def course_runs_for_index(index: CourseIndexPage) -> list[CourseRunPage]:
-    """Published runs under ``index``, newest first, each with ``first_workshop_at``."""
-    return list(
-        with_first_workshop(CourseRunPage.objects.child_of(index).live()).order_by(
-            "-enrolment_open", "-starts_on", "-first_workshop_at", "title"
-        )
-    )
-
-
-def footstep_modules(library: FootstepLibraryPage | None = None) -> list[FootstepModulePage]:
-    """Published footstep modules in footstep order (all libraries when none is given)."""
-    modules = course_content.get_or_compute(
-        "modules",
-        lambda: list(
-            FootstepModulePage.objects.live()
-            .select_related("footstep")
-            .order_by("footstep__number", "path")
-        ),
-    )
-    if library is None:
-        return modules
-    return [m for m in modules if m.depth == library.depth + 1 and m.path.startswith(library.path)]
-
-
-def parent_page(page: Page) -> Page:
-    """The page's parent as its specific type (breadcrumbs on every module page)."""
-    return course_content.get_or_compute(f"parent:{page.pk}", lambda: page.get_parent().specific)
-
-
 def open_runs(*, excluding: Iterable[int] = ()) -> list[CourseRunPage]:
     """Published runs open for enrolment, soonest first, each with ``first_workshop_at``."""
     runs = course_content.get_or_compute(
         "open-runs",
         lambda: list(
-            with_first_workshop(CourseRunPage.objects.live().filter(enrolment_open=True)).order_by(
-                "starts_on", "first_workshop_at", "title"
-            )
+            CourseRunPage.with_first_workshop(
+                CourseRunPage.objects.live().filter(enrolment_open=True)
+            ).order_by("starts_on", "first_workshop_at", "title")
         ),
     )
     excluded = set(excluding)
@@ -240,7 +169,7 @@ def trainee_dashboard(user) -> list[EnrolmentProgress]:
     )
     by_run: dict[str, list[SessionPage]] = defaultdict(list)
     for session in sessions:
-        by_run[session.path[: -SessionPage.steplen]].append(session)
+        by_run[session.run_path].append(session)
     return [
         EnrolmentProgress(
             enrolment=e,
@@ -264,9 +193,8 @@ class RegisterRow:
 
 def run_register(session: SessionPage) -> list[RegisterRow]:
     """Everyone enrolled on the session's run, by name, with whether they attended it."""
-    run_path = session.path[: -SessionPage.steplen]
     enrolments = (
-        Enrolment.objects.filter(course_run__path=run_path)
+        Enrolment.objects.filter(course_run__path=session.run_path)
         .select_related("user")
         .annotate(
             attended=Exists(
@@ -288,7 +216,7 @@ class SessionCount:
 class RunSummary:
     run: CourseRunPage
     enrolled: int
-    completed_mandatory: int
+    mandatory_completed: int
     sessions: list[SessionCount]
 
 
@@ -317,30 +245,13 @@ def run_summaries() -> list[RunSummary]:
     )
     by_run: dict[str, list[SessionCount]] = defaultdict(list)
     for session in sessions:
-        by_run[session.path[: -SessionPage.steplen]].append(SessionCount(session, session.attended))
+        by_run[session.run_path].append(SessionCount(session, session.attended))
     return [
         RunSummary(
             run=run,
             enrolled=run.enrolled,
-            completed_mandatory=completed[run.pk],
+            mandatory_completed=completed[run.pk],
             sessions=by_run[run.path],
         )
         for run in runs
     ]
-
-
-# Other apps link their trainer pages about a run (assessments: its follow-ups) through this
-# Wagtail hook, so courses shows them without importing those apps. A hook function takes
-# (run, user) and returns the RunLinks that user may follow.
-RUN_LINKS_HOOK = "register_course_run_links"
-
-
-@dataclass(frozen=True)
-class RunLink:
-    label: str
-    url: str
-
-
-def run_links(run: CourseRunPage, user) -> list[RunLink]:
-    """The links other apps offer ``user`` for ``run`` (no queries of its own)."""
-    return [link for hook in hooks.get_hooks(RUN_LINKS_HOOK) for link in hook(run, user)]

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.models import AuditEvent
+from accounts.roles import is_trainee
+from accounts.services import audit_record
 from courses.models import Attendance, CourseRunPage, Enrolment, FollowUpWave, SessionPage
-from home.models import AuditEvent
-from home.roles import is_trainee
-from home.services import audit_record
 
 CLOSED = "Enrolment on this course run is closed."
 ALREADY_ENROLLED = "You are already enrolled on this course run."
@@ -103,7 +103,7 @@ def attendance_record(
     Every id must be an enrolment on the session's run; otherwise ValidationError and
     nothing is saved. Each change is written to the audit log.
     """
-    run = CourseRunPage.objects.get(path=session.path[: -SessionPage.steplen])
+    run = CourseRunPage.objects.get(path=session.run_path)
     enrolments = {e.pk: e for e in Enrolment.objects.filter(course_run=run)}
     wanted = set(enrolment_ids_attended)
     if wanted - enrolments.keys():

@@ -7,9 +7,9 @@ register and why, without saying whose it was.
 
 from django.db.models import Count
 
-from home.audit import acting_user
-from home.models import AuditEvent
-from home.services import audit_record
+from accounts.audit import acting_user
+from accounts.models import AuditEvent
+from accounts.services import audit_record
 
 
 def audit_attendance_leaving_with_enrolment(sender, instance, **kwargs) -> None:

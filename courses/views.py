@@ -1,4 +1,5 @@
-"""Trainee and trainer views of the course. Thin: reads from selectors, writes via services."""
+"""Trainee and trainer views of the course. Thin: reads from selectors and the pages' own
+methods, writes via services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +10,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from accounts.roles import trainer_required
 from courses import selectors
 from courses.calendar import CalendarEvent, ics_calendar
 from courses.forms import RegisterForm
-from courses.models import CourseRunPage, Enrolment, FootstepLibraryPage, SessionPage
+from courses.hooks import run_links
+from courses.models import (
+    CourseRunPage,
+    Enrolment,
+    FootstepLibraryPage,
+    FootstepModulePage,
+    SessionPage,
+)
 from courses.services import attendance_record, enrolment_create
-from home.roles import trainer_required
 
 
 @login_required
@@ -26,7 +34,7 @@ def dashboard(request):
         {
             "progress": progress,
             "open_runs": selectors.open_runs(excluding=[p.run.pk for p in progress]),
-            "modules": selectors.footstep_modules(),
+            "modules": FootstepModulePage.published(),
         },
     )
 
@@ -76,7 +84,7 @@ def session_calendar(request, session_id: int):
     """One published session as .ics; public, but the joining link only for those who may join."""
     session = get_object_or_404(SessionPage.objects.live(), pk=session_id).specific
     run = session.get_parent().specific
-    event = _event(request, session, run, with_link=selectors.can_join(request.user, session))
+    event = _event(request, session, run, with_link=session.can_join(request.user))
     body = ics_calendar([event], name=run.title, now=timezone.now())
     return _calendar_response(body, slugify(f"{run.title} {session.title}"))
 
@@ -88,9 +96,7 @@ def enrolment_calendar(request, enrolment_id: int):
         Enrolment.objects.select_related("course_run"), pk=enrolment_id, user=request.user
     )
     run = enrolment.course_run
-    events = [
-        _event(request, session, run, with_link=True) for session in selectors.run_sessions(run)
-    ]
+    events = [_event(request, session, run, with_link=True) for session in run.sessions()]
     body = ics_calendar(events, name=run.title, now=timezone.now())
     return _calendar_response(body, slugify(run.title))
 
@@ -104,7 +110,7 @@ def modules(request):
 
 @trainer_required
 def trainer_runs(request):
-    runs = [(s, selectors.run_links(s.run, request.user)) for s in selectors.run_summaries()]
+    runs = [(s, run_links(s.run, request.user)) for s in selectors.run_summaries()]
     return render(request, "courses/trainer_runs.html", {"runs": runs})
 
 

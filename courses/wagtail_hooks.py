@@ -1,15 +1,17 @@
 """Admin wiring: the footsteps as a snippet, the "Course runs" counts view, register buttons."""
 
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from accounts.roles import is_trainer
 from courses.admin_views import CourseRunsAdminView
 from courses.models import Footstep, SessionPage
-from home.roles import is_trainer
 
 
 class FootstepViewSet(SnippetViewSet):
@@ -29,21 +31,33 @@ class FootstepViewSet(SnippetViewSet):
 register_snippet(FootstepViewSet)
 
 
-class TrainerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_trainer(request.user)
+class CourseRunsViewSet(ViewSet):
+    """/admin/course-runs/: enrolment and attendance counts per run, for trainers."""
+
+    name = "courses_course_runs"
+    url_prefix = "course-runs"
+    icon = "group"
+    menu_label = "Course runs"
+    menu_order = 220
+    add_to_admin_menu = True
+
+    @cached_property
+    def menu_item_class(self):
+        """Shown to trainers only; the views check again."""
+
+        class CourseRunsMenuItem(MenuItem):
+            def is_shown(self, request):
+                return is_trainer(request.user)
+
+        return CourseRunsMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", CourseRunsAdminView.as_view(), name="index")]
 
 
-@hooks.register("register_admin_urls")
-def course_runs_admin_urls():
-    return [path("course-runs/", CourseRunsAdminView.as_view(), name="courses_course_runs")]
-
-
-@hooks.register("register_admin_menu_item")
-def course_runs_menu_item():
-    return TrainerMenuItem(
-        "Course runs", reverse("courses_course_runs"), icon_name="group", order=220
-    )
+@hooks.register("register_admin_viewset")
+def course_runs_viewset():
+    return CourseRunsViewSet()
 
 
 @hooks.register("register_page_listing_buttons")

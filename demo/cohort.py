@@ -25,11 +25,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.roles import TRAINEE
 from assessments.models import ITEM_CODES, Response
-from assessments.selectors import follow_up_window
-from assessments.services import consent_record, participant_for_enrolment, response_submit
+from assessments.selectors import follow_up_window, participant_for_enrolment
+from assessments.services import consent_record, response_submit
 from courses.models import CourseRunPage, Enrolment
-from courses.selectors import run_sessions
 from courses.services import attendance_mark
 from courses.waves import BASELINE, Wave
 from demo.loaders import (
@@ -43,7 +43,6 @@ from demo.loaders import (
     run_for,
     user_for,
 )
-from home.roles import TRAINEE
 
 EMAIL_DOMAIN = "cohort.demo.tenfootsteps.org"
 FIRST_NAMES = [
@@ -274,7 +273,7 @@ def _trainee(plan: TraineePlan, run: CourseRunPage, sessions: list, trainer) -> 
 def load_cohort(cohort: Cohort) -> int:
     """Load one synthetic cohort (idempotent); returns how many responses were added."""
     run = run_for(cohort.run)
-    sessions = run_sessions(run)
+    sessions = run.sessions()
     trainer = user_for(TRAINER_ACCOUNT)
     return sum(_trainee(plan, run, sessions, trainer) for plan in cohort_plans(cohort))
 
@@ -314,7 +313,7 @@ def load_demo_trainee_answers() -> int:
     for plan, answers in DEMO_TRAINEE_ANSWERS.items():
         run = run_for(plan)
         enrolment = Enrolment.objects.get(user=trainee, course_run=run)
-        baseline_at = run_sessions(run)[0].starts_at - timedelta(days=5)
+        baseline_at = run.sessions()[0].starts_at - timedelta(days=5)
         if participant_for_enrolment(enrolment) is None:
             consent_record(enrolment=enrolment, consented=True, now=baseline_at)
         for wave, data in answers.items():

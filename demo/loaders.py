@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, GroupPagePermission, Page, Site
 
+from accounts.roles import EVALUATOR, TRAINEE, TRAINER
 from courses.models import (
     CourseIndexPage,
     CourseRunPage,
@@ -33,13 +34,11 @@ from courses.models import (
     QASessionPage,
     WorkshopPage,
 )
-from courses.selectors import run_sessions
 from courses.services import attendance_mark, enrolment_create
 from demo import content
 from demo.documents import setback_plan_pdf
 from demo.mfa import demo_authenticator
 from home.models import HomePage
-from home.roles import EVALUATOR, TRAINEE, TRAINER
 
 SITE_HOSTNAME, SITE_PORT = "127.0.0.1", 8000
 
@@ -359,7 +358,7 @@ def load_course() -> str:
     """The course index with an open run (first workshop in ~2 weeks) and three past runs."""
     index = course_index()
     runs = [_course_run(index, plan) for plan in RUNS]
-    return ", ".join(f"{run.title} ({len(run_sessions(run))} sessions)" for run in runs)
+    return ", ".join(f"{run.title} ({len(run.sessions())} sessions)" for run in runs)
 
 
 def run_for(plan: RunPlan) -> CourseRunPage:
@@ -397,7 +396,7 @@ def load_enrolments() -> str:
         if Enrolment.objects.filter(user=trainee, course_run=run).exists():
             continue
         enrolment = enrol(trainee, run)
-        sessions = run_sessions(run)
+        sessions = run.sessions()
         workshops = [s for s in sessions if s.is_mandatory]
         optional = [s for s in sessions if not s.is_mandatory][: plan.demo_trainee_optional]
         for session in [*workshops, *optional]:
@@ -411,7 +410,7 @@ def close_past_runs() -> str:
     now = timezone.now()
     closed = 0
     for run in CourseRunPage.objects.filter(enrolment_open=True):
-        sessions = run_sessions(run)
+        sessions = run.sessions()
         if sessions and sessions[0].starts_at < now:
             run.enrolment_open = False
             run.save_revision(user=user_for(ADMIN_ACCOUNT), log_action=True).publish(
@@ -431,7 +430,7 @@ def grant_trainer_permissions() -> str:
 
     Wagtail scopes page permissions to a place in the tree, and these places are made by
     the loaders above, so they are granted here rather than with the role group
-    (home.roles, which also gives trainers their documents and images on every collection):
+    (accounts.roles, which also gives trainers their documents and images on every collection):
     trainers get add/change/publish on the course index and the footstep library, and so on
     every run, session and module under them.
     """

@@ -7,14 +7,16 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from assessments import services
+from assessments import selectors, services
 from assessments.models import Certificate, Participant, Response
 from assessments.selectors import (
+    WindowState,
     baseline_window,
     follow_up_window,
     research_participants,
     research_responses,
 )
+from assessments.validators import MESSAGES
 from courses.waves import BASELINE, DEFAULT_FOLLOW_UP, Wave
 from tests import factories
 from tests.assessments.conftest import (
@@ -93,7 +95,7 @@ class TestBaselineValidation:
     def test_rating_outside_1_to_5_is_refused(self, enrolment, rating):
         with pytest.raises(ValidationError) as excinfo:
             submit_baseline(enrolment, s4=rating)
-        assert errors_of(excinfo)["s4"] == [services.RATING_MESSAGE]
+        assert errors_of(excinfo)["s4"] == [MESSAGES["form"]["rating"]]
         assert not Response.objects.exists()
 
     @pytest.mark.parametrize("profession", ["", "astronaut", "Social prescriber"])
@@ -198,14 +200,14 @@ class TestWindows:
         window = follow_up_window(open_run, DEFAULT_FOLLOW_UP)
         assert window.opens_at == last.ends_at + relativedelta(months=3)
         assert window.closes_at - window.opens_at == timedelta(days=open_run.follow_up_window_days)
-        assert window.state(last.ends_at) == "not_yet"
-        assert window.state(window.opens_at) == "open"
-        assert window.state(window.closes_at) == "closed"
+        assert window.state(last.ends_at) is WindowState.NOT_YET
+        assert window.state(window.opens_at) is WindowState.OPEN
+        assert window.state(window.closes_at) is WindowState.CLOSED
 
     def test_without_workshops_baseline_stays_open_and_follow_up_never_opens(self, db):
         run = factories.make_course_run(with_sessions=False)
         assert baseline_window(run).is_open()
-        assert follow_up_window(run, DEFAULT_FOLLOW_UP).state() == "not_yet"
+        assert follow_up_window(run, DEFAULT_FOLLOW_UP).state() is WindowState.NOT_YET
 
     def test_follow_up_before_it_is_due_is_refused(self, enrolment):
         with_baseline(enrolment)
@@ -296,10 +298,10 @@ class TestSchedules:
         window = follow_up_window(waves_run, Wave(months))
         assert window.opens_at == last.ends_at + relativedelta(months=months)
         assert window.closes_at == window.opens_at + timedelta(days=28)
-        assert window.state(window.opens_at - timedelta(seconds=1)) == "not_yet"
-        assert window.state(window.opens_at) == "open"
-        assert window.state(window.closes_at - timedelta(seconds=1)) == "open"
-        assert window.state(window.closes_at) == "closed"
+        assert window.state(window.opens_at - timedelta(seconds=1)) is WindowState.NOT_YET
+        assert window.state(window.opens_at) is WindowState.OPEN
+        assert window.state(window.closes_at - timedelta(seconds=1)) is WindowState.OPEN
+        assert window.state(window.closes_at) is WindowState.CLOSED
 
     def test_each_wave_is_answered_while_it_is_open_and_only_then(self, waves_enrolment):
         with_baseline(waves_enrolment)
@@ -387,18 +389,18 @@ class TestCertificate:
         with_baseline(waves_enrolment)
         attend_workshops(waves_enrolment)
         submit_follow_up(waves_enrolment, 6)
-        assert services.certificate_eligibility(waves_enrolment) == [
+        assert selectors.certificate_eligibility(waves_enrolment) == [
             "Submit the 3-month follow-up questionnaire."
         ]
         submit_follow_up(waves_enrolment, 3, now=opened(run, 3))
-        assert services.certificate_eligibility(waves_enrolment) == []  # month_12 unanswered
+        assert selectors.certificate_eligibility(waves_enrolment) == []  # month_12 unanswered
         assert services.certificate_issue(enrolment=waves_enrolment).enrolment == waves_enrolment
 
     def test_the_first_follow_up_is_the_earliest_whatever_the_order_they_were_added(self, db):
         run = factories.make_course_run(follow_up_months=(12, 6))
 
         def missing(*answered):
-            return services.certificate_missing(run, mandatory_completed=True, answered=answered)
+            return selectors.certificate_missing(run, mandatory_completed=True, answered=answered)
 
         assert missing() == ["Submit the 6-month follow-up questionnaire."]
         assert missing("baseline", "month_6") == []
@@ -430,9 +432,9 @@ class TestCertificate:
         assert excinfo.value.messages == ["Submit the 3-month follow-up questionnaire."]
 
 
-class TestUserDelete:
+class TestResearchRecordsAnonymise:
     def delete(self, user):
-        services.user_delete(user=user)
+        services.research_records_anonymise(user=user)
         user.delete()
 
     def test_a_consenting_users_record_is_kept_with_no_link_back(self, past_enrolment):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import ITEM_CODES, Participant, Response
+from assessments.validators import MESSAGES
 from courses.waves import Wave
 from tests import factories
 from tests.assessments.conftest import attend_workshops, submit_follow_up, with_baseline
@@ -117,7 +118,7 @@ class TestBaselinePage:
         html = page.content.decode()
         assert page.status_code == 200
         assert 'id="error-summary"' in html
-        assert 'href="#id_s4_0">' + services.RATING_MESSAGE in html
+        assert 'href="#id_s4_0">' + MESSAGES["form"]["rating"] in html
         assert 'href="#id_profession">' in html
         assert not Response.objects.exists()
 
@@ -410,7 +411,7 @@ class TestInstrumentVersions:
 def test_trainers_course_runs_pages_link_each_run_to_its_follow_ups(client, trainer):
     runs = [factories.make_course_run() for _ in range(2)]
     client.force_login(trainer)
-    for page in (reverse("courses:trainer_runs"), reverse("courses_course_runs")):
+    for page in (reverse("courses:trainer_runs"), reverse("courses_course_runs:index")):
         html = client.get(page).content.decode()
         for run in runs:
             assert reverse("assessments:trainer_follow_ups", args=[run.pk]) in html

@@ -14,14 +14,14 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-COURSE_RUNS = reverse("courses_course_runs")
+COURSE_RUNS = reverse("courses_course_runs:index")
 
 
 @pytest.fixture
 def authoring_tree():
     """The course index and the library, with the trainers' page permissions from the demo.
 
-    Their document and image permissions come with the role group (home.roles).
+    Their document and image permissions come with the role group (accounts.roles).
     """
     factories.course_index()
     library = factories.footstep_library()

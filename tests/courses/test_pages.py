@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -229,3 +231,53 @@ class SessionValidationTests(WagtailPageTestCase):
         with self.assertRaises(ValidationError) as caught:
             run.full_clean()
         self.assertIn("ends_on", caught.exception.message_dict)
+
+
+class PageReadsTests(TestCase):
+    """What each page reads about itself, without going through the selectors."""
+
+    def test_run_sessions_are_specific_live_and_in_start_order(self):
+        run = factories.make_course_run(with_sessions=False)
+        now = timezone.now()
+        late = factories.add_qa_session(run, now + timedelta(days=40), "Q&A")
+        first = factories.add_workshop(run, now + timedelta(days=10), "Workshop 1")
+        second = factories.add_workshop(run, now + timedelta(days=24), "Workshop 2")
+        draft = factories.add_qa_session(run, now + timedelta(days=50), "Draft Q&A")
+        draft.unpublish()
+
+        sessions = run.sessions()
+        self.assertEqual(sessions, [first, second, late])
+        self.assertEqual([type(s) for s in sessions], [WorkshopPage, WorkshopPage, QASessionPage])
+        self.assertEqual(run.sessions(live_only=False)[-1], draft)
+
+    def test_a_session_knows_its_runs_path_without_a_query(self):
+        run = factories.make_course_run()
+        workshop = factories.workshops(run)[0]
+        with self.assertNumQueries(0):
+            self.assertEqual(workshop.run_path, run.path)
+
+    def test_can_join_is_for_enrolled_trainees_and_trainers(self):
+        trainee, other_trainee = factories.TraineeFactory(), factories.TraineeFactory()
+        run = factories.make_course_run()
+        factories.enrol(trainee, run)
+        workshop = factories.workshops(run)[0]
+        self.assertTrue(workshop.can_join(trainee))
+        self.assertTrue(workshop.can_join(factories.TrainerFactory()))
+        self.assertFalse(workshop.can_join(other_trainee))
+        self.assertFalse(workshop.can_join(factories.EvaluatorFactory()))
+        self.assertFalse(workshop.can_join(AnonymousUser()))
+
+    def test_the_index_lists_published_runs_with_their_first_workshop(self):
+        run = factories.make_course_run()
+        draft = factories.make_course_run()
+        draft.unpublish()
+        runs = factories.course_index().runs()
+        self.assertEqual(runs, [run])
+        self.assertEqual(runs[0].first_workshop_at, factories.workshops(run)[0].starts_at)
+
+    def test_a_library_lists_its_own_published_modules_in_footstep_order(self):
+        second = factories.make_module(Footstep.objects.get(number=2))
+        first = factories.make_module(Footstep.objects.get(number=1))
+        library = factories.footstep_library()
+        self.assertEqual(library.modules(), [first, second])
+        self.assertEqual(first.library(), library)

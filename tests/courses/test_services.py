@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from courses.models import Attendance, Enrolment, QASessionPage
 from courses.services import (
     ALREADY_ENROLLED,
@@ -17,7 +18,6 @@ from courses.services import (
     attendance_record,
     enrolment_create,
 )
-from home.models import AuditEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

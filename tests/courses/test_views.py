@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from wagtail import hooks
 
+from accounts.models import AuditEvent
+from courses.hooks import RUN_LINKS_HOOK, RunLink
 from courses.models import Attendance, CourseRunPage, Enrolment, Footstep, QASessionPage
-from courses.selectors import RUN_LINKS_HOOK, RunLink
 from courses.services import ALREADY_ENROLLED, CLOSED, NOT_A_TRAINEE, NOT_ENROLLED
-from home.models import AuditEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -256,7 +256,7 @@ def test_trainer_runs_pages_show_the_links_other_apps_offer_per_run(client, trai
     client.force_login(trainer)
     with hooks.register_temporarily(RUN_LINKS_HOOK, offer):
         site = client.get(reverse("courses:trainer_runs")).content.decode()
-        admin = client.get(reverse("courses_course_runs")).content.decode()
+        admin = client.get(reverse("courses_course_runs:index")).content.decode()
     for html in (site, admin):
         assert f'href="/reports/{course_run.pk}/">Run report' in html
         assert f"for {course_run.title}</span>" in html

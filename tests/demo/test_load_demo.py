@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Revision, Site
 
+from accounts.roles import TRAINER
 from assessments.models import Participant, Response
 from assessments.selectors import wave_window
 from courses import selectors
@@ -26,7 +27,6 @@ from courses.models import (
 )
 from courses.waves import Wave
 from demo import loaders
-from home.roles import TRAINER
 
 
 def snapshot() -> dict:
@@ -121,7 +121,7 @@ class LoadDemoTests(TestCase):
         self.assertContains(response, "social prescribers")
 
     def test_ten_modules_with_a_quote_a_patient_link_and_one_document(self):
-        modules = selectors.footstep_modules()
+        modules = FootstepModulePage.published()
         self.assertEqual([m.footstep.number for m in modules], list(range(1, 11)))
         documents = 0
         for module in modules:
@@ -155,7 +155,7 @@ class LoadDemoTests(TestCase):
         last_end = timezone.localtime(selectors.last_mandatory_workshop_end(past_run)).date()
         self.assertTrue(85 <= (today - last_end).days <= 100)
         for run in (open_run, past_run):
-            sessions = selectors.run_sessions(run)
+            sessions = run.sessions()
             self.assertEqual([s.is_mandatory for s in sessions], [True, True, False, False, False])
             self.assertTrue(all(s.joining_url and s.agenda for s in sessions))
 
