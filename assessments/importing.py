@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from assessments.models import ITEM_CODES, Participant, Response
 from assessments.validators import InvalidAnswer, parse_rating, parse_years_experience
@@ -18,7 +19,13 @@ from courses.waves import UnknownWaveError, Wave
 COLUMNS = ["participant_code", "wave", "mandatory_completed", "profession", "years_experience"]
 COLUMNS += ITEM_CODES
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,12}$")
+COLUMN_ORDER = {name: index for index, name in enumerate(COLUMNS)}
 PROGRESS_EVERY = 1000
+# A header may repeat or misspell a few columns; beyond this it is not a header of ours.
+MAX_COLUMNS = 300
+LOOKUP_CHUNK = 5000
+# Distinct valid texts remembered per column while checking a file (see _Checked).
+CHECKED_KEEP = 20_000
 
 Progress = Callable[[str], None]
 
@@ -88,17 +95,67 @@ class ImportRow:
 
 @dataclass
 class ImportPlan:
-    """The result of checking a file: the rows to write, or every reason not to."""
+    """The result of checking a file: the rows to write, or every reason not to.
+
+    ``errors`` holds the first ``error_limit`` errors in file order when a limit was asked
+    for (a preview page), every error otherwise; ``error_count`` counts them all. ``rows`` is
+    empty when the check was asked not to keep them (a preview needs only the counts).
+    """
 
     cohort_slug: str
     cohort_exists: bool = False
     rows: list[ImportRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    error_limit: int | None = None
     new_participants: int = 0
+    counts_by_wave: dict[str, int] = field(default_factory=dict)
+    completed_by_code: dict[str, bool] = field(default_factory=dict)
+    # (code, wave) -> the line of its first row, and the lines of rows repeating one.
+    first_lines: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    repeated: list[tuple[int, str, str]] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        # Errors appended to ``errors`` directly (not through add_error) count too.
+        return not (self.error_count or self.errors)
+
+    @property
+    def more_errors(self) -> int:
+        """Errors found but not listed (beyond the limit)."""
+        return max(self.error_count - len(self.errors), 0)
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        self.errors.append(error)
+        if self.error_limit is not None and len(self.errors) >= 2 * self.error_limit:
+            self._trim_errors()
+
+    def _trim_errors(self) -> None:
+        self.errors.sort(key=_error_order)
+        if self.error_limit is not None:
+            del self.errors[self.error_limit :]
+
+    def add_row(self, row: ImportRow, *, keep: bool) -> None:
+        """Count a well-formed row (and keep it to write), noting repeats of a code and wave."""
+        key = (row.code, row.wave)
+        if key in self.first_lines:
+            self.repeated.append((row.line, row.code, row.wave))
+            self.add_error(
+                RowError(
+                    row.line,
+                    "participant_code",
+                    f"{row.code} already has a {row.wave} row on line {self.first_lines[key]}.",
+                )
+            )
+        else:
+            self.first_lines[key] = row.line
+        self.counts_by_wave[row.wave] = self.counts_by_wave.get(row.wave, 0) + 1
+        self.completed_by_code[row.code] = (
+            self.completed_by_code.get(row.code, True) and row.mandatory_completed
+        )
+        if keep:
+            self.rows.append(row)
 
     @property
     def mandatory_completed(self) -> dict[str, bool]:
@@ -108,23 +165,21 @@ class ImportPlan:
         at each wave). Like the reference analysis, which drops every "no" row, such a
         participant never counts as a matched completer.
         """
-        status: dict[str, bool] = {}
-        for row in self.rows:
-            status[row.code] = status.get(row.code, True) and row.mandatory_completed
-        return status
+        return self.completed_by_code
+
+    @property
+    def row_count(self) -> int:
+        return sum(self.counts_by_wave.values())
 
     @property
     def waves(self) -> list[Wave]:
         """The waves in the file, in time order."""
-        return sorted({Wave.parse(row.wave) for row in self.rows})
+        return sorted(Wave.parse(name) for name in self.counts_by_wave)
 
     @property
     def counts(self) -> dict[str, int]:
         """Rows per wave name, in time order."""
-        counts = {wave.name: 0 for wave in self.waves}
-        for row in self.rows:
-            counts[row.wave] += 1
-        return counts
+        return {wave.name: self.counts_by_wave[wave.name] for wave in self.waves}
 
     @property
     def wave_counts(self) -> list[tuple[Wave, int]]:
@@ -135,7 +190,7 @@ class ImportPlan:
         """What the file holds: "120 baseline, 91 3-month follow-up responses"."""
         parts = [f"{n} {wave.noun}" for wave, n in self.wave_counts] or ["no"]
         listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-        return f"{listed} response{'s' if len(self.rows) != 1 else ''}"
+        return f"{listed} response{'s' if self.row_count != 1 else ''}"
 
 
 def decode(content: bytes) -> str:
@@ -160,117 +215,179 @@ def _header_errors(header: list[str]) -> list[RowError]:
     return errors
 
 
-def _parse_row(line: int, cells: dict[str, str], errors: list[RowError]) -> ImportRow | None:
-    before = len(errors)
-    code = cells["participant_code"]
-    if not CODE_PATTERN.match(code):
-        errors.append(
-            RowError(
-                line,
-                "participant_code",
-                f"'{code}' is not a participant code (1 to 12 letters, digits, - or _).",
-            )
-        )
-    wave = None
-    try:
-        wave = Wave.parse(cells["wave"].lower()).name
-    except UnknownWaveError as error:
-        errors.append(RowError(line, "wave", f"Unknown wave '{cells['wave']}': {error}."))
-    mandatory = cells["mandatory_completed"].lower()
-    if mandatory not in ("yes", "no"):
-        errors.append(
-            RowError(
-                line,
-                "mandatory_completed",
-                f"'{cells['mandatory_completed']}' is not yes or no.",
-            )
-        )
-    profession, profession_other = match_profession(cells["profession"])
-    years = None
-    try:
-        years = parse_years_experience(cells["years_experience"])
-    except InvalidAnswer as error:
-        errors.append(RowError(line, "years_experience", error.message("file")))
-    ratings = {}
-    for code_ in ITEM_CODES:
-        try:
-            ratings[code_] = parse_rating(cells[code_])
-        except InvalidAnswer as error:
-            errors.append(RowError(line, code_, error.message("file")))
-    if len(errors) > before:
-        return None
-    return ImportRow(
-        line=line,
-        code=code,
-        wave=wave,
-        mandatory_completed=mandatory == "yes",
-        profession=profession,
-        profession_other=profession_other,
-        years_experience=years,
-        ratings=ratings,
-    )
+class _Checked(dict):
+    """Each distinct text of a column checked once (a file repeats a handful of ratings).
+
+    ``check`` gets the stripped text and returns its value or raises; only values are kept,
+    at most ``CHECKED_KEEP`` of them, so a file of ever-new or bad cells cannot grow it.
+    """
+
+    def __init__(self, check: Callable[[str], object]):
+        super().__init__()
+        self.check = check
+
+    def __missing__(self, text: str):
+        value = self.check(text.strip())
+        if len(self) < CHECKED_KEEP:
+            self[text] = value
+        return value
 
 
-def _cross_check(plan: ImportPlan, course_run_id: int | None) -> None:
-    """Duplicates within the file and against the database."""
-    first_line: dict[tuple[str, str], int] = {}
-    for row in plan.rows:
-        key = (row.code, row.wave)
-        if key in first_line:
-            plan.errors.append(
+def _wave_name(text: str) -> str:
+    return Wave.parse(text.lower()).name
+
+
+class _RowReader:
+    """Reads a row's cells at the header's positions into an ``ImportRow``, or its errors."""
+
+    def __init__(self, header: list[str]):
+        at = {name: index for index, name in enumerate(header)}
+        self.code, self.wave, self.mandatory = (
+            at["participant_code"],
+            at["wave"],
+            at["mandatory_completed"],
+        )
+        self.profession, self.years = at["profession"], at["years_experience"]
+        self.rating_cells = itemgetter(*(at[code] for code in ITEM_CODES))
+        self.waves = _Checked(_wave_name)
+        self.professions = _Checked(match_profession)
+        self.years_checked = _Checked(parse_years_experience)
+        self.ratings = _Checked(parse_rating)
+
+    def __call__(self, line: int, cells: list[str], plan: ImportPlan) -> ImportRow | None:
+        before = plan.error_count
+        code = cells[self.code].strip()
+        if not CODE_PATTERN.match(code):
+            plan.add_error(
                 RowError(
-                    row.line,
+                    line,
                     "participant_code",
-                    f"{row.code} already has a {row.wave} row on line {first_line[key]}.",
+                    f"'{code}' is not a participant code (1 to 12 letters, digits, - or _).",
                 )
             )
-        else:
-            first_line[key] = row.line
+        wave = None
+        try:
+            wave = self.waves[cells[self.wave]]
+        except UnknownWaveError as error:
+            text = cells[self.wave].strip()
+            plan.add_error(RowError(line, "wave", f"Unknown wave '{text}': {error}."))
+        mandatory = cells[self.mandatory].strip()
+        completed = mandatory.lower()
+        if completed not in ("yes", "no"):
+            plan.add_error(
+                RowError(line, "mandatory_completed", f"'{mandatory}' is not yes or no.")
+            )
+        profession, profession_other = self.professions[cells[self.profession]]
+        years = None
+        try:
+            years = self.years_checked[cells[self.years]]
+        except InvalidAnswer as error:
+            plan.add_error(RowError(line, "years_experience", error.message("file")))
+        texts = self.rating_cells(cells)
+        try:
+            ratings = list(map(self.ratings.__getitem__, texts))
+        except InvalidAnswer:
+            for item, text in zip(ITEM_CODES, texts, strict=True):
+                try:
+                    self.ratings[text]
+                except InvalidAnswer as error:
+                    plan.add_error(RowError(line, item, error.message("file")))
+        if plan.error_count > before:
+            return None
+        return ImportRow(
+            line=line,
+            code=code,
+            wave=wave,
+            mandatory_completed=completed == "yes",
+            profession=profession,
+            profession_other=profession_other,
+            years_experience=years,
+            ratings=dict(zip(ITEM_CODES, ratings, strict=True)),
+        )
 
-    codes = {row.code for row in plan.rows}
-    existing = {}
-    for participant in Participant.objects.filter(code__in=codes).prefetch_related("responses"):
-        existing[participant.code] = participant
-    for row in plan.rows:
-        participant = existing.get(row.code)
-        if participant is None:
+
+def existing_participants_check(plan: ImportPlan, course_run_id: int | None) -> None:
+    """Errors for codes the database already holds elsewhere, or waves it already has.
+
+    A few queries for the whole file (codes in chunks), never one per row; the import runs
+    it again inside its transaction, so what it says holds when the rows are written.
+    """
+    codes = list(plan.completed_by_code)
+    existing: dict[str, tuple[str, int]] = {}
+    answered: set[tuple[str, str]] = set()
+    for start in range(0, len(codes), LOOKUP_CHUNK):
+        chunk = codes[start : start + LOOKUP_CHUNK]
+        found = Participant.objects.filter(code__in=chunk).values_list(
+            "code", "source", "course_run_id"
+        )
+        for code, source, run_id in found:
+            existing[code] = (source, run_id)
+        known = [code for code in chunk if code in existing]
+        if known:  # only codes in the database can have responses there
+            answered.update(
+                Response.objects.filter(participant__code__in=known).values_list(
+                    "participant__code", "wave"
+                )
+            )
+    rows = [(line, code, wave) for (code, wave), line in plan.first_lines.items()]
+    for line, code, wave in rows + plan.repeated:
+        if code not in existing:
             continue
-        if participant.source != Participant.Source.IMPORT or participant.course_run_id != (
-            course_run_id
-        ):
-            plan.errors.append(
+        if existing[code] != (Participant.Source.IMPORT, course_run_id):
+            plan.add_error(
                 RowError(
-                    row.line,
+                    line,
                     "participant_code",
-                    f"{row.code} is already used by a participant of another course run or "
+                    f"{code} is already used by a participant of another course run or "
                     "of the platform.",
                 )
             )
-        elif any(r.wave == row.wave for r in participant.responses.all()):
-            plan.errors.append(
-                RowError(
-                    row.line,
-                    "wave",
-                    f"{row.code} already has a {row.wave} response in the database.",
-                )
+        elif (code, wave) in answered:
+            plan.add_error(
+                RowError(line, "wave", f"{code} already has a {wave} response in the database.")
             )
-    plan.new_participants = len(codes - set(existing))
+    plan.new_participants = len(codes) - len(existing)
+    plan._trim_errors()
 
 
 def _error_order(error: RowError) -> tuple[int, int]:
     """By line, then in column order (errors about the whole row first)."""
-    return error.line or 0, COLUMNS.index(error.column) if error.column in COLUMNS else -1
+    return error.line or 0, COLUMN_ORDER.get(error.column, -1)
+
+
+def _too_wide(text: str) -> bool:
+    """More cells on line 1 than any header could need, judged before parsing it.
+
+    Counting commas is enough (quoted commas only make it an over-count), and it keeps a
+    header of a million cells from ever becoming a million strings.
+    """
+    end = text.find("\n")
+    return text.count(",", 0, end if end >= 0 else len(text)) >= MAX_COLUMNS
 
 
 def responses_file_check(
-    text: str, *, cohort_slug: str, course_run_id: int | None, progress: Progress | None = None
+    text: str,
+    *,
+    cohort_slug: str,
+    course_run_id: int | None,
+    progress: Progress | None = None,
+    error_limit: int | None = None,
+    keep_rows: bool = True,
+    check_database: bool = True,
 ) -> ImportPlan:
-    """Check every line of an import file; the plan lists the rows or every error found."""
-    plan = ImportPlan(cohort_slug=cohort_slug, cohort_exists=course_run_id is not None)
+    """Check every line of an import file; the plan lists the rows or the errors found.
+
+    ``error_limit`` keeps only the first errors (all are counted); ``keep_rows=False`` keeps
+    only the counts, for a preview. ``check_database=False`` leaves out the codes' check
+    against the database (``existing_participants_check``), for a caller that runs it later.
+    """
+    plan = ImportPlan(
+        cohort_slug=cohort_slug, cohort_exists=course_run_id is not None, error_limit=error_limit
+    )
     if "\x00" in text:
         # Text with NUL bytes is a UTF-16 or binary file, and PostgreSQL cannot store NUL.
         line = text.count("\n", 0, text.index("\x00")) + 1
-        plan.errors.append(
+        plan.add_error(
             RowError(
                 line,
                 "",
@@ -279,44 +396,57 @@ def responses_file_check(
             )
         )
         return plan
+    if _too_wide(text):
+        plan.add_error(
+            RowError(
+                1,
+                "",
+                f"The header has more than {MAX_COLUMNS} columns; it should have these "
+                f"{len(COLUMNS)}: {', '.join(COLUMNS)}.",
+            )
+        )
+        return plan
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
-        plan.errors.append(RowError(1, "", "The file is empty; line 1 must be the header."))
+        plan.add_error(RowError(1, "", "The file is empty; line 1 must be the header."))
         return plan
     except csv.Error as error:
-        plan.errors.append(RowError(1, "", f"Not a readable CSV file ({error})."))
+        plan.add_error(RowError(1, "", f"Not a readable CSV file ({error})."))
         return plan
-    plan.errors.extend(_header_errors(header))
-    if plan.errors:
+    errors = _header_errors(header)
+    if errors:
+        plan.errors, plan.error_count = errors[:error_limit], len(errors)
         return plan
 
     total = text.count("\n")
+    width = len(header)
+    read_row = _RowReader(header)
     try:
         for cells in reader:
             line = reader.line_num
             if progress and line % PROGRESS_EVERY == 0:
                 progress(f"Checked {line} of about {total} lines")
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(header):
-                plan.errors.append(
-                    RowError(
-                        line,
-                        "",
-                        f"This row has {len(cells)} cells; the header has {len(header)}.",
+            if len(cells) != width:
+                if any(cell.strip() for cell in cells):
+                    plan.add_error(
+                        RowError(
+                            line, "", f"This row has {len(cells)} cells; the header has {width}."
+                        )
                     )
-                )
                 continue
-            values = dict(zip(header, (cell.strip() for cell in cells), strict=True))
-            row = _parse_row(line, values, plan.errors)
+            if not "".join(cells).strip():  # a blank row (every cell empty or spaces)
+                continue
+            row = read_row(line, cells, plan)
             if row is not None:
-                plan.rows.append(row)
+                plan.add_row(row, keep=keep_rows)
     except csv.Error as error:
-        plan.errors.append(RowError(reader.line_num, "", f"Not readable as CSV ({error})."))
-    if not plan.rows and not plan.errors:
-        plan.errors.append(RowError(None, "", "The file has a header but no responses."))
-    _cross_check(plan, course_run_id)
-    plan.errors.sort(key=_error_order)
+        plan.add_error(RowError(reader.line_num, "", f"Not readable as CSV ({error})."))
+    if not plan.counts_by_wave and not plan.error_count:
+        plan.add_error(RowError(None, "", "The file has a header but no responses."))
+    if check_database:
+        existing_participants_check(plan, course_run_id)
+    else:
+        plan._trim_errors()
     return plan

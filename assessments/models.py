@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -255,3 +256,52 @@ class FollowUpEmail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.wave}) to {self.enrolment}"
+
+
+class ImportJob(models.Model):
+    """One admin import of a file: checked in a request, written by the task worker.
+
+    The uploaded file waits in storage for the task (``remove_expired_imports`` deletes
+    it after a day); the job keeps the progress and the result for the progress page.
+    """
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", "Checked, waiting for confirmation"
+        QUEUED = "queued", "Waiting for the task worker"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cohort_slug = models.CharField(max_length=100)
+    filename = models.CharField(max_length=200)
+    file = models.FileField(upload_to="imports/", blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.CHECKED)
+    progress = models.CharField(max_length=200, blank=True)
+    result = models.CharField(max_length=500, blank=True)
+    # The first errors as {"line", "column", "message"}, and how many there were in all.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Import of {self.filename} into {self.cohort_slug} ({self.get_status_display()})"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def finished(self) -> bool:
+        return self.succeeded or self.failed
+
+    @property
+    def more_errors(self) -> int:
+        return self.error_count - len(self.errors)

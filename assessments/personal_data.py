@@ -1,10 +1,10 @@
-"""Personal data held by the assessments app (see home.personal_data).
+"""Personal data held by the assessments app (see accounts.personal_data).
 
 What happens at deletion depends on research consent, so every model here hands over to
-``assessments.services.user_delete``, the one place that applies the consent rule.
+``assessments.services.research_records_anonymise``, the one place that applies the consent rule.
 """
 
-from home.personal_data import register
+from accounts.personal_data import register
 
 RESEARCH_RULE = (
     "If you consented to research use, kept for the evaluation under a pseudonymous code "
@@ -13,9 +13,9 @@ RESEARCH_RULE = (
 
 
 def erase(user) -> None:
-    from assessments.services import user_delete
+    from assessments.services import research_records_anonymise
 
-    user_delete(user=user)
+    research_records_anonymise(user=user)
 
 
 register(
@@ -64,4 +64,14 @@ register(
     fields=["wave", "kind", "sent_at"],
     deletion="Deleted with your account.",
     erase=erase,
+)
+register(
+    "assessments.ImportJob",
+    title="Imports of research responses you started",
+    user_fields=["user"],
+    fields=["filename", "cohort_slug", "status", "created_at", "finished_at"],
+    deletion=(
+        "Kept without your name, as a record of what was imported; the uploaded file itself "
+        "is removed a day after the import."
+    ),
 )

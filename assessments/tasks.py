@@ -5,16 +5,25 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from accounts.adapters import public_url
 from assessments.models import FollowUpEmail, Response
 from assessments.selectors import certificate_wave, follow_up_window
 from courses.waves import Wave
-from home.adapters import public_url
 
 
 @task()
 def follow_up_email_send(follow_up_email_id: int) -> bool:
     """Send one follow-up invitation or reminder; skipped if the trainee answered that wave
-    meanwhile (between queueing and now)."""
+    meanwhile (between queueing and now).
+
+    Why no email goes twice, however many command runs and workers overlap: the claim is the
+    ``FollowUpEmail`` row, unique on (enrolment, wave, kind), so a second run's insert waits
+    for the first's transaction and then fails; this task is queued in that same transaction
+    (django-tasks' database backend writes its row there), so no worker can see it before the
+    claim commits, nor ever without it; and a worker takes a task with ``SELECT ... FOR UPDATE
+    SKIP LOCKED`` and marks it running before it commits, so one queued task runs once.
+    (``tests/deploy/test_two_servers.py`` runs two workers and two overlapping commands.)
+    """
     email = (
         FollowUpEmail.objects.select_related("enrolment__user", "enrolment__course_run")
         .filter(pk=follow_up_email_id)
@@ -48,3 +57,73 @@ def follow_up_email_send(follow_up_email_id: int) -> bool:
         [enrolment.user.email],
     )
     return True
+
+
+IMPORT_ERRORS_SHOWN = 100
+IMPORT_FAILED = (
+    "The import stopped because of an unexpected error, so nothing was imported. Try again; "
+    "if it happens again, tell the site's administrator."
+)
+
+
+@task()
+def import_job_run(import_job_id: int) -> bool:
+    """Write a confirmed admin import (``ImportJob``), reporting progress on the job.
+
+    All or nothing: the import's own transaction rolls back on any error, and an
+    unexpected one ends the job with a clear message rather than an error page.
+    """
+    # Imported here so this block stays apart from the reminder task's imports above.
+    import logging
+
+    from django.template.defaultfilters import pluralize
+    from django.utils import timezone
+
+    from accounts.models import AuditEvent
+    from accounts.services import audit_record
+    from assessments.import_services import responses_import
+    from assessments.models import ImportJob
+
+    job = ImportJob.objects.filter(pk=import_job_id, status=ImportJob.Status.QUEUED).first()
+    if job is None:
+        return False
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    jobs.update(status=ImportJob.Status.RUNNING, progress="Reading the file")
+    try:
+        with job.file.open("rb") as stored:
+            content = stored.read()
+        plan = responses_import(
+            content=content,
+            cohort_slug=job.cohort_slug,
+            actor=job.user,
+            filename=job.filename,
+            progress=lambda message: jobs.update(progress=message[:200]),
+            error_limit=IMPORT_ERRORS_SHOWN,
+            audit_detail={"import_job": job.pk},
+        )
+    except Exception:
+        logging.getLogger(__name__).exception("Import job %s failed", job.pk)
+        jobs.update(
+            status=ImportJob.Status.FAILED,
+            result=IMPORT_FAILED,
+            finished_at=timezone.now(),
+        )
+        audit_record(
+            actor=job.user,
+            action=AuditEvent.Action.IMPORT,
+            summary=f"Import job #{job.pk} into {job.cohort_slug} failed; nothing was imported",
+            detail={"import_job": job.pk, "cohort": job.cohort_slug, "file": job.filename},
+        )
+        return False
+    jobs.update(
+        status=ImportJob.Status.DONE if plan.ok else ImportJob.Status.FAILED,
+        result=(
+            f"Imported {plan.summary()} into {plan.cohort_slug}."
+            if plan.ok
+            else f"{plan.error_count} error{pluralize(plan.error_count)}: nothing was imported."
+        ),
+        errors=[vars(error) for error in plan.errors],
+        error_count=plan.error_count,
+        finished_at=timezone.now(),
+    )
+    return plan.ok

@@ -7,15 +7,16 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import AuditEvent
 from assessments.importing import COLUMNS, match_profession
 from assessments.models import Participant, Response
 from courses.models import CourseIndexPage, CourseRunPage
-from home.models import AuditEvent
 from tests import factories
+from tests.examples import EXAMPLES_DIR
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = Path(__file__).parent / "data" / "responses.csv"
+EXAMPLE = EXAMPLES_DIR / "responses.csv"
 HEADER = ",".join(COLUMNS)
 RATINGS = ",".join(["3"] * 14)
 

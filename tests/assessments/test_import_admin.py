@@ -1,19 +1,18 @@
 """The evaluators' import in the Wagtail admin: upload, preview, confirm; audited."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import AuditEvent
 from assessments.models import Participant, Response
-from home.models import AuditEvent
 from tests import factories
 from tests.assessments.conftest import with_baseline
+from tests.examples import EXAMPLES_DIR
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = (Path(__file__).parent / "data" / "responses.csv").read_bytes()
+EXAMPLE = (EXAMPLES_DIR / "responses.csv").read_bytes()
 URL = "/admin/import-responses/"
 
 
@@ -30,7 +29,7 @@ def index(db):
 
 def test_preview_counts_each_wave_and_saves_nothing_until_confirmed(client, evaluator):
     client.force_login(evaluator)
-    assert reverse("assessments_import") == URL
+    assert reverse("assessments_import:index") == URL
     page = client.get(URL)
     assert page.status_code == 200
     preview = upload(client)
