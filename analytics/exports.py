@@ -1,6 +1,6 @@
 """File writers for the evaluation: the statistics report and the pseudonymised responses.
 
-Aggregate files (statistics) come from ``analytics.reports.export_statistics``; row-level
+Aggregate files (statistics) come from ``analytics.reports.course_runs_report``; row-level
 files hold one row per participant code and wave and never a name, email or user id.
 """
 
@@ -15,11 +15,6 @@ import tempfile
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import pyreadstat
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from analytics.reports import FLOW_LABELS, WAVE_FLOW_KEYS
 from analytics.selectors import RESOURCE_USES, EvaluationData
@@ -92,20 +87,32 @@ def _csv_bytes(header: list[str], rows: Any) -> bytes:
 
 
 def _xlsx_bytes(sheets: list[tuple[str, list[str], Any]]) -> bytes:
-    """Sheets of (title, header, rows); rows already safe, as for ``_csv_bytes``."""
-    workbook = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        bold = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=safe_text(name))
-            cell.font = Font(bold=True)
-            bold.append(cell)
-        sheet.append(bold)
-        for row in rows:
-            sheet.append(row)
+    """Sheets of (title, header, rows); rows already safe, as for ``_csv_bytes``.
+
+    XlsxWriter's constant-memory mode writes each row to disk as it comes; it was faster than
+    openpyxl's write-only mode in most runs of benchmarks/bench_exports.py, which times both.
+    Text is never read as a formula, a number or a link: cells hold what the data holds.
+    """
+    import xlsxwriter
+
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    bold = workbook.add_format({"bold": True})
+    for title, header, rows in sheets:
+        sheet = workbook.add_worksheet(title)
+        sheet.write_row(0, 0, [safe_text(name) for name in header], bold)
+        write_row = sheet.write_row
+        for number, row in enumerate(rows, start=1):
+            write_row(number, 0, row)
+    workbook.close()
     return buffer.getvalue()
 
 
@@ -538,6 +545,9 @@ def responses_xlsx(data: EvaluationData, layout: str = "long") -> bytes:
 
 def responses_sav(data: EvaluationData, layout: str = "long") -> bytes:
     """SPSS file with a label on every variable and value labels on ratings and flags."""
+    import pandas as pd
+    import pyreadstat
+
     meta, arrays = TABLES[layout](data)
     # SPSS runs no formulas, so text goes in as written.
     frame = pd.DataFrame({name: values for (name, _), values in zip(meta, arrays, strict=True)})

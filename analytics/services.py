@@ -4,9 +4,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
+from accounts.models import AuditEvent
+from accounts.services import audit_record
 from analytics.selectors import CourseRunRef, course_run_choices
-from home.models import AuditEvent
-from home.services import audit_record
 
 
 @transaction.atomic

@@ -28,14 +28,10 @@ from django.utils import timezone
 from analytics import apa, charts
 from analytics.reports import build_report, reliable_change_reference
 from analytics.selectors import CourseRunRef, evaluation_data
-from assessments import selectors as assessments_selectors
-from home.versioned_cache import VersionedCache
+from analytics.snapshot_cache import KEEP_SECONDS, snapshot_cache
 
 T = TypeVar("T")
-KEEP_SECONDS = 24 * 60 * 60
 RECOMPUTE_LOCK_SECONDS = 60
-# "v3" changes with Snapshot's fields, so a new release never reads an older one.
-snapshot_cache = VersionedCache("analytics:snapshot:v3", keep_seconds=KEEP_SECONDS)
 # A trainee is told whether their change is reliable only when the threshold comes from at
 # least this many baselines (and never from fewer than the small-number threshold): fewer
 # give an unstable alpha and say too much about the few others.
@@ -153,9 +149,3 @@ def reliable_change_se() -> float | None:
     if not isinstance(reference.n, int) or reference.n < minimum:
         return None
     return reference.se_difference
-
-
-# The trainee's chart (assessments) asks for the threshold through this registration, since
-# assessments does not import analytics (dependencies point one way). This module is
-# imported when Django starts (AnalyticsConfig.ready), so the source is always registered.
-assessments_selectors.register_reliable_change_se(reliable_change_se)

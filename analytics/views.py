@@ -2,123 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from uuid import UUID
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from analytics import charts, exports
-from analytics.bundle import analysis_bundle
+from accounts.roles import evaluator_required
+from analytics import download_jobs
+from analytics.export_formats import EXPORTS, Scale, export_format
 from analytics.forms import CourseRunSelectionForm
-from analytics.report_document import report_document
-from analytics.reports import FLOW_LABELS, build_report
-from analytics.selectors import EvaluationData, course_run_choices, evaluation_data
+from analytics.models import DownloadJob
+from analytics.reports import FLOW_LABELS
+from analytics.selectors import course_run_choices, evaluation_data
 from analytics.services import export_record
-from analytics.snapshots import dashboard_snapshot
-from home.roles import evaluator_required
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@dataclass(frozen=True)
-class Export:
-    label: str
-    content_type: str
-    build: Callable[[EvaluationData], bytes]
-
-
-def _spider_html(data: EvaluationData) -> bytes:
-    figure = charts.spider_chart(build_report(data))
-    return charts.figure_html(figure, "Ten Footsteps: confidence per footstep").encode("utf-8")
-
-
-EXPORTS: dict[str, dict[str, Export]] = {
-    "statistics": {
-        "json": Export(
-            "JSON", "application/json", lambda d: exports.statistics_json(build_report(d))
-        ),
-        "csv": Export(
-            "CSV", "text/csv; charset=utf-8", lambda d: exports.statistics_csv(build_report(d))
-        ),
-        "xlsx": Export("Excel", XLSX, lambda d: exports.statistics_xlsx(build_report(d))),
-    },
-    "responses": {
-        "csv": Export("CSV", "text/csv; charset=utf-8", exports.responses_csv),
-        "xlsx": Export("Excel", XLSX, exports.responses_xlsx),
-        "sav": Export("SPSS (.sav)", "application/x-spss-sav", exports.responses_sav),
-    },
-    "responses-wide": {
-        "csv": Export("CSV", "text/csv; charset=utf-8", lambda d: exports.responses_csv(d, "wide")),
-        "xlsx": Export("Excel", XLSX, lambda d: exports.responses_xlsx(d, "wide")),
-        "sav": Export(
-            "SPSS (.sav)", "application/x-spss-sav", lambda d: exports.responses_sav(d, "wide")
-        ),
-    },
-    "spider-chart": {
-        "png": Export(
-            "PNG",
-            "image/png",
-            lambda d: charts.figure_image(charts.spider_chart(build_report(d)), "png"),
-        ),
-        "svg": Export(
-            "SVG",
-            "image/svg+xml",
-            lambda d: charts.figure_image(charts.spider_chart(build_report(d)), "svg"),
-        ),
-        "html": Export("Interactive HTML", "text/html; charset=utf-8", _spider_html),
-    },
-    "flow-diagram": {
-        "png": Export(
-            "PNG",
-            "image/png",
-            lambda d: charts.figure_image(
-                charts.flow_chart(build_report(d)), "png", charts.FLOW_IMAGE_SIZE
-            ),
-        ),
-        "svg": Export(
-            "SVG",
-            "image/svg+xml",
-            lambda d: charts.figure_image(
-                charts.flow_chart(build_report(d)), "svg", charts.FLOW_IMAGE_SIZE
-            ),
-        ),
-    },
-    "item-distributions": {
-        "png": Export(
-            "PNG", "image/png", lambda d: charts.item_distribution_image(build_report(d), "png")
-        ),
-        "svg": Export(
-            "SVG",
-            "image/svg+xml",
-            lambda d: charts.item_distribution_image(build_report(d), "svg"),
-        ),
-    },
-    "analysis-bundle": {"zip": Export("Zip", "application/zip", analysis_bundle)},
-    "report": {
-        "pdf": Export("PDF", "application/pdf", lambda d: report_document(d, "pdf")),
-        "html": Export("HTML", "text/html; charset=utf-8", lambda d: report_document(d, "html")),
-        "docx": Export("Word (.docx)", DOCX, lambda d: report_document(d, "docx")),
-    },
-}
-EXPORT_TITLES = {
-    "statistics": "Statistics (every comparison, change over the waves, attrition, flow, sample)",
-    "responses": "Pseudonymised responses (one row per participant code and wave)",
-    "responses-wide": "Pseudonymised responses, wide (one row per participant code, "
-    "columns per wave)",
-    "spider-chart": "Spider chart",
-    "flow-diagram": "Participant flow diagram",
-    "item-distributions": "Answers to each statement at each wave (diverging bar chart)",
-    "analysis-bundle": "Analysis bundle (responses, codebook, statistics and an R script "
-    "that recomputes every figure)",
-    "report": "Evaluation report (methods, participant flow, results, figures and references "
-    "in one document)",
-}
 
 
 def _selection(request) -> tuple[CourseRunSelectionForm, list | None, bool]:
@@ -131,13 +31,47 @@ def _selection(request) -> tuple[CourseRunSelectionForm, list | None, bool]:
     return form, form.selected_runs(), True
 
 
+def _error(request, message: str, status: int):
+    return render(request, "analytics/export_error.html", {"message": message}, status=status)
+
+
+def _downloads(runs, consented: int | str) -> list[dict]:
+    """The dashboard's download links; those the worker builds open its progress page, so
+    they carry no ``download`` attribute. ``consented`` is the flow's count (a masked small
+    count is a string, and small)."""
+    query = urlencode({"cohort": [run.slug for run in runs or []]}, doseq=True)
+    large = (
+        isinstance(consented, int)
+        and consented > settings.ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS
+    )
+    return [
+        {
+            "title": group.title,
+            "links": [
+                {
+                    "label": export.label,
+                    "url": reverse("analytics:export", args=[group.what, fmt])
+                    + (f"?{query}" if query else ""),
+                    "prepared": export.scale == Scale.ALWAYS
+                    or (export.scale == Scale.LARGE and large),
+                }
+                for fmt, export in group.formats.items()
+            ],
+        }
+        for group in EXPORTS.values()
+    ]
+
+
 @evaluator_required
 def dashboard(request):
+    # The snapshot module draws the charts (plotly): imported by the page that needs it, so
+    # processes that only load the URLconf (management commands' checks) never pay for it.
+    from analytics.snapshots import dashboard_snapshot
+
     form, runs, valid = _selection(request)
     context = {"form": form, "valid": valid}
     if valid:
         snapshot = dashboard_snapshot(course_runs=runs, refresh="refresh" in request.GET)
-        query = urlencode({"cohort": [run.slug for run in runs or []]}, doseq=True)
         context.update(
             report=snapshot.report,
             computed_at=snapshot.computed_at,
@@ -149,53 +83,81 @@ def dashboard(request):
             trajectory_description=snapshot.trajectory_description,
             snapshot=snapshot,  # its item charts, reliable change chart and APA sentences
             flow_labels=FLOW_LABELS,
-            downloads=[
-                {
-                    "title": EXPORT_TITLES[what],
-                    "links": [
-                        {
-                            "label": export.label,
-                            "url": reverse("analytics:export", args=[what, fmt])
-                            + (f"?{query}" if query else ""),
-                        }
-                        for fmt, export in formats.items()
-                    ],
-                }
-                for what, formats in EXPORTS.items()
-            ],
+            downloads=_downloads(runs, snapshot.report["flow"]["consented"]),
+            background_threshold=settings.ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS,
         )
     return render(request, "analytics/dashboard.html", context, status=200 if valid else 400)
 
 
 @evaluator_required
 def export(request, what: str, file_format: str):
-    export = EXPORTS.get(what, {}).get(file_format)
+    """The file at once, or, for what takes longer than a request may, its progress page."""
+    from analytics.charts import ChartRenderingError
+
+    export = export_format(what, file_format)
     if export is None:
-        return render(
-            request,
-            "analytics/export_error.html",
-            {"message": "There is no such download."},
-            status=404,
-        )
+        return _error(request, "There is no such download.", 404)
     form, runs, valid = _selection(request)
     if not valid:
-        return render(
-            request,
-            "analytics/export_error.html",
-            {"message": " ".join(form.errors.get("cohort", []))},
-            status=400,
-        )
-    data = evaluation_data(
-        course_runs=runs, row_level=what.startswith("responses") or what == "analysis-bundle"
-    )
+        return _error(request, " ".join(form.errors.get("cohort", [])), 400)
+    if download_jobs.runs_in_background(export, runs):
+        job = download_jobs.download_job_request(user=request.user, export=export, course_runs=runs)
+        return redirect("analytics:download-job", job.pk)
+    data = evaluation_data(course_runs=runs, row_level=export.row_level)
     try:
-        content = export.build(data)
-    except charts.ChartRenderingError as error:
-        return render(request, "analytics/export_error.html", {"message": str(error)}, status=503)
+        content = export.write(data)
+    except ChartRenderingError as error:
+        return _error(request, str(error), 503)
     export_record(actor=request.user, what=what, file_format=file_format, course_runs=runs)
-    scope = "-".join(run.slug for run in runs)[:80] if runs else "all-runs"
-    filename = f"ten-footsteps-{what}-{scope}-{timezone.localdate():%Y-%m-%d}.{file_format}"
     response = HttpResponse(content, content_type=export.content_type)
+    filename = export.filename(runs, timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _job_or_none(request, job_id: UUID) -> DownloadJob | None:
+    return download_jobs.download_job_of(user=request.user, job_id=job_id)
+
+
+EXPIRED = (
+    "There is no such prepared download: they are kept for a day, and only the evaluator "
+    "who asked for one can open it."
+)
+
+
+@evaluator_required
+def download_job(request, job_id: UUID):
+    """The progress page of a download the worker builds; it reloads itself until done."""
+    job = _job_or_none(request, job_id)
+    if job is None:
+        return _error(request, EXPIRED, 404)
+    export = export_format(job.what, job.file_format)
+    response = render(
+        request,
+        "analytics/download_job.html",
+        {
+            "job": job,
+            "title": EXPORTS[job.what].title if export else job.what,
+            "label": export.label if export else job.file_format,
+            "refresh_seconds": 3,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@evaluator_required
+def download_job_file(request, job_id: UUID):
+    job = _job_or_none(request, job_id)
+    if job is None:
+        return _error(request, EXPIRED, 404)
+    if job.status != DownloadJob.Status.READY:
+        return redirect("analytics:download-job", job.pk)
+    export = export_format(job.what, job.file_format)
+    content_type = export.content_type if export else "application/octet-stream"
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type
+    )
     response["Cache-Control"] = "no-store"
     return response

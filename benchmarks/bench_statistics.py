@@ -3,14 +3,14 @@
 For each size the script fills a throwaway database (SQLite in a temporary file, or a
 ``test_`` copy of the PostgreSQL database named by DATABASE_URL), then times
 
-* ``export_statistics``: from the database to the report dict (queries + statistics);
+* ``course_runs_report``: from the database to the report dict (queries + statistics);
 * the evaluator dashboard (GET /evaluation/, all runs pooled), rendered by Django;
 * pandas + pingouin computing the same statistics from the row-level CSV export of the
   same data (read, filter, pair, score, paired t, Wilcoxon, Holm, effect sizes).
 
 Then it fills the database with ``--four-waves`` participants (100,000 by default; 0 skips
 it) answering four waves (baseline, 3, 6 and 12 months, with drop-out) and times the whole
-``export_statistics`` report, longitudinal analysis included, beside the two-wave report at
+``course_runs_report`` report, longitudinal analysis included, beside the two-wave report at
 the same size.
 
 Each timing is the best of ``--repeat`` runs, on one CPU (the process is pinned to one
@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -49,20 +51,20 @@ import django  # noqa: E402
 django.setup()
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pingouin as pg  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from accounts.roles import EVALUATOR  # noqa: E402
 from analytics import exports  # noqa: E402
-from analytics.reports import export_statistics  # noqa: E402
+from analytics.reports import course_runs_report  # noqa: E402
 from analytics.selectors import evaluation_data  # noqa: E402
 from assessments.models import Response  # noqa: E402
+from benchmarks.pandas_route import pandas_pingouin  # noqa: E402
 from benchmarks.synthetic import FOUR_WAVES, ITEM_FOOTSTEPS, TWO_WAVES, generate  # noqa: E402
-from home.roles import EVALUATOR  # noqa: E402
+from demo.mfa import totp_activate, totp_new_secret  # noqa: E402
 
 
 def make_database():
@@ -77,57 +79,6 @@ def make_database():
     return destroy
 
 
-def pandas_pingouin(csv_path: Path) -> dict:
-    """The same statistics with pandas + pingouin, from the row-level CSV export."""
-    frame = pd.read_csv(csv_path, dtype={"participant_code": str})
-    frame = frame[frame["mandatory_completed"] == 1]
-    items = [f"s{i}" for i in range(1, 15)]
-    scores = pd.DataFrame(
-        {
-            # mean of a footstep's statements, only when all of them were answered
-            f: frame[[items[j] for j, g in enumerate(ITEM_FOOTSTEPS) if g == f]].mean(
-                axis=1, skipna=False
-            )
-            for f in range(1, 11)
-        }
-    )
-    scores["overall"] = scores[list(range(1, 11))].mean(axis=1, skipna=False)
-    scores["participant_code"] = frame["participant_code"].to_numpy()
-    scores["wave"] = frame["wave"].to_numpy()
-    wide = scores.pivot(index="participant_code", columns="wave")
-    results, pvalues = {}, []
-    for column in [*range(1, 11), "overall"]:
-        pair = wide[column][["baseline", "month_3"]].dropna()
-        x, y = pair["baseline"].to_numpy(), pair["month_3"].to_numpy()
-        t = pg.ttest(y, x, paired=True)
-        dz = float(t["T"].iloc[0]) / np.sqrt(len(x))
-        results[column] = {
-            "n_pairs": len(x),
-            "baseline_mean": x.mean(),
-            "baseline_sd": x.std(ddof=1),
-            "follow_up_mean": y.mean(),
-            "follow_up_sd": y.std(ddof=1),
-            "mean_difference": (y - x).mean(),
-            "mean_difference_ci": t["CI95"].iloc[0],
-            "t": float(t["T"].iloc[0]),
-            "df": float(t["dof"].iloc[0]),
-            "p": float(t["p_val"].iloc[0]),
-            "cohens_dz": dz,
-            "cohens_dz_ci": pg.compute_esci(stat=dz, nx=len(x), ny=len(x), paired=True),
-            "d_av": float(t["cohen_d"].iloc[0]),
-            # R's wilcox.test(exact = FALSE, correct = TRUE), as analytics.stats
-            "wilcoxon_p": float(
-                pg.wilcoxon(np.round(y - x, 10), correction=True, method="approx")["p_val"].iloc[0]
-            ),
-        }
-        if column != "overall":
-            pvalues.append(results[column]["p"])
-    holm = pg.multicomp(pvalues, method="holm")[1]
-    for number, p_holm in zip(range(1, 11), holm, strict=True):
-        results[number]["p_holm"] = p_holm
-    return results
-
-
 def best_of(repeat: int, function) -> tuple[float, float]:
     """Best wall-clock and best CPU time of this process over ``repeat`` runs."""
     walls, cpus = [], []
@@ -140,12 +91,10 @@ def best_of(repeat: int, function) -> tuple[float, float]:
 
 
 def dashboard_client() -> Client:
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
     user, _ = get_user_model().objects.get_or_create(username="bench-evaluator")
     user.groups.add(Group.objects.get(name=EVALUATOR))
     if not user.authenticator_set.exists():
-        TOTP.activate(user, generate_totp_secret())
+        totp_activate(user, totp_new_secret())
     client = Client()
     client.force_login(user)
     client.get("/evaluation/")  # first render creates the Wagtail user profile
@@ -157,21 +106,24 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--four-waves", type=int, default=100_000, metavar="N")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--process-runs", type=int, default=5, help="interleaved runs of each whole process"
+    )
+    args, _ = parser.parse_known_args()  # make bench passes every script the same options
 
     setup_test_environment()
     destroy = make_database()
     rng = np.random.default_rng(20250607)
-    rows = []
+    rows, whole = [], []
     try:
         for n in args.sizes:
             start = time.perf_counter()
             generate(n, rng)
             generated = time.perf_counter() - start
-            report = export_statistics(small_number_threshold=0)
+            report = course_runs_report(small_number_threshold=0)
             csv_path = Path(tempfile.mkdtemp(prefix="bench-csv-")) / "responses.csv"
             csv_path.write_bytes(exports.responses_csv(evaluation_data(row_level=True)))
-            reference = pandas_pingouin(csv_path)
+            reference = pandas_pingouin(csv_path, ITEM_FOOTSTEPS)
             # Both routes must agree before their speed means anything.
             for ours, theirs in [
                 *zip(report["footsteps"], [reference[f] for f in range(1, 11)], strict=True),
@@ -179,12 +131,16 @@ def main() -> None:
             ]:
                 for key in ("n_pairs", "mean_difference", "t", "p", "cohens_dz", "wilcoxon_p"):
                     assert np.isclose(ours[key], theirs[key], rtol=1e-6, atol=0), (n, key)
-            ours = best_of(args.repeat, lambda: export_statistics(small_number_threshold=0))
-            theirs = best_of(args.repeat, lambda path=csv_path: pandas_pingouin(path))
+            ours = best_of(args.repeat, lambda: course_runs_report(small_number_threshold=0))
+            theirs = best_of(
+                args.repeat, lambda path=csv_path: pandas_pingouin(path, ITEM_FOOTSTEPS)
+            )
+            processes = whole_processes(args.process_runs, csv_path)
             client = dashboard_client()
             # "Recalculate now": time the analysis, not a reused snapshot of it.
             page = best_of(args.repeat, lambda c=client: c.get("/evaluation/?refresh=1"))
             rows.append((n, Response.objects.count(), ours, page, theirs))
+            whole.append((n, *processes))
             print(f"  {n:>7,} participants generated in {generated:.1f} s", file=sys.stderr)
         two_waves = {n: (ours, responses) for n, responses, ours, _, _ in rows}
         waves = four_waves(args.four_waves, args.repeat, rng, two_waves)
@@ -198,7 +154,7 @@ def main() -> None:
     print(
         f"Best of {args.repeat} runs, in seconds: wall clock (CPU time of this process"
         + (", which includes SQLite" if in_process else "; the database server's is not")
-        + "). Ratio = pandas+pingouin / export_statistics, "
+        + "). Ratio = pandas+pingouin / course_runs_report, "
         + ("CPU" if in_process else "wall clock")
         + " time."
     )
@@ -206,7 +162,7 @@ def main() -> None:
     header = (
         "participants",
         "responses",
-        "export_statistics",
+        "course_runs_report",
         "dashboard page",
         "pandas+pingouin from CSV",
         "ratio",
@@ -220,12 +176,23 @@ def main() -> None:
             f"{n:>12,} | {responses:>9,} | {cells[0]:>17} | {cells[1]:>14} | "
             f"{cells[2]:>24} | {ratio:>4.1f}x"
         )
+    print()
+    print(
+        f"Whole process (start-up included), median of {args.process_runs} interleaved runs, "
+        "wall clock seconds: `manage.py export_statistics --output FILE` against "
+        "`benchmarks/pandas_route.py` (pandas + pingouin from the CSV); ratio = ours / theirs "
+        "(goal: at most 0.7x)."
+    )
+    print("participants | export_statistics | pandas+pingouin | ratio")
+    print("--- | --- | --- | ---")
+    for n, ours, theirs in whole:
+        print(f"{n:>12,} | {ours:.3f} | {theirs:.3f} | {ours / theirs:.2f}x")
     if waves is not None:
         n, (two, two_responses), (four, four_responses) = waves
         ratio = four[1] / two[1] if in_process else four[0] / two[0]
         print()
         print(
-            f"export_statistics at {n:,} participants, in seconds; ratio = 4 waves / 2 waves, "
+            f"course_runs_report at {n:,} participants, in seconds; ratio = 4 waves / 2 waves, "
             + ("CPU" if in_process else "wall clock")
             + " time:"
         )
@@ -234,8 +201,42 @@ def main() -> None:
         print(f"  ratio: {ratio:.1f}x")
 
 
+def _database_url() -> str:
+    """The benchmark's database, for the processes started from here."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    return (
+        f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+
+
+def whole_processes(runs: int, csv_path: Path) -> tuple[float, float]:
+    """Median wall-clock seconds of ``export_statistics`` and of the pandas + pingouin route,
+    each as a fresh process (start-up included), run alternately so load hits both alike."""
+    env = {**os.environ, "DATABASE_URL": _database_url()}
+    output = csv_path.with_name("statistics.json")
+    commands = [
+        [sys.executable, str(ROOT / "manage.py"), "export_statistics", "--output", str(output)],
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "pandas_route.py"),
+            str(csv_path),
+            ",".join(map(str, ITEM_FOOTSTEPS)),
+        ],
+    ]
+    times: list[list[float]] = [[], []]
+    for _ in range(runs):
+        for command, spent in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
+            spent.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def four_waves(n: int, repeat: int, rng, two_waves: dict[int, tuple]) -> tuple | None:
-    """``export_statistics`` at n participants with 2 waves and with 4: (n, two, four), each
+    """``course_runs_report`` at n participants with 2 waves and with 4: (n, two, four), each
     (best wall and CPU times, responses). The 2-wave figure is the size table's if it has n."""
     if n <= 0:
         return None
@@ -252,9 +253,9 @@ def report_time(n: int, repeat: int, rng, follow_up_months: tuple[int, ...]) -> 
         f"{generated:.1f} s",
         file=sys.stderr,
     )
-    waves = export_statistics(small_number_threshold=0)["waves"]
+    waves = course_runs_report(small_number_threshold=0)["waves"]
     assert waves == ["baseline", *(f"month_{m}" for m in follow_up_months)], waves
-    times = best_of(repeat, lambda: export_statistics(small_number_threshold=0))
+    times = best_of(repeat, lambda: course_runs_report(small_number_threshold=0))
     return times, Response.objects.count()
 
 

@@ -1,25 +1,28 @@
-"""What the export commands share: choosing runs, checking the format, writing, auditing."""
+"""What the export commands share: choosing runs, checking the format, writing, auditing.
+
+The formats, their writers and which are text come from ``analytics.export_formats``, the
+list the dashboard and the download views read too.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.selectors import UnknownCourseRunError, course_runs_by_slug
+from analytics.export_formats import EXPORTS, ExportFormat
+from analytics.selectors import UnknownCourseRunError, course_runs_by_slug, evaluation_data
 from analytics.services import export_record
 
 
 class ExportCommand(BaseCommand):
-    """Subclasses set ``what``, ``writers`` (format → writer), ``text_formats`` and ``build``."""
+    """Subclasses set ``what`` (a group of ``EXPORTS``) and ``default_format``."""
 
     what: str
-    writers: dict
     default_format: str
-    text_formats: frozenset[str]
+    # The commands read the database and write a file: no URLconf, admin or template checks,
+    # whose imports (every view, plotly, wagtail's API) would double their start-up time.
+    requires_system_checks = []
 
-    def build(self, course_runs):
-        """The object the chosen writer turns into bytes."""
-        raise NotImplementedError
-
-    def write(self, file_format: str, built, options: dict) -> bytes:
-        return self.writers[file_format](built)
+    def export(self, file_format: str, options: dict) -> ExportFormat:
+        """The download this run writes (``export_responses`` picks it by ``--layout``)."""
+        return EXPORTS[self.what].formats[file_format]
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -29,21 +32,28 @@ class ExportCommand(BaseCommand):
             metavar="SLUG",
             help="Slug of a course run to include; repeat for several. Default: all runs.",
         )
-        parser.add_argument("--format", choices=sorted(self.writers), default=self.default_format)
+        parser.add_argument(
+            "--format", choices=sorted(EXPORTS[self.what].formats), default=self.default_format
+        )
         parser.add_argument(
             "--output",
             metavar="FILE",
             help="Write to FILE instead of standard output (text formats only).",
         )
 
+    def write(self, export: ExportFormat, data) -> bytes:
+        return export.write(data)
+
     def handle(self, *args, cohort, format, output, **options):
-        if format not in self.text_formats and not output:
+        export = self.export(format, options)
+        if not export.is_text and not output:
             raise CommandError(f"{format.upper()} is a binary format: give --output FILE.")
         try:
             runs = course_runs_by_slug(cohort) if cohort else None
         except UnknownCourseRunError as error:
             raise CommandError(str(error)) from error
-        content = self.write(format, self.build(runs), options)
+        data = evaluation_data(course_runs=runs, row_level=export.row_level)
+        content = self.write(export, data)
         if output:
             try:
                 with open(output, "wb") as handle:
@@ -52,4 +62,4 @@ class ExportCommand(BaseCommand):
                 raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
         else:
             self.stdout.write(content.decode("utf-8"), ending="")
-        export_record(actor=None, what=self.what, file_format=format, course_runs=runs)
+        export_record(actor=None, what=export.what, file_format=format, course_runs=runs)

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from home.models import AuditEvent
-from tests.analytics.test_selectors import DATA, assert_matches_reference, import_file
+from accounts.models import AuditEvent
+from tests.analytics.reference import assert_matches_reference, import_file
+from tests.examples import EXAMPLES_DIR
 
 
 def run(*args) -> str:
@@ -18,9 +19,9 @@ def run(*args) -> str:
 
 
 def test_json_to_stdout_matches_r_reference(db, course_run):
-    import_file(DATA / "responses.csv", course_run)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
     report = json.loads(run("--format", "json"))
-    assert_matches_reference(report, json.loads((DATA / "responses.ref.json").read_text()))
+    assert_matches_reference(report, json.loads((EXAMPLES_DIR / "responses.ref.json").read_text()))
     assert report["flow"]["analysed"] == 9
     assert set(report["effect_size_variants"]) == {"cohens_dz", "d_av", "hedges_g_av"}
     event = AuditEvent.objects.get(action="export")
@@ -34,7 +35,7 @@ def test_json_to_stdout_matches_r_reference(db, course_run):
 
 
 def test_cohort_selection_and_csv(db, course_run, tmp_path):
-    import_file(DATA / "responses.csv", course_run)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
     target = tmp_path / "stats.csv"
     run("--cohort", course_run.slug, "--format", "csv", "--output", str(target))
     rows = list(csv.DictReader(target.open(newline="", encoding="utf-8")))
@@ -69,7 +70,7 @@ def test_unknown_cohort_is_a_clear_error(db, course_run):
 
 
 def test_export_responses_sav_and_csv(db, course_run, tmp_path):
-    import_file(DATA / "responses.csv", course_run)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
     target = tmp_path / "responses.sav"
     call_command("export_responses", "--format", "sav", "--output", str(target))
     frame, meta = pyreadstat.read_sav(str(target))

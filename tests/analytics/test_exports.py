@@ -7,11 +7,12 @@ import pytest
 from openpyxl import load_workbook
 
 from analytics import exports
-from analytics.reports import export_statistics
+from analytics.reports import course_runs_report
 from analytics.selectors import evaluation_data
 from courses.waves import Wave
 from tests import factories
-from tests.analytics.test_selectors import DATA, import_file
+from tests.analytics.reference import import_file
+from tests.examples import EXAMPLES_DIR
 
 
 @pytest.mark.parametrize(
@@ -101,7 +102,7 @@ def test_responses_xlsx_opens_with_variable_sheet(db, course_run):
 
 
 def test_responses_sav_round_trips_labels(db, course_run, tmp_path):
-    import_file(DATA / "responses.csv", course_run)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
     target = tmp_path / "responses.sav"
     target.write_bytes(exports.responses_sav(evaluation_data(row_level=True)))
     frame, meta = pyreadstat.read_sav(str(target))
@@ -112,7 +113,7 @@ def test_responses_sav_round_trips_labels(db, course_run, tmp_path):
     assert meta.variable_value_labels["s7"][1] == "least confident"
     assert meta.variable_value_labels["s7"][5] == "most confident"
     assert meta.variable_value_labels["mandatory_completed"] == {0: "no", 1: "yes"}
-    source = pd.read_csv(DATA / "responses.csv", dtype={"participant_code": str})
+    source = pd.read_csv(EXAMPLES_DIR / "responses.csv", dtype={"participant_code": str})
     source["wave"] = source["wave"].replace({"follow_up": "month_3"})
     assert len(frame) == len(source)
     merged = frame.merge(source, on=["participant_code", "wave"], suffixes=("", "_file"))
@@ -122,8 +123,8 @@ def test_responses_sav_round_trips_labels(db, course_run, tmp_path):
 
 
 def test_statistics_csv_and_xlsx(db, course_run):
-    import_file(DATA / "responses.csv", course_run)
-    report = export_statistics()
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
+    report = course_runs_report()
     rows = list(csv.DictReader(io.StringIO(exports.statistics_csv(report).decode())))
     assert len(rows) == 11
     assert float(rows[0]["cohens_dz"]) == pytest.approx(report["footsteps"][0]["cohens_dz"])
@@ -138,16 +139,16 @@ def test_statistics_csv_and_xlsx(db, course_run):
 
 
 def test_statistics_csv_writes_null_as_empty(db, course_run):
-    text = exports.statistics_csv(export_statistics()).decode()
+    text = exports.statistics_csv(course_runs_report()).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[-1]["t"] == "" and rows[-1]["reason"]
     assert "nan" not in text.lower() and "None" not in text
 
 
 def test_every_wave_in_the_long_and_wide_files(db, course_run, tmp_path):
-    import_file(DATA / "waves.csv", course_run)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
     data = evaluation_data(row_level=True)
-    source = pd.read_csv(DATA / "waves.csv", dtype={"participant_code": str})
+    source = pd.read_csv(EXAMPLES_DIR / "waves.csv", dtype={"participant_code": str})
     long = pd.read_csv(io.BytesIO(exports.responses_csv(data)), dtype={"participant_code": str})
     assert len(long) == len(source)
     assert set(long["wave"]) == {"baseline", "month_3", "month_6", "month_12"}
@@ -179,8 +180,8 @@ def test_every_wave_in_the_long_and_wide_files(db, course_run, tmp_path):
 
 
 def test_statistics_files_hold_every_comparison_and_the_longitudinal_model(db, course_run):
-    import_file(DATA / "waves.csv", course_run)
-    report = export_statistics()
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
+    report = course_runs_report()
     rows = list(csv.DictReader(io.StringIO(exports.statistics_csv(report).decode())))
     assert [row["wave"] for row in rows[::11]] == ["month_3", "month_6", "month_12"]
     workbook = load_workbook(io.BytesIO(exports.statistics_xlsx(report)))

@@ -21,15 +21,17 @@ from django.urls import reverse
 from docx.oxml.ns import qn
 from PIL import Image
 
+from accounts.models import AuditEvent
 from analytics import apa, charts
 from analytics.report_document import RENDERERS
 from analytics.report_document.content import Figure, Heading, Table, from_apa, report_content
 from analytics.reports import build_report
 from analytics.selectors import course_runs_by_slug, evaluation_data
-from home.models import AuditEvent
 from tests import factories
-from tests.analytics.test_selectors import DATA, import_file
+from tests.analytics.prepared import prepared_download
+from tests.analytics.reference import import_file
 from tests.analytics.test_views import EMAIL, NAME, SURNAME, add_pairs
+from tests.examples import EXAMPLES_DIR
 
 # Every test is a database test, so pytest-django runs them with the others, before the
 # browser tests, whose Playwright session leaves an event loop running in this thread.
@@ -88,7 +90,7 @@ def built(django_db_setup, django_db_blocker):
     rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
         run = factories.make_course_run(title="Waves cohort")
-        import_file(DATA / "waves.csv", run)
+        import_file(EXAMPLES_DIR / "waves.csv", run)
         data = evaluation_data(course_runs=course_runs_by_slug([run.slug]))
         document = report_content(data)
         # PDF before DOCX: the DOCX reuses the PDF's PNGs.
@@ -298,15 +300,14 @@ def test_download_is_audited_and_carries_no_identity(
     client.force_login(evaluator)
     url = reverse("analytics:export", args=["report", file_format])
     assert url in client.get(reverse("analytics:dashboard")).content.decode()
-    response = client.get(url, {"cohort": course_run.slug})
-    assert response.status_code == 200
+    _, response, content = prepared_download(client, url, {"cohort": course_run.slug})
     assert "attachment" in response["Content-Disposition"]
     assert f"report-{course_run.slug}-" in response["Content-Disposition"]
     text = {
         "pdf": lambda c: pdf_text(c, tmp_path),
         "html": lambda c: c.decode("utf-8"),
         "docx": docx_text,
-    }[file_format](response.content)
+    }[file_format](content)
     assert course_run.title in text
     for secret in (NAME, SURNAME, "@example.org", "email"):
         assert secret not in text
@@ -320,16 +321,16 @@ def test_download_is_audited_and_carries_no_identity(
     }
 
 
-def test_download_without_chromium_is_a_clear_503(client, evaluator, course_run, monkeypatch):
+def test_download_without_chromium_says_so(client, evaluator, course_run, monkeypatch):
     def unavailable(*args, **kwargs):
         raise charts.ChartRenderingError("Chromium is not installed")
 
     monkeypatch.setattr(charts, "figure_image", unavailable)
     add_pairs(course_run, 2)
     client.force_login(evaluator)
-    response = client.get(reverse("analytics:export", args=["report", "pdf"]))
-    assert response.status_code == 503
-    assert "Chromium is not installed" in response.content.decode()
+    job, page, _ = prepared_download(client, reverse("analytics:export", args=["report", "pdf"]))
+    assert job.status == job.Status.FAILED
+    assert "Chromium is not installed" in page.content.decode()
     assert not AuditEvent.objects.filter(action="export").exists()
 
 

@@ -2,21 +2,22 @@
 
 import dataclasses
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from analytics import snapshots
-from analytics.reports import export_statistics
+from analytics.reports import course_runs_report
 from analytics.selectors import course_runs_by_slug
 from assessments import selectors as assessments_selectors
-from assessments.services import consent_record, responses_import
+from assessments.import_services import responses_import
+from assessments.services import consent_record
 from courses.models import Attendance
 from tests import factories
+from tests.examples import EXAMPLES_DIR
 
-EXAMPLE = Path(__file__).parent / "data" / "responses.csv"
+EXAMPLE = EXAMPLES_DIR / "responses.csv"
 DASHBOARD = reverse("analytics:dashboard")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("minute_old_snapshots")]
@@ -140,7 +141,7 @@ def test_the_trainees_threshold_needs_ten_baselines_and_is_the_reports(course_ru
     assert snapshots.reliable_change_se() is None
     add_baselines(course_run, 1, start=9)
     cache.clear()
-    report = export_statistics()
+    report = course_runs_report()
     expected = report["reliable_change_se"]["se_difference"]
     assert expected is not None and report["reliable_change_se"]["n"] == 10
     assert snapshots.reliable_change_se() == pytest.approx(expected)

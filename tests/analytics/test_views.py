@@ -7,11 +7,13 @@ from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
+from accounts.models import AuditEvent
 from analytics import apa, charts
 from courses.models import Attendance
-from home.models import AuditEvent
 from tests import factories
-from tests.analytics.test_selectors import DATA, import_file
+from tests.analytics.prepared import prepared_download
+from tests.analytics.reference import import_file
+from tests.examples import EXAMPLES_DIR
 
 DASHBOARD = reverse("analytics:dashboard")
 NAME, SURNAME, EMAIL = "Zebediah", "Quillfeather", "zebediah.quillfeather@example.org"
@@ -97,7 +99,7 @@ def test_dashboard_shows_flow_table_chart_sample_and_downloads(client, evaluator
 def test_dashboard_shows_every_wave_the_trajectory_and_the_longitudinal_model(
     client, evaluator, course_run
 ):
-    import_file(DATA / "waves.csv", course_run)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
     client.force_login(evaluator)
     response = client.get(DASHBOARD)
     html = response.content.decode()
@@ -211,9 +213,9 @@ def test_image_download_reports_missing_browser(client, evaluator, course_run, m
 
     monkeypatch.setattr(charts, "figure_image", unavailable)
     client.force_login(evaluator)
-    response = client.get(export_url("spider-chart", "png"))
-    assert response.status_code == 503
-    assert "Chromium is not installed" in response.content.decode()
+    job, page, content = prepared_download(client, export_url("spider-chart", "png"))
+    assert job.status == job.Status.FAILED and content == b""
+    assert "Chromium is not installed" in page.content.decode()
     assert not AuditEvent.objects.filter(action="export").exists()
 
 
@@ -230,7 +232,7 @@ def add_reversed_item_pairs(run, count):
 def test_dashboard_shows_the_answers_to_each_statement_with_their_table(
     client, evaluator, course_run
 ):
-    import_file(DATA / "waves.csv", course_run)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
     client.force_login(evaluator)
     response = client.get(DASHBOARD)
     html = response.content.decode()
@@ -312,7 +314,7 @@ def test_dashboard_flags_a_statement_whose_removal_raises_alpha(client, evaluato
 def test_dashboard_gives_each_row_its_apa_sentence_with_a_copy_button(
     client, evaluator, course_run
 ):
-    import_file(DATA / "waves.csv", course_run)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
     client.force_login(evaluator)
     response = client.get(DASHBOARD)
     html = response.content.decode()
@@ -355,9 +357,8 @@ def test_dashboard_without_follow_up_has_no_apa_sentences(client, evaluator, cou
 def test_item_distribution_downloads_are_images(client, evaluator, course_run, file_format, magic):
     add_pairs(course_run, 4)
     client.force_login(evaluator)
-    response = client.get(export_url("item-distributions", file_format))
-    assert response.status_code == 200
+    _, response, content = prepared_download(client, export_url("item-distributions", file_format))
     assert response["Content-Type"] == {"png": "image/png", "svg": "image/svg+xml"}[file_format]
-    assert response.content.lstrip().startswith(magic)
+    assert content.lstrip().startswith(magic)
     assert "ten-footsteps-item-distributions-all-runs-" in response["Content-Disposition"]
     assert AuditEvent.objects.get(action="export").detail["what"] == "item-distributions"
