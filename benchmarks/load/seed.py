@@ -2,7 +2,8 @@
 
 Run by ``benchmarks/bench_load.py`` with the production settings; writes the emails,
 password, authenticator secrets and ids the load users sign in and act with to the JSON
-file given. Users sign in through the login form (``load/locustfile.py``), as people do.
+file given. No session is made here: users sign in through the login form, and trainers and
+evaluators through the authenticator step too (``load/locustfile.py``), as people do.
 """
 
 import argparse
@@ -20,18 +21,17 @@ django.setup()
 
 import numpy as np  # noqa: E402
 from allauth.account.models import EmailAddress  # noqa: E402
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from accounts.roles import EVALUATOR, TRAINEE, TRAINER  # noqa: E402
 from assessments.services import consent_record  # noqa: E402
 from benchmarks.synthetic import generate  # noqa: E402
-from courses.models import CourseRunPage  # noqa: E402
-from courses.selectors import footstep_modules  # noqa: E402
+from courses.models import CourseRunPage, FootstepModulePage, SessionPage  # noqa: E402
 from courses.services import enrolment_create  # noqa: E402
-from home.roles import EVALUATOR, TRAINEE  # noqa: E402
+from demo.mfa import totp_activate, totp_new_secret  # noqa: E402
 
 
 def account(email: str, group: str, password_hash: str):
@@ -49,6 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=10_000)
     parser.add_argument("--trainees", type=int, default=100)
+    parser.add_argument("--trainers", type=int, default=5)
     parser.add_argument("--evaluators", type=int, default=5)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
@@ -65,26 +66,35 @@ def main() -> None:
         )
         consent_record(enrolment=enrolment, consented=True)
         trainees.append({"email": email, "enrolment": enrolment.pk})
-    evaluators = []
-    for i in range(args.evaluators):
-        email = f"load-evaluator-{i}@example.org"
-        secret = generate_totp_secret()
-        TOTP.activate(account(email, EVALUATOR, password_hash), secret)
-        evaluators.append({"email": email, "totp_secret": secret})
-    modules = [module.url for module in footstep_modules()]
+    staff = {}
+    for role, group, count in (
+        ("trainer", TRAINER, args.trainers),
+        ("evaluator", EVALUATOR, args.evaluators),
+    ):
+        staff[role] = []
+        for i in range(count):
+            email = f"load-{role}-{i}@example.org"
+            secret = totp_new_secret()
+            totp_activate(account(email, group, password_hash), secret)
+            staff[role].append({"email": email, "totp_secret": secret})
+    registers = [session.pk for session in SessionPage.objects.child_of(open_run)]
+    modules = [module.url for module in FootstepModulePage.published()]
     args.out.write_text(
         json.dumps(
             {
                 "password": password,
                 "trainees": trainees,
-                "evaluators": evaluators,
+                "trainers": staff["trainer"],
+                "evaluators": staff["evaluator"],
                 "modules": modules,
+                "registers": registers,
             }
         )
     )
     print(
         f"Seeded {args.participants} participants, {len(trainees)} trainees, "
-        f"{len(evaluators)} evaluators on run {open_run.slug!r}."
+        f"{len(staff['trainer'])} trainers, {len(staff['evaluator'])} evaluators on run "
+        f"{open_run.slug!r}."
     )
 
 

@@ -4,7 +4,6 @@ import tomllib
 from pathlib import Path
 
 import dj_database_url
-import plotly
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -18,8 +17,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "demo",
     "home",
+    "accounts",
     "courses",
     "assessments",
     "analytics",
@@ -64,8 +63,8 @@ MIDDLEWARE = [
     "home.middleware.Utf8FormsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "home.middleware.AuditActorMiddleware",
-    "home.middleware.MFARequiredMiddleware",
+    "accounts.middleware.AuditActorMiddleware",
+    "accounts.middleware.MFARequiredMiddleware",
     "home.middleware.MalformedAdminPostMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -83,7 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "home.context_processors.roles",
+                "accounts.context_processors.roles",
                 "csp.context_processors.nonce",
             ],
         },
@@ -101,6 +100,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for the writer instead of failing with "database is locked" under concurrent use.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# An optional read replica of the primary for the evaluator's analytics and exports
+# (config/db_router.py; README, Scaling). Under test it mirrors the test database.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(env("DATABASE_REPLICA_URL"), conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+    MIDDLEWARE = ["config.db_router.ReplicaMiddleware", *MIDDLEWARE]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -123,12 +131,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-# Plotly's JavaScript is served from the installed plotly package, never from a CDN, so the
-# browser bundle always matches the Python library that builds the figures.
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/plotly", Path(plotly.__file__).resolve().parent / "package_data"),
-]
+# Our own files, never a CDN; static/vendor/plotly/ holds the plotly.js that `make plotly`
+# builds with only the trace types our charts draw (frontend/plotly.js).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 STORAGES = {
@@ -140,7 +145,7 @@ STORAGES = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "courses:dashboard"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-# Wagtail sends people here when they lack admin access; home.views.admin_login forwards
+# Wagtail sends people here when they lack admin access; accounts.views.admin_login forwards
 # anonymous people to allauth and answers 403 to signed-in people (no redirect loop).
 WAGTAILADMIN_LOGIN_URL = "admin_login"
 # Passwords and email addresses change through allauth only (reset, verification, rate limits).
@@ -158,13 +163,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_SIGNUP_FORM_CLASS = "home.forms.SignupDetailsForm"
-ACCOUNT_FORMS = {"signup": "home.signup.SignupForm"}
-ACCOUNT_ADAPTER = "home.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Ten Footsteps"
 # Trainers, evaluators and superusers need an authenticator app before these paths
-# (home.middleware.MFARequiredMiddleware): the admin, attendance registers, evaluation, exports.
+# (accounts.middleware.MFARequiredMiddleware): the admin, attendance registers, evaluation, exports.
 MFA_REQUIRED_PATH_PREFIXES = ["/admin/", "/django-admin/", "/trainer/", "/evaluation/"]
 # Proxies in front of the site that append to X-Forwarded-For (nginx: 1). allauth takes the
 # client address from there, so its per-IP limits count each person, not the proxy.
@@ -181,7 +186,7 @@ ACCOUNT_RATE_LIMITS = {
     "login": "200/m/ip",
     "login_failed": "20/m/ip,5/300s/key",
     "signup": "60/m/ip",
-    # Our own: each POST of /account/delete/ is a password guess (home.views).
+    # Our own: each POST of /account/delete/ is a password guess (accounts.views).
     "delete_account": "5/m/user",
 }
 
@@ -235,7 +240,7 @@ if env("REDIS_URL", ""):
 
 # Every signed-in request reads its session: from the cache, with the database as the record
 # (a cache restart signs nobody out).
-SESSION_ENGINE = "home.sessions"
+SESSION_ENGINE = "accounts.sessions"
 
 # Background work: django-tasks; immediate unless an environment picks the database backend.
 TASKS = {
@@ -257,6 +262,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # Analytics: counts below this are shown as "<N" in shareable output (0 = off).
 ANALYTICS_SMALL_NUMBER_THRESHOLD = int(env("ANALYTICS_SMALL_NUMBER_THRESHOLD", "0"))
+# Row-level downloads of more consenting participants than this are built by the task worker
+# (analytics.download_jobs); smaller ones download at once. At 5,000 the slowest of them,
+# XLSX, stays well under a second of a request (benchmarks/bench_exports.py).
+ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS = int(
+    env("ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS", "5000")
+)
 # The dashboard reuses its figures for this long (analytics.snapshots); downloads never do.
 EVALUATION_SNAPSHOT_MAX_AGE = int(env("EVALUATION_SNAPSHOT_MAX_AGE", "60"))
 # Printed on the evaluation report; pyproject.toml's version (a deployment may have no .git).

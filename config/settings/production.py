@@ -43,7 +43,8 @@ CACHES = {
     }
 }
 # After a PostgreSQL restart, check each kept connection before use and reconnect.
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _database in DATABASES.values():  # the primary, and the replica if there is one
+    _database["CONN_HEALTH_CHECKS"] = True
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

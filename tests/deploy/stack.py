@@ -26,8 +26,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
+from demo.mfa import totp_code
 from deploy import loopback
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,6 +150,32 @@ def _wait_for_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
 
 
+def start_gunicorn(
+    exit_stack: ExitStack, socket: Path, env: dict, log_path: Path, workers: int, threads: int
+) -> None:
+    """gunicorn as production runs it, on ``socket``, until ``exit_stack`` closes."""
+    log = log_path.open("w")
+    exit_stack.callback(log.close)
+    process = subprocess.Popen(  # noqa: S603
+        loopback.gunicorn_argv(BIN / "gunicorn", socket, workers=workers, threads=threads),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+    def stop():
+        process.terminate()
+        process.wait(timeout=30)
+
+    exit_stack.callback(stop)
+    deadline = time.monotonic() + 60
+    while not socket.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(log_path.read_text())
+        time.sleep(0.2)
+
+
 class Stack:
     """PostgreSQL, Redis, gunicorn (production settings) and nginx, until ``close``."""
 
@@ -221,38 +246,21 @@ class Stack:
         return int(
             self.shell(
                 "from allauth.account.models import EmailAddress\n"
-                "from allauth.mfa.totp.internal.auth import TOTP\n"
+                "from demo.mfa import totp_activate\n"
                 "from django.contrib.auth.models import Group, User\n"
                 f"u = User.objects.create_user({email!r}, {email!r}, {password!r})\n"
                 f"EmailAddress.objects.create(user=u, email={email!r}, verified=True, "
                 "primary=True)\n"
                 f"u.groups.add(Group.objects.get_or_create(name={group!r})[0])\n"
-                f"if {totp_secret!r}: TOTP.activate(u, {totp_secret!r})\n"
+                f"if {totp_secret!r}: totp_activate(u, {totp_secret!r})\n"
                 "print(u.pk)"
             )
         )
 
     def _start_gunicorn(self, workers: int, threads: int) -> None:
-        log = (self.folder / "gunicorn.log").open("w")
-        self._exit.callback(log.close)
-        process = subprocess.Popen(  # noqa: S603
-            loopback.gunicorn_argv(BIN / "gunicorn", self.socket, workers=workers, threads=threads),
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        start_gunicorn(
+            self._exit, self.socket, self.env, self.folder / "gunicorn.log", workers, threads
         )
-
-        def stop():
-            process.terminate()
-            process.wait(timeout=30)
-
-        self._exit.callback(stop)
-        deadline = time.monotonic() + 60
-        while not self.socket.exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((self.folder / "gunicorn.log").read_text())
-            time.sleep(0.2)
 
     def gunicorn_log(self) -> str:
         return (self.folder / "gunicorn.log").read_text()
@@ -328,8 +336,7 @@ class Browser:
         if totp_secret and step.endswith("/2fa/authenticate/"):
             if time.time() % 30 > 27:  # wait out a code that is about to change
                 time.sleep(30 - time.time() % 30)
-            code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
-            response = self.submit(step, {"code": code})
+            response = self.submit(step, {"code": totp_code(totp_secret)})
         return response
 
 
