@@ -15,16 +15,17 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import AuditEvent
 from analytics import exports
 from analytics.bundle import TEMPLATES, analysis_bundle, figures
 from analytics.reports import build_report
 from analytics.selectors import course_runs_by_slug, evaluation_data
 from assessments.models import Participant
 from courses.models import Attendance
-from home.models import AuditEvent
 from tests import factories
-from tests.analytics.test_selectors import DATA, import_file
+from tests.analytics.reference import import_file
 from tests.analytics.test_views import DASHBOARD, NAME, SURNAME, add_pairs, export_url
+from tests.examples import EXAMPLES_DIR
 
 FILES = [
     "README.txt",
@@ -80,7 +81,7 @@ def assert_reproduced(content: bytes, folder) -> tuple[str, list[float]]:
 
 
 def test_r_recomputes_every_figure_of_an_imported_four_wave_file(db, course_run, tmp_path):
-    import_file(DATA / "waves.csv", course_run)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
     content = bundle_of(course_run)
     output, (_, mixed, mixed_p) = assert_reproduced(content, tmp_path)
     assert "longitudinal.overall.mixed_model.effects[].estimate" in output
@@ -145,7 +146,7 @@ def test_r_recomputes_a_selection_without_any_response(db, course_run, tmp_path)
 
 
 def test_r_reports_a_figure_that_differs(db, course_run, tmp_path):
-    import_file(DATA / "responses.csv", course_run)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
     files = members(bundle_of(course_run))
     text = files["figures.csv"].decode()
     line = next(row for row in text.splitlines() if row.startswith("overall.t,"))
@@ -166,7 +167,7 @@ def test_a_missing_rscript_fails_and_says_how_to_install_it(monkeypatch, tmp_pat
 
 
 def test_bundle_layout_is_deterministic_and_holds_the_report(db, course_run):
-    import_file(DATA / "waves.csv", course_run)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
     content = bundle_of(course_run)
     assert content == bundle_of(course_run)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -234,7 +235,7 @@ def test_download_is_listed_audited_and_carries_no_identity(client, evaluator, c
 
 
 def test_command_writes_the_bundle_and_is_audited(db, course_run, tmp_path):
-    import_file(DATA / "responses.csv", course_run)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
     target = tmp_path / "bundle.zip"
     call_command("analysis_bundle", "--cohort", course_run.slug, "--output", str(target))
     assert target.read_bytes() == bundle_of(course_run)

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from analytics.reports import RESPONSE_CATEGORIES, export_statistics
+from analytics.reports import RESPONSE_CATEGORIES, course_runs_report
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def distribution(report, wave):
 
 
 def test_item_distributions_count_the_analysed_respondents_of_each_wave(tiny):
-    report = export_statistics(small_number_threshold=0)
+    report = course_runs_report(small_number_threshold=0)
     assert [d["wave"] for d in report["item_distributions"]] == ["baseline", "month_3"]
 
     baseline = distribution(report, "baseline")
@@ -92,7 +92,7 @@ def test_item_distributions_count_the_analysed_respondents_of_each_wave(tiny):
 
 
 def test_statements_name_every_item_with_its_footstep(tiny):
-    statements = export_statistics(small_number_threshold=0)["statements"]
+    statements = course_runs_report(small_number_threshold=0)["statements"]
     assert list(statements) == [f"s{n}" for n in range(1, 15)]
     assert [s["footstep"] for s in statements.values()] == FOOTSTEP_OF
     assert statements["s4"] == {
@@ -103,7 +103,7 @@ def test_statements_name_every_item_with_its_footstep(tiny):
 
 
 def test_small_counts_are_masked_and_their_shares_withheld(tiny):
-    report = export_statistics(small_number_threshold=2)
+    report = course_runs_report(small_number_threshold=2)
     baseline = distribution(report, "baseline")
     assert baseline["n"] == 3
     s2 = baseline["items"][1]  # 1, 2, 2: the two 2s stay
@@ -111,7 +111,7 @@ def test_small_counts_are_masked_and_their_shares_withheld(tiny):
     assert s2["shares"] == {"1": None, "2": pytest.approx(2 / 3)} | dict.fromkeys(
         ["3", "4", "5", "blank"]
     )
-    follow_up = distribution(export_statistics(small_number_threshold=3), "month_3")
+    follow_up = distribution(course_runs_report(small_number_threshold=3), "month_3")
     assert follow_up["n"] == "<3"
     assert follow_up["items"][0]["n"] == "<3"
     assert set(follow_up["items"][0]["counts"].values()) == {"<3"}
@@ -123,13 +123,13 @@ def test_a_lone_small_count_takes_the_next_smallest_with_it(course_run):
     # only the blank count (0) is small, which 5 - (1 + 1 + 1 + 1 + 1) would give away.
     for rating in range(1, 6):
         answers(course_run, ("baseline", ratings(3, s1=rating)))
-    s1 = distribution(export_statistics(small_number_threshold=1), "baseline")["items"][0]
+    s1 = distribution(course_runs_report(small_number_threshold=1), "baseline")["items"][0]
     assert s1["n"] == 5
     assert s1["counts"] == {"1": None, "2": 1, "3": 1, "4": 1, "5": 1, "blank": "<1"}
     assert s1["shares"]["1"] is None and s1["shares"]["blank"] is None
     assert s1["shares"]["2"] == pytest.approx(0.2)
     # s2: everyone answered 3, five counts are small: none needs company
-    s2 = distribution(export_statistics(small_number_threshold=1), "baseline")["items"][1]
+    s2 = distribution(course_runs_report(small_number_threshold=1), "baseline")["items"][1]
     assert s2["counts"] == {"1": "<1", "2": "<1", "3": 5, "4": "<1", "5": "<1", "blank": "<1"}
 
 
@@ -162,7 +162,7 @@ def test_reliable_change_threshold_by_hand(course_run):
     sd = footsteps.mean(axis=1).std(ddof=1)
     se = math.sqrt(2) * sd * math.sqrt(1 - alpha)
 
-    report = export_statistics(small_number_threshold=0)
+    report = course_runs_report(small_number_threshold=0)
     reference = report["reliable_change_se"]
     assert reference["n"] == 5
     assert reference["reliability"] == pytest.approx(alpha, rel=1e-12)
@@ -172,13 +172,13 @@ def test_reliable_change_threshold_by_hand(course_run):
     assert reference["reason"] is None
     # The same SE as the per-wave reliable change (which repeats it).
     assert report["reliable_change"][0]["se_difference"] == pytest.approx(se, rel=1e-12)
-    assert export_statistics(small_number_threshold=10)["reliable_change_se"]["n"] == "<10"
+    assert course_runs_report(small_number_threshold=10)["reliable_change_se"]["n"] == "<10"
 
 
 def test_reliable_change_threshold_needs_three_baselines(course_run):
     answers(course_run, ("baseline", ratings(2)))
     answers(course_run, ("baseline", ratings(3, s1=5)))
-    reference = export_statistics(small_number_threshold=0)["reliable_change_se"]
+    reference = course_runs_report(small_number_threshold=0)["reliable_change_se"]
     assert reference["se_difference"] is None and reference["critical_difference"] is None
     assert reference["n"] == 2
     assert "reliability" in reference["reason"]

@@ -1,4 +1,4 @@
-"""The whole report of a multi-wave file against R (tests/analytics/reference_waves.R).
+"""The whole report of a multi-wave file against R (examples/reference_waves.R).
 
 waves.csv has a baseline and 3-, 6- and 12-month waves with drop-out and skipped waves;
 waves.ref.json is ``Rscript reference_waves.R waves.csv``. Tolerances: 1e-6 relative, the
@@ -11,9 +11,10 @@ import warnings
 
 import pytest
 
-from analytics.reports import export_statistics
+from analytics.reports import course_runs_report
 from tests import factories
-from tests.analytics.test_selectors import DATA, import_file
+from tests.analytics.reference import import_file
+from tests.examples import EXAMPLES_DIR
 
 RELATIVE = 1e-6
 
@@ -40,13 +41,13 @@ def assert_close(ours, theirs, path: str, rel: float = RELATIVE) -> None:
 
 @pytest.fixture
 def report(db, course_run):
-    import_file(DATA / "waves.csv", course_run)
-    return export_statistics(small_number_threshold=0)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
+    return course_runs_report(small_number_threshold=0)
 
 
 @pytest.fixture(scope="module")
 def reference():
-    return json.loads((DATA / "waves.ref.json").read_text())
+    return json.loads((EXAMPLES_DIR / "waves.ref.json").read_text())
 
 
 def test_waves_and_primary_comparison(report, reference):
@@ -96,9 +97,9 @@ def test_reliability_and_reliable_change(report, reference):
 
 
 def test_two_wave_file_matches_the_multi_wave_reference_too(db, course_run):
-    import_file(DATA / "responses.csv", course_run)
-    report = export_statistics(small_number_threshold=0)
-    reference = json.loads((DATA / "responses.waves.ref.json").read_text())
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
+    report = course_runs_report(small_number_threshold=0)
+    reference = json.loads((EXAMPLES_DIR / "responses.waves.ref.json").read_text())
     for key in ("waves", "footsteps", "overall", "comparisons", "attrition"):
         assert_close(report[key], reference[key], key)
     assert_close(report["reliability"], reference["reliability"], "reliability")
@@ -107,8 +108,8 @@ def test_two_wave_file_matches_the_multi_wave_reference_too(db, course_run):
 
 
 def test_two_wave_file_has_no_longitudinal_model(db, course_run):
-    import_file(DATA / "responses.csv", course_run)
-    report = export_statistics(small_number_threshold=0)
+    import_file(EXAMPLES_DIR / "responses.csv", course_run)
+    report = course_runs_report(small_number_threshold=0)
     assert report["waves"] == ["baseline", "month_3"]
     assert report["longitudinal"] is None
     assert len(report["comparisons"]) == 1
@@ -125,7 +126,7 @@ def test_a_wave_only_excluded_people_answered_gives_reasons_not_errors(db, cours
     factories.make_response(excluded, "month_6", [5] * 14)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        report = export_statistics(small_number_threshold=0)
+        report = course_runs_report(small_number_threshold=0)
     json.dumps(report, allow_nan=False)  # no NaN or infinity anywhere
     assert report["waves"] == ["baseline", "month_3", "month_6"]
     month_6 = report["comparisons"][1]
@@ -143,7 +144,7 @@ def test_a_wave_only_excluded_people_answered_gives_reasons_not_errors(db, cours
 def test_no_follow_up_yet(db, course_run):
     participant = factories.make_participant(course_run)
     factories.make_response(participant, "baseline")
-    report = export_statistics(small_number_threshold=0)
+    report = course_runs_report(small_number_threshold=0)
     assert report["waves"] == ["baseline"] and report["primary_wave"] is None
     assert report["comparisons"] == [] and report["attrition"] == []
     assert report["longitudinal"] is None
@@ -153,8 +154,8 @@ def test_no_follow_up_yet(db, course_run):
 
 
 def test_small_numbers_are_masked_in_every_wave(db, course_run):
-    import_file(DATA / "waves.csv", course_run)
-    report = export_statistics(small_number_threshold=10)
+    import_file(EXAMPLES_DIR / "waves.csv", course_run)
+    report = course_runs_report(small_number_threshold=10)
     overall = report["longitudinal"]["overall"]
     assert overall["friedman"]["n"] == "<10"  # 9 answered every wave
     assert overall["mixed_model"]["n_participants"] == 165

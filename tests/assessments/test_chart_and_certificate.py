@@ -5,6 +5,7 @@ import json
 import re
 import zlib
 
+import plotly.graph_objects as go
 import pytest
 from django.urls import reverse
 
@@ -73,6 +74,23 @@ class TestScores:
         assert charts.waves_in_words([BASELINE]) == "before the training"
 
 
+def test_the_chart_is_plain_data_that_plotly_would_leave_unchanged():
+    """Built without plotly's Python validation; validating it adds, drops and changes nothing,
+    plotly's default look (its template) included."""
+    titles = {f.number: f.title for f in Footstep.objects.all()}
+    scores = [
+        charts.FootstepScore(
+            Footstep(number=n, title=titles[n]),
+            {BASELINE: float(n % 5 + 1), Wave(3): None if n == 4 else 2.5, Wave(6): 3.0},
+        )
+        for n in range(1, 11)
+    ]
+    figure = charts.personal_chart(scores)
+    assert json.loads(go.Figure(figure).to_json()) == json.loads(json.dumps(figure))
+    assert figure["layout"]["template"] == json.loads(go.Figure().to_json())["layout"]["template"]
+    assert [t["type"] for t in figure["data"]] == ["scatterpolar"] * 3
+
+
 class TestChartPage:
     def test_baseline_chart_with_text_alternative_and_self_hosted_plotly(self, client, enrolment):
         with_baseline(enrolment, s1=1, s2=2, s14=None)
@@ -132,6 +150,10 @@ class TestChartPage:
         assert len({t["line"]["dash"] for t in traces}) == 3
         assert len({t["line"]["color"] for t in traces}) == 3
         assert len({t["marker"]["symbol"] for t in traces}) == 3
+        assert [(t["line"]["color"], t["marker"]["symbol"]) for t in traces] == [
+            (style.colour, style.marker)
+            for style in charts.line_styles([BASELINE, Wave(3), Wave(6)]).values()
+        ]
         html = page.content.decode()
         assert "Your confidence before the training, 3 months after and 6 months after," in html
         header = html[html.index("<thead>") : html.index("</thead>")]

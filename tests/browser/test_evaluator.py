@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from analytics.selectors import evaluation_data, participant_flow
-from assessments.services import responses_import
+from analytics.sample import participant_flow
+from analytics.selectors import evaluation_data
+from assessments.import_services import responses_import
 from courses.models import Attendance
 from tests import factories
 from tests.browser.helpers import PHONE, assert_fits, sign_in
+from tests.examples import EXAMPLES_DIR
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,7 +22,7 @@ pytestmark = [
 ]
 
 # Baseline and 3-, 6- and 12-month waves with drop-out (tests/analytics/data/README).
-EXAMPLE = Path(__file__).resolve().parents[1] / "analytics" / "data" / "waves.csv"
+EXAMPLE = EXAMPLES_DIR / "waves.csv"
 WAVE_LABELS = ["Before the training", "3 months after", "6 months after", "12 months after"]
 
 

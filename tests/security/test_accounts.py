@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from home.sessions import SessionStore
+from accounts.sessions import SessionStore
 from tests import factories
 
 LOGIN = reverse("account_login")

@@ -22,13 +22,23 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from analytics.models import DownloadJob
 from assessments import services
-from assessments.models import ITEM_CODES, Certificate
+from assessments.models import ITEM_CODES, Certificate, ImportJob
 from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage
 from tests import factories
 
-PROJECT_MODULES = ("home.", "courses.", "assessments.", "analytics.", "demo.", "config.")
+PROJECT_MODULES = (
+    "home.",
+    "accounts.",
+    "courses.",
+    "assessments.",
+    "analytics.",
+    "demo.",
+    "config.",
+)
 ROLES = ("anonymous", "owner", "other_trainee", "trainer", "evaluator", "superuser")
 METHODS = ("get", "post")
 MISSING_ID = 987654321
@@ -48,6 +58,8 @@ class Scenario:
     enrolment: Enrolment  # the owner's: consented, baseline, follow-up, certificate
     other_enrolment: Enrolment  # the other trainee's, on the same run: consented only
     certificate: Certificate
+    import_job: ImportJob  # started by the evaluator
+    download_job: DownloadJob  # asked for by the evaluator, still queued
     users: dict = field(repr=False)
 
 
@@ -88,7 +100,7 @@ ACCESS: dict[str, Entry] = {
     "admin/password_reset/": Entry(get=(REDIRECT,) * 6),
     "django-admin/password_change/": Entry(get=(REDIRECT,) * 6),
     "_util/login/": Entry(get=(LOGIN,) * 6),
-    # home: the account, personal data download and deletion.
+    # accounts: the account, personal data download and deletion.
     "account/": Entry(get=SIGNED_IN_200, post=SIGNED_IN_405),
     "account/data/": Entry(get=SIGNED_IN_200, post=SIGNED_IN_405),
     "account/delete/": Entry(get=SIGNED_IN_200, post=(LOGIN, 400, 400, 400, 400, 400)),
@@ -141,6 +153,16 @@ ACCESS: dict[str, Entry] = {
     "evaluation/download/<slug:what>.<slug:file_format>": Entry(
         get=EVALUATORS, kwargs=lambda s: {"what": "statistics", "file_format": "json"}
     ),
+    # A prepared download is its evaluator's alone: any other evaluator (here the superuser)
+    # is told there is no such download, as for one that does not exist. Still queued, its
+    # file's address sends the evaluator back to the progress page.
+    "evaluation/prepared/<uuid:job_id>/": Entry(
+        get=(LOGIN, 403, 403, 403, 200, 404), kwargs=lambda s: {"job_id": s.download_job.pk}
+    ),
+    "evaluation/prepared/<uuid:job_id>/file": Entry(
+        get=(LOGIN, 403, 403, 403, REDIRECT, 404),
+        kwargs=lambda s: {"job_id": s.download_job.pk},
+    ),
     # The project's own Wagtail admin views. Trainees are not admin users: Wagtail sends them
     # to the admin login, which answers 403 to anyone signed in. An admin user of the wrong
     # role is sent back to the admin dashboard with "no permission".
@@ -150,6 +172,12 @@ ACCESS: dict[str, Entry] = {
     ),
     "admin/import-responses/": Entry(
         get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 200, 200),
+    ),
+    # An import's progress page: for the evaluator who started it, and for staff.
+    "admin/import-responses/jobs/<int:pk>/": Entry(
+        get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 200, 200),
+        post=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 405, 405),
+        kwargs=lambda s: {"pk": s.import_job.pk},
     ),
 }
 
@@ -253,18 +281,23 @@ def _build_scenario() -> Scenario:
         wave="month_3",
         data={**ratings, "resource_use": "used", "programme_feedback": "", "clinical_use": ""},
     )
+    evaluator = factories.EvaluatorFactory()
     return Scenario(
         run=run,
         workshop=workshops[0],
         enrolment=enrolment,
         other_enrolment=other_enrolment,
         certificate=services.certificate_issue(enrolment=enrolment),
+        import_job=ImportJob.objects.create(user=evaluator, cohort_slug="york", filename="a.csv"),
+        download_job=DownloadJob.objects.create(
+            requested_by=evaluator, requested_at=timezone.now(), what="responses", file_format="csv"
+        ),
         users={
             "anonymous": None,
             "owner": owner,
             "other_trainee": other,
             "trainer": factories.TrainerFactory(),
-            "evaluator": factories.EvaluatorFactory(),
+            "evaluator": evaluator,
             "superuser": factories.UserFactory(is_superuser=True, is_staff=True),
             "trainer_without_mfa": factories.TrainerFactory(totp=False),
         },
