@@ -6,7 +6,7 @@ from analytics.selectors import CourseRunRef
 class CourseRunSelectionForm(forms.Form):
     """Which course runs to analyse; none ticked means all runs pooled."""
 
-    cohort = forms.MultipleChoiceField(
+    course_run = forms.MultipleChoiceField(
         label="Course runs",
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -19,9 +19,9 @@ class CourseRunSelectionForm(forms.Form):
     def __init__(self, *args, choices: list[CourseRunRef], **kwargs):
         super().__init__(*args, **kwargs)
         self.runs = {run.slug: run for run in choices}
-        self.fields["cohort"].choices = [(run.slug, run.title) for run in choices]
+        self.fields["course_run"].choices = [(run.slug, run.title) for run in choices]
 
     def selected_runs(self) -> list[CourseRunRef] | None:
         """The chosen runs in list order, or None for all runs (call after is_valid())."""
-        chosen = set(self.cleaned_data["cohort"])
+        chosen = set(self.cleaned_data["course_run"])
         return [run for slug, run in self.runs.items() if slug in chosen] or None

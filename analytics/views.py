@@ -21,9 +21,21 @@ from analytics.selectors import course_run_choices, evaluation_data
 from analytics.services import export_record
 
 
+def _selection_data(query):
+    """The query with ``?cohort=``, the parameter's old name in links made before it became
+    ``?course_run=``, read as ``course_run``."""
+    if "cohort" not in query:
+        return query
+    query = query.copy()
+    query.setlist("course_run", query.getlist("course_run") + query.pop("cohort"))
+    return query
+
+
 def _selection(request) -> tuple[CourseRunSelectionForm, list | None, bool]:
     """The selection form, the chosen runs (None = all) and whether the input was valid."""
-    form = CourseRunSelectionForm(request.GET or None, choices=course_run_choices())
+    form = CourseRunSelectionForm(
+        _selection_data(request.GET) or None, choices=course_run_choices()
+    )
     if not form.is_bound:
         return form, None, True
     if not form.is_valid():
@@ -39,7 +51,7 @@ def _downloads(runs, consented: int | str) -> list[dict]:
     """The dashboard's download links; those the worker builds open its progress page, so
     they carry no ``download`` attribute. ``consented`` is the flow's count (a masked small
     count is a string, and small)."""
-    query = urlencode({"cohort": [run.slug for run in runs or []]}, doseq=True)
+    query = urlencode({"course_run": [run.slug for run in runs or []]}, doseq=True)
     large = (
         isinstance(consented, int)
         and consented > settings.ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS
@@ -99,7 +111,7 @@ def export(request, what: str, file_format: str):
         return _error(request, "There is no such download.", 404)
     form, runs, valid = _selection(request)
     if not valid:
-        return _error(request, " ".join(form.errors.get("cohort", [])), 400)
+        return _error(request, " ".join(form.errors.get("course_run", [])), 400)
     if download_jobs.runs_in_background(export, runs):
         job = download_jobs.download_job_request(user=request.user, export=export, course_runs=runs)
         return redirect("analytics:download-job", job.pk)

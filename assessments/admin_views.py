@@ -61,13 +61,15 @@ class ImportResponsesView(ImportPermissionMixin, WagtailAdminTemplateMixin, Form
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         content = upload.read()
-        cohort = form.cleaned_data["cohort"]
+        course_run = form.cleaned_data["course_run"]
         plan = responses_import_check(
-            content=content, cohort_slug=cohort, error_limit=IMPORT_ERRORS_SHOWN
+            content=content, course_run_slug=course_run, error_limit=IMPORT_ERRORS_SHOWN
         )
         self.request.session.pop(SESSION_KEY, None)
         if plan.ok:
-            job = ImportJob(user=self.request.user, cohort_slug=cohort, filename=upload.name[:200])
+            job = ImportJob(
+                user=self.request.user, course_run_slug=course_run, filename=upload.name[:200]
+            )
             # A name nobody can guess: the file holds research data.
             job.file.save(f"{secrets.token_urlsafe(16)}.csv", ContentFile(content), save=False)
             job.save()

@@ -211,7 +211,7 @@ class ImportForm(forms.Form):
         help_text="UTF-8 CSV with the header on line 1 (spreadsheets: save as “CSV UTF-8”).",
         error_messages={"required": "Choose the CSV file to import."},
     )
-    cohort = forms.SlugField(
+    course_run = forms.SlugField(
         label="Course run (slug)",
         help_text="An existing run's slug, or a new one to create the run, e.g. york-2021.",
         widget=forms.TextInput(attrs={"list": "run-slugs", "autocomplete": "off"}),

@@ -54,7 +54,7 @@ PARTICIPANT_FIELDS = [
     "mandatory_completed",
     "created_at",
 ]
-COHORT_SLUG_MAX = 100
+COURSE_RUN_SLUG_MAX = 100
 CONCURRENT_IMPORT = (
     "Another import wrote some of these participant codes at the same time, so nothing was "
     "imported; check the file again."
@@ -64,7 +64,7 @@ CONCURRENT_IMPORT = (
 def responses_import_check(
     *,
     content: bytes,
-    cohort_slug: str,
+    course_run_slug: str,
     progress: Progress | None = None,
     error_limit: int | None = None,
     keep_rows: bool = False,
@@ -72,30 +72,36 @@ def responses_import_check(
 ) -> ImportPlan:
     """Check an import file without writing anything (the preview)."""
     try:
-        validate_slug(cohort_slug)
+        validate_slug(course_run_slug)
     except ValidationError:
-        plan = ImportPlan(cohort_slug=cohort_slug[:COHORT_SLUG_MAX])
+        plan = ImportPlan(course_run_slug=course_run_slug[:COURSE_RUN_SLUG_MAX])
         plan.add_error(
-            RowError(None, "--cohort", "Use lowercase letters, digits and hyphens, e.g. york-2021.")
+            RowError(
+                None, "--course-run", "Use lowercase letters, digits and hyphens, e.g. york-2021."
+            )
         )
         return plan
-    if len(cohort_slug) > COHORT_SLUG_MAX:
+    if len(course_run_slug) > COURSE_RUN_SLUG_MAX:
         # A new run's page would refuse it (slug and "<slug> (imported)" title, 255 at most).
-        plan = ImportPlan(cohort_slug=cohort_slug[:COHORT_SLUG_MAX])
+        plan = ImportPlan(course_run_slug=course_run_slug[:COURSE_RUN_SLUG_MAX])
         plan.add_error(
-            RowError(None, "--cohort", f"Use at most {COHORT_SLUG_MAX} characters, e.g. york-2021.")
+            RowError(
+                None,
+                "--course-run",
+                f"Use at most {COURSE_RUN_SLUG_MAX} characters, e.g. york-2021.",
+            )
         )
         return plan
-    run_id = CourseRunPage.objects.filter(slug=cohort_slug).values_list("pk", flat=True).first()
+    run_id = CourseRunPage.objects.filter(slug=course_run_slug).values_list("pk", flat=True).first()
     try:
         text = decode(content)
     except UnicodeDecodeError:
-        plan = ImportPlan(cohort_slug=cohort_slug, cohort_exists=run_id is not None)
+        plan = ImportPlan(course_run_slug=course_run_slug, course_run_exists=run_id is not None)
         plan.add_error(RowError(None, "", "The file is not UTF-8 text; save it as CSV UTF-8."))
         return plan
     return responses_file_check(
         text,
-        cohort_slug=cohort_slug,
+        course_run_slug=course_run_slug,
         course_run_id=run_id,
         progress=progress,
         error_limit=error_limit,
@@ -107,7 +113,7 @@ def responses_import_check(
 def responses_import(
     *,
     content: bytes,
-    cohort_slug: str,
+    course_run_slug: str,
     actor=None,
     filename: str = "",
     progress: Progress | None = None,
@@ -118,14 +124,14 @@ def responses_import(
 
     Checks the whole file first; if any line is wrong, nothing is written and the returned
     plan lists the errors (the first ``error_limit`` of them, if given). Otherwise creates
-    the course run if ``cohort_slug`` is new (under the course index), the participants
+    the course run if ``course_run_slug`` is new (under the course index), the participants
     (research records without an account, consented where the data was collected) and their
     responses. The file is read outside the transaction; its codes are checked against the
     database again inside it, just before the writes.
     """
     plan = responses_import_check(
         content=content,
-        cohort_slug=cohort_slug,
+        course_run_slug=course_run_slug,
         progress=progress,
         error_limit=error_limit,
         keep_rows=True,
@@ -135,7 +141,9 @@ def responses_import(
     )
     if not plan.ok:
         # Still list what the database says about the codes, as the preview does.
-        run_id = CourseRunPage.objects.filter(slug=plan.cohort_slug).values_list("pk", flat=True)
+        run_id = CourseRunPage.objects.filter(slug=plan.course_run_slug).values_list(
+            "pk", flat=True
+        )
         existing_participants_check(plan, run_id.first())
         return plan
     try:
@@ -156,15 +164,15 @@ def responses_import(
 def _write(
     plan: ImportPlan, *, actor, filename: str, progress: Progress | None, audit_detail: dict
 ) -> None:
-    run = CourseRunPage.objects.filter(slug=plan.cohort_slug).first()
-    plan.cohort_exists = run is not None
+    run = CourseRunPage.objects.filter(slug=plan.course_run_slug).first()
+    plan.course_run_exists = run is not None
     existing_participants_check(plan, run.pk if run else None)
     if not plan.ok:
         # The database changed since the file was read; the errors say how.
         return
     follow_up_months = [wave.months for wave in plan.waves if not wave.is_baseline]
     if run is None:
-        run = _imported_run(plan.cohort_slug, follow_up_months)
+        run = _imported_run(plan.course_run_slug, follow_up_months)
     else:
         schedule_follow_ups_add(run=run, months=follow_up_months, user=actor)
     now = timezone.now()
@@ -195,11 +203,11 @@ def _write(
     audit_record(
         actor=actor,
         action=AuditEvent.Action.IMPORT,
-        summary=f"Imported {total} responses into {plan.cohort_slug}",
+        summary=f"Imported {total} responses into {plan.course_run_slug}",
         detail={
-            "cohort": plan.cohort_slug,
+            "course_run": plan.course_run_slug,
             "file": filename[:200],
-            "course_run_created": not plan.cohort_exists,
+            "course_run_created": not plan.course_run_exists,
             "participants_created": plan.new_participants,
             **{f"{wave}_responses": n for wave, n in plan.counts.items()},
             **audit_detail,

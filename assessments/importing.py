@@ -102,8 +102,8 @@ class ImportPlan:
     empty when the check was asked not to keep them (a preview needs only the counts).
     """
 
-    cohort_slug: str
-    cohort_exists: bool = False
+    course_run_slug: str
+    course_run_exists: bool = False
     rows: list[ImportRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
@@ -368,7 +368,7 @@ def _too_wide(text: str) -> bool:
 def responses_file_check(
     text: str,
     *,
-    cohort_slug: str,
+    course_run_slug: str,
     course_run_id: int | None,
     progress: Progress | None = None,
     error_limit: int | None = None,
@@ -382,7 +382,9 @@ def responses_file_check(
     against the database (``existing_participants_check``), for a caller that runs it later.
     """
     plan = ImportPlan(
-        cohort_slug=cohort_slug, cohort_exists=course_run_id is not None, error_limit=error_limit
+        course_run_slug=course_run_slug,
+        course_run_exists=course_run_id is not None,
+        error_limit=error_limit,
     )
     if "\x00" in text:
         # Text with NUL bytes is a UTF-16 or binary file, and PostgreSQL cannot store NUL.

@@ -275,7 +275,7 @@ class ImportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    cohort_slug = models.CharField(max_length=100)
+    course_run_slug = models.CharField(max_length=100)
     filename = models.CharField(max_length=200)
     file = models.FileField(upload_to="imports/", blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.CHECKED)
@@ -288,7 +288,9 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
-        return f"Import of {self.filename} into {self.cohort_slug} ({self.get_status_display()})"
+        return (
+            f"Import of {self.filename} into {self.course_run_slug} ({self.get_status_display()})"
+        )
 
     @property
     def succeeded(self) -> bool:

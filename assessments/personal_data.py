@@ -69,7 +69,7 @@ register(
     "assessments.ImportJob",
     title="Imports of research responses you started",
     user_fields=["user"],
-    fields=["filename", "cohort_slug", "status", "created_at", "finished_at"],
+    fields=["filename", "course_run_slug", "status", "created_at", "finished_at"],
     deletion=(
         "Kept without your name, as a record of what was imported; the uploaded file itself "
         "is removed a day after the import."

@@ -42,7 +42,7 @@ BASELINE_FIELDS |= {"uses_resources"}
 FOLLOW_UP_FIELDS = {"resource_use", "programme_feedback", "clinical_use"}
 CERTIFICATE_CODE_LENGTH = 12
 IMPORT_BATCH = 1000
-COHORT_SLUG_MAX = 100
+COURSE_RUN_SLUG_MAX = 100
 
 
 def _unused_participant_code() -> str:

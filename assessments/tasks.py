@@ -94,7 +94,7 @@ def import_job_run(import_job_id: int) -> bool:
             content = stored.read()
         plan = responses_import(
             content=content,
-            cohort_slug=job.cohort_slug,
+            course_run_slug=job.course_run_slug,
             actor=job.user,
             filename=job.filename,
             progress=lambda message: jobs.update(progress=message[:200]),
@@ -111,14 +111,14 @@ def import_job_run(import_job_id: int) -> bool:
         audit_record(
             actor=job.user,
             action=AuditEvent.Action.IMPORT,
-            summary=f"Import job #{job.pk} into {job.cohort_slug} failed; nothing was imported",
-            detail={"import_job": job.pk, "cohort": job.cohort_slug, "file": job.filename},
+            summary=f"Import job #{job.pk} into {job.course_run_slug} failed; nothing was imported",
+            detail={"import_job": job.pk, "course_run": job.course_run_slug, "file": job.filename},
         )
         return False
     jobs.update(
         status=ImportJob.Status.DONE if plan.ok else ImportJob.Status.FAILED,
         result=(
-            f"Imported {plan.summary()} into {plan.cohort_slug}."
+            f"Imported {plan.summary()} into {plan.course_run_slug}."
             if plan.ok
             else f"{plan.error_count} error{pluralize(plan.error_count)}: nothing was imported."
         ),

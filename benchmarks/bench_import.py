@@ -44,7 +44,7 @@ import django
 django.setup()
 from assessments.import_services import responses_import_check
 content = open(sys.argv[1], "rb").read()
-plan = responses_import_check(content=content, cohort_slug="bench", error_limit=100)
+plan = responses_import_check(content=content, course_run_slug="bench", error_limit=100)
 print(plan.error_count, len(plan.errors), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -111,7 +111,7 @@ def sqlite_runs(path: Path, repeat: int, folder: Path) -> list[float]:
     for _ in range(repeat):
         db = folder / "run.sqlite3"
         shutil.copy(template, db)
-        times.append(manage(f"sqlite:///{db}", "import_responses", str(path), "--cohort=bench"))
+        times.append(manage(f"sqlite:///{db}", "import_responses", str(path), "--course-run=bench"))
     return times
 
 
@@ -136,7 +136,7 @@ def postgres_runs(path: Path, repeat: int) -> list[float] | None:
                 admin.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
                 admin.execute(f"CREATE DATABASE {DATABASE} TEMPLATE {template}")
                 times.append(
-                    manage(POSTGRES + DATABASE, "import_responses", str(path), "--cohort=bench")
+                    manage(POSTGRES + DATABASE, "import_responses", str(path), "--course-run=bench")
                 )
         finally:
             for name in (DATABASE, template):

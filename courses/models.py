@@ -45,7 +45,7 @@ class Footstep(models.Model):
 
 
 class CourseIndexPage(Page):
-    """Lists the course runs (cohorts) a trainee can join."""
+    """Lists the course runs a trainee can join."""
 
     intro = RichTextField(blank=True)
 
@@ -114,7 +114,7 @@ class CourseRunPageForm(WagtailAdminPageForm):
 
 
 class CourseRunPage(Page):
-    """One cohort of the course: two mandatory workshops and optional Q&A sessions."""
+    """One run of the course: two mandatory workshops and optional Q&A sessions."""
 
     network = models.CharField(
         "clinical network or area", max_length=200, help_text="e.g. 'Bristol PCN'."

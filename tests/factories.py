@@ -136,7 +136,7 @@ def make_course_run(
     ``follow_up_months``: its follow-up waves (none given: the default 3-month one).
     """
     n = next(_run_counter)
-    defaults = {"title": f"Cohort {n}", "slug": f"cohort-{n}", "network": "Bristol PCN"}
+    defaults = {"title": f"Course run {n}", "slug": f"course-run-{n}", "network": "Bristol PCN"}
     run = CourseRunPage(enrolment_open=enrolment_open, **{**defaults, **fields})
     run.follow_up_waves = [FollowUpWave(months=months) for months in follow_up_months]
     run = course_index().add_child(instance=run)

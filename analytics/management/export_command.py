@@ -26,7 +26,9 @@ class ExportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--cohort",
+            "--course-run",
+            "--cohort",  # the old name, kept for existing scripts
+            dest="course_run",
             action="append",
             default=[],
             metavar="SLUG",
@@ -44,12 +46,12 @@ class ExportCommand(BaseCommand):
     def write(self, export: ExportFormat, data) -> bytes:
         return export.write(data)
 
-    def handle(self, *args, cohort, format, output, **options):
+    def handle(self, *args, course_run, format, output, **options):
         export = self.export(format, options)
         if not export.is_text and not output:
             raise CommandError(f"{format.upper()} is a binary format: give --output FILE.")
         try:
-            runs = course_runs_by_slug(cohort) if cohort else None
+            runs = course_runs_by_slug(course_run) if course_run else None
         except UnknownCourseRunError as error:
             raise CommandError(str(error)) from error
         data = evaluation_data(course_runs=runs, row_level=export.row_level)

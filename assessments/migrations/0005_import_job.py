@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("cohort_slug", models.CharField(max_length=100)),
+                ("course_run_slug", models.CharField(max_length=100)),
                 ("filename", models.CharField(max_length=200)),
                 ("file", models.FileField(blank=True, upload_to="imports/")),
                 (

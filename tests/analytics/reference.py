@@ -41,7 +41,7 @@ def read_json(path: Path) -> Any:
 
 def import_file(path: Path, run) -> None:
     """Import a file in the import format with the real command, as an evaluator would."""
-    call_command("import_responses", str(path), "--cohort", run.slug, stdout=io.StringIO())
+    call_command("import_responses", str(path), "--course-run", run.slug, stdout=io.StringIO())
 
 
 def assert_matches_reference(report: dict, reference: dict) -> None:

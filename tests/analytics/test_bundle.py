@@ -211,7 +211,7 @@ def test_bundle_needs_row_level_data(db):
 def test_download_is_listed_audited_and_carries_no_identity(client, evaluator, course_run):
     platform_cohort(course_run)
     client.force_login(evaluator)
-    url = export_url("analysis-bundle", "zip", f"?cohort={course_run.slug}")
+    url = export_url("analysis-bundle", "zip", f"?course_run={course_run.slug}")
     assert export_url("analysis-bundle", "zip") in client.get(DASHBOARD).content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
@@ -237,20 +237,20 @@ def test_download_is_listed_audited_and_carries_no_identity(client, evaluator, c
 def test_command_writes_the_bundle_and_is_audited(db, course_run, tmp_path):
     import_file(EXAMPLES_DIR / "responses.csv", course_run)
     target = tmp_path / "bundle.zip"
-    call_command("analysis_bundle", "--cohort", course_run.slug, "--output", str(target))
+    call_command("analysis_bundle", "--course-run", course_run.slug, "--output", str(target))
     assert target.read_bytes() == bundle_of(course_run)
     event = AuditEvent.objects.get(action="export")
     assert event.actor is None
     assert event.detail["what"] == "analysis-bundle" and event.detail["format"] == "zip"
     assert event.detail["course_runs"] == [course_run.slug]
-    # No --cohort: every run pooled.
+    # No --course-run: every run pooled.
     call_command("analysis_bundle", "--output", str(target))
     assert target.read_bytes() == bundle_of()
 
 
 def test_command_refuses_a_missing_output_or_an_unknown_run(db, course_run):
     with pytest.raises(CommandError, match="--output"):
-        call_command("analysis_bundle", "--cohort", course_run.slug, stdout=io.StringIO())
+        call_command("analysis_bundle", "--course-run", course_run.slug, stdout=io.StringIO())
     with pytest.raises(CommandError, match="no-such-run"):
-        call_command("analysis_bundle", "--cohort", "no-such-run", "--output", "unused.zip")
+        call_command("analysis_bundle", "--course-run", "no-such-run", "--output", "unused.zip")
     assert not AuditEvent.objects.filter(action="export").exists()

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
+from tests import factories
 from tests.analytics.reference import assert_matches_reference, import_file
 from tests.examples import EXAMPLES_DIR
 
@@ -34,10 +35,10 @@ def test_json_to_stdout_matches_r_reference(db, course_run):
     }
 
 
-def test_cohort_selection_and_csv(db, course_run, tmp_path):
+def test_course_run_selection_and_csv(db, course_run, tmp_path):
     import_file(EXAMPLES_DIR / "responses.csv", course_run)
     target = tmp_path / "stats.csv"
-    run("--cohort", course_run.slug, "--format", "csv", "--output", str(target))
+    run("--course-run", course_run.slug, "--format", "csv", "--output", str(target))
     rows = list(csv.DictReader(target.open(newline="", encoding="utf-8")))
     assert [r["scope"] for r in rows] == ["footstep"] * 10 + ["overall"]
     assert rows[-1]["n_pairs"] == "9"
@@ -63,10 +64,18 @@ def test_xlsx_needs_output_and_opens(db, course_run, tmp_path):
     ]
 
 
-def test_unknown_cohort_is_a_clear_error(db, course_run):
+def test_unknown_course_run_is_a_clear_error(db, course_run):
     with pytest.raises(CommandError, match="No course run with the slug.*nope"):
-        run("--cohort", course_run.slug, "--cohort", "nope")
+        run("--course-run", course_run.slug, "--course-run", "nope")
     assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_the_old_cohort_option_still_selects_course_runs(db, course_run):
+    other = factories.make_course_run()
+    run("--cohort", course_run.slug, "--course-run", other.slug)
+    event = AuditEvent.objects.get(action="export")
+    assert sorted(event.detail["course_runs"]) == sorted([course_run.slug, other.slug])
+    assert event.detail["all_course_runs"] is False
 
 
 def test_export_responses_sav_and_csv(db, course_run, tmp_path):
@@ -76,7 +85,7 @@ def test_export_responses_sav_and_csv(db, course_run, tmp_path):
     frame, meta = pyreadstat.read_sav(str(target))
     assert len(frame) == 110 and meta.column_labels[meta.column_names.index("s2")]
     out = io.StringIO()
-    call_command("export_responses", "--cohort", course_run.slug, stdout=out)
+    call_command("export_responses", "--course-run", course_run.slug, stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert len(rows) == 110 and "email" not in rows[0]
     events = AuditEvent.objects.filter(action="export").order_by("at")

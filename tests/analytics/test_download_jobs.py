@@ -60,7 +60,7 @@ def test_a_large_selection_is_prepared_audited_and_the_same_file(
     add_pairs(course_run, 4, trainee_fields={"first_name": NAME, "last_name": SURNAME})
     client.force_login(evaluator)
     job, response, content = prepared_download(
-        client, export_url(what, file_format), {"cohort": course_run.slug}
+        client, export_url(what, file_format), {"course_run": course_run.slug}
     )
     assert job.status == job.Status.READY and job.progress == 100
     assert response["Cache-Control"] == "no-store"
@@ -75,7 +75,7 @@ def test_a_large_selection_is_prepared_audited_and_the_same_file(
     }
     # The same bytes as the download at once (XLSX and SAV carry their creation time).
     settings.ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS = 1000
-    direct = client.get(export_url(what, file_format), {"cohort": course_run.slug})
+    direct = client.get(export_url(what, file_format), {"course_run": course_run.slug})
     if file_format == "csv":
         assert content == direct.content
         rows = list(csv.DictReader(io.StringIO(content.decode())))

@@ -300,7 +300,7 @@ def test_download_is_audited_and_carries_no_identity(
     client.force_login(evaluator)
     url = reverse("analytics:export", args=["report", file_format])
     assert url in client.get(reverse("analytics:dashboard")).content.decode()
-    _, response, content = prepared_download(client, url, {"cohort": course_run.slug})
+    _, response, content = prepared_download(client, url, {"course_run": course_run.slug})
     assert "attachment" in response["Content-Disposition"]
     assert f"report-{course_run.slug}-" in response["Content-Disposition"]
     text = {
@@ -343,7 +343,7 @@ def test_command_writes_the_file_and_needs_output_for_binary_formats(
     with pytest.raises(CommandError, match="--output"):
         call_command("evaluation_report")  # PDF by default
     target = tmp_path / "report.pdf"
-    call_command("evaluation_report", "--cohort", course_run.slug, "--output", str(target))
+    call_command("evaluation_report", "--course-run", course_run.slug, "--output", str(target))
     assert target.read_bytes().startswith(b"%PDF")
     out = io.StringIO()
     call_command("evaluation_report", "--format", "html", stdout=out)

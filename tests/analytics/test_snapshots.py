@@ -84,7 +84,7 @@ def test_each_selection_has_its_own_snapshot(course_run):
 def test_an_import_discards_every_snapshot(course_run, django_capture_on_commit_callbacks):
     before = pairs(snapshots.dashboard_snapshot(course_runs=None))
     with django_capture_on_commit_callbacks(execute=True):
-        plan = responses_import(content=EXAMPLE.read_bytes(), cohort_slug="imported")
+        plan = responses_import(content=EXAMPLE.read_bytes(), course_run_slug="imported")
     assert plan.ok
     assert pairs(snapshots.dashboard_snapshot(course_runs=None)) > before
 

@@ -122,18 +122,38 @@ def test_selection_by_checkbox_and_unknown_run(client, evaluator, course_run):
     add_pairs(course_run, 2)
     add_pairs(other, 3)
     client.force_login(evaluator)
-    response = client.get(DASHBOARD, {"cohort": [other.slug]})
+    response = client.get(DASHBOARD, {"course_run": [other.slug]})
     assert response.context["report"]["flow"]["matched_pairs"] == 3
-    assert f'href="{export_url("statistics", "json", f"?cohort={other.slug}")}"' in (
+    assert f'href="{export_url("statistics", "json", f"?course_run={other.slug}")}"' in (
         response.content.decode()
     )
-    response = client.get(DASHBOARD, {"cohort": [course_run.slug, other.slug]})
+    response = client.get(DASHBOARD, {"course_run": [course_run.slug, other.slug]})
+    assert response.context["report"]["flow"]["matched_pairs"] == 5
+    response = client.get(DASHBOARD, {"course_run": ["no-such-run"]})
+    assert response.status_code == 400
+    assert "There is no course run “no-such-run”" in response.content.decode()
+    response = client.get(export_url("statistics", "json", "?course_run=no-such-run"))
+    assert response.status_code == 400
+
+
+def test_old_cohort_links_still_select_course_runs(client, evaluator, course_run):
+    """``?cohort=`` was the parameter's name before ``?course_run=``; old links still work."""
+    other = factories.make_course_run()
+    add_pairs(course_run, 2)
+    add_pairs(other, 3)
+    client.force_login(evaluator)
+    response = client.get(DASHBOARD, {"cohort": [other.slug]})
+    assert response.context["report"]["flow"]["matched_pairs"] == 3
+    assert response.context["form"]["course_run"].value() == [other.slug]
+    response = client.get(DASHBOARD, {"cohort": [course_run.slug], "course_run": [other.slug]})
     assert response.context["report"]["flow"]["matched_pairs"] == 5
     response = client.get(DASHBOARD, {"cohort": ["no-such-run"]})
     assert response.status_code == 400
     assert "There is no course run “no-such-run”" in response.content.decode()
-    response = client.get(export_url("statistics", "json", "?cohort=no-such-run"))
-    assert response.status_code == 400
+    response = client.get(export_url("statistics", "json", f"?cohort={other.slug}"))
+    assert response.status_code == 200
+    assert json.loads(response.content)["flow"]["matched_pairs"] == 3
+    assert client.get(export_url("statistics", "json", "?cohort=nope")).status_code == 400
 
 
 def test_unknown_download_is_404(client, evaluator):
@@ -165,7 +185,7 @@ def test_exports_are_audited_and_carry_no_identity(
 ):
     add_pairs(course_run, 3, trainee_fields={"first_name": NAME, "last_name": SURNAME})
     client.force_login(evaluator)
-    response = client.get(export_url(what, file_format, f"?cohort={course_run.slug}"))
+    response = client.get(export_url(what, file_format, f"?course_run={course_run.slug}"))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     content = response.content

@@ -27,16 +27,18 @@ def write(tmp_path, *lines: str) -> Path:
     return path
 
 
-def run_import(path: Path, cohort: str = "york-2021") -> tuple[str, str]:
+def run_import(path: Path, course_run: str = "york-2021") -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_responses", str(path), cohort=cohort, stdout=out, stderr=err)
+    call_command("import_responses", str(path), course_run=course_run, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
-def failed_import(path: Path, cohort: str = "york-2021") -> list[str]:
+def failed_import(path: Path, course_run: str = "york-2021") -> list[str]:
     err = io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_responses", str(path), cohort=cohort, stdout=io.StringIO(), stderr=err)
+        call_command(
+            "import_responses", str(path), course_run=course_run, stdout=io.StringIO(), stderr=err
+        )
     return [line for line in err.getvalue().splitlines() if line.startswith(("line", "file"))]
 
 
@@ -100,6 +102,13 @@ class TestExampleFile:
         )
         assert "new course run" not in out
         assert Participant.objects.get().course_run == run
+
+    def test_the_old_cohort_option_still_names_the_course_run(self, tmp_path):
+        path = write(tmp_path, HEADER, f"ABC234,baseline,yes,,,{RATINGS}")
+        out = io.StringIO()
+        call_command("import_responses", str(path), "--cohort", "bristol-2022", stdout=out)
+        assert "into bristol-2022 (new course run)." in out.getvalue()
+        assert Participant.objects.get().course_run.slug == "bristol-2022"
 
     def test_large_file_reports_progress_on_stderr(self, tmp_path):
         lines = [f"P{n:05d},baseline,yes,Pharmacist,1.5,{RATINGS}" for n in range(2500)]
@@ -231,20 +240,20 @@ class TestBadRows:
         )
         assert failed_import(latin) == ["file: The file is not UTF-8 text; save it as CSV UTF-8."]
         good = write(tmp_path, HEADER, f"AAA222,baseline,yes,GP,2,{RATINGS}")
-        assert failed_import(good, cohort="York 2021!")[0].startswith("file, --cohort:")
+        assert failed_import(good, course_run="York 2021!")[0].startswith("file, --course-run:")
         assert snapshot() == (0, 0, 0, 0)
 
     def test_missing_file_is_a_clear_error(self, tmp_path):
         with pytest.raises(CommandError, match="Cannot read"):
-            call_command("import_responses", str(tmp_path / "nope.csv"), cohort="x")
+            call_command("import_responses", str(tmp_path / "nope.csv"), course_run="x")
 
 
 def test_a_course_run_slug_too_long_for_a_page_is_refused(tmp_path):
     before = snapshot()
     errors = failed_import(
-        write(tmp_path, HEADER, f"AAA222,baseline,yes,GP,2,{RATINGS}"), cohort="x" * 101
+        write(tmp_path, HEADER, f"AAA222,baseline,yes,GP,2,{RATINGS}"), course_run="x" * 101
     )
-    assert errors == ["file, --cohort: Use at most 100 characters, e.g. york-2021."]
+    assert errors == ["file, --course-run: Use at most 100 characters, e.g. york-2021."]
     assert snapshot() == before
 
 
@@ -293,7 +302,7 @@ class TestWaves:
 
 def test_a_fresh_site_without_a_course_index_gets_one_for_the_imported_run(db):
     CourseIndexPage.objects.all().delete()
-    run_import(EXAMPLE, cohort="fresh-2023")
+    run_import(EXAMPLE, course_run="fresh-2023")
     run = CourseRunPage.objects.get(slug="fresh-2023")
     assert isinstance(run.get_parent().specific, CourseIndexPage)
     assert Response.objects.filter(participant__course_run=run).count() == 110

@@ -16,9 +16,9 @@ EXAMPLE = (EXAMPLES_DIR / "responses.csv").read_bytes()
 URL = "/admin/import-responses/"
 
 
-def upload(client, content: bytes = EXAMPLE, cohort: str = "york-2021"):
+def upload(client, content: bytes = EXAMPLE, course_run: str = "york-2021"):
     return client.post(
-        URL, {"file": SimpleUploadedFile("responses.csv", content), "cohort": cohort}
+        URL, {"file": SimpleUploadedFile("responses.csv", content), "course_run": course_run}
     )
 
 
@@ -78,7 +78,7 @@ def test_a_stale_preview_is_checked_again_on_confirm(client, evaluator):
 
 def test_form_errors_are_clear(client, evaluator):
     client.force_login(evaluator)
-    page = client.post(URL, {"cohort": "Not a slug!"})
+    page = client.post(URL, {"course_run": "Not a slug!"})
     html = page.content.decode()
     assert "Choose the CSV file to import." in html
     assert "Use lowercase letters, digits and hyphens" in html

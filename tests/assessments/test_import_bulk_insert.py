@@ -168,7 +168,7 @@ def test_an_import_whose_row_fails_a_database_constraint_writes_nothing(tmp_path
         pytest.raises(CommandError, match="nothing was imported"),
     ):
         call_command(
-            "import_responses", str(path), cohort="york-2021", stdout=io.StringIO(), stderr=err
+            "import_responses", str(path), course_run="york-2021", stdout=io.StringIO(), stderr=err
         )
     # The file check passed; the database refused the row, inside the transaction.
     assert f"file: {CONCURRENT_IMPORT}" in err.getvalue().splitlines()

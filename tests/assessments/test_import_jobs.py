@@ -24,9 +24,9 @@ URL = "/admin/import-responses/"
 HEADER = ",".join(COLUMNS)
 
 
-def upload(client, content: bytes = EXAMPLE, cohort: str = "york-2021"):
+def upload(client, content: bytes = EXAMPLE, course_run: str = "york-2021"):
     return client.post(
-        URL, {"file": SimpleUploadedFile("responses.csv", content), "cohort": cohort}
+        URL, {"file": SimpleUploadedFile("responses.csv", content), "course_run": course_run}
     )
 
 
@@ -112,7 +112,7 @@ def test_a_failure_inside_the_task_writes_nothing_and_says_so(client, evaluator)
 def test_files_older_than_a_day_are_removed(client, evaluator):
     client.force_login(evaluator)
     upload(client)
-    upload(client, cohort="leeds-2022")
+    upload(client, course_run="leeds-2022")
     new, old = ImportJob.objects.order_by("pk")  # the session holds the last one
     ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
     call_command("remove_expired_imports", stdout=io.StringIO())

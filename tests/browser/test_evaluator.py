@@ -1,5 +1,5 @@
-"""An evaluator signs in with an authenticator app, reads the dashboard of a cohort and
-downloads the row-level export, which carries participant codes and nothing personal."""
+"""An evaluator signs in with an authenticator app, reads the dashboard of a course run
+and downloads the row-level export, which carries participant codes and nothing personal."""
 
 import csv
 import io
@@ -27,10 +27,10 @@ WAVE_LABELS = ["Before the training", "3 months after", "6 months after", "12 mo
 
 
 @pytest.fixture
-def cohort():
+def imported_run():
     """The example file imported into a past run, plus one trainee who took part online."""
     run = factories.make_course_run(title="Bristol 2023 cohort", first_workshop_in_days=-120)
-    plan = responses_import(content=EXAMPLE.read_bytes(), cohort_slug=run.slug)
+    plan = responses_import(content=EXAMPLE.read_bytes(), course_run_slug=run.slug)
     assert plan.ok, plan.errors
     trainee = factories.TraineeFactory(
         first_name="Priya", last_name="Shah", email="priya.shah@example.org"
@@ -45,9 +45,9 @@ def cohort():
 
 
 def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
-    page, shoot, screenshots, console, cohort
+    page, shoot, screenshots, console, imported_run
 ):
-    run, trainee, participant = cohort
+    run, trainee, participant = imported_run
     data = evaluation_data()
     flow = participant_flow(data, data.primary_wave)
     evaluator = factories.EvaluatorFactory()

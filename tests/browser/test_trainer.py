@@ -101,8 +101,8 @@ def test_a_trainer_authors_a_module_and_takes_the_register(
 
     # The register of a workshop that has taken place; the runs page counts it.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Course runs").click()
-    cohort = page.get_by_role("region", name=run.title)
-    workshop_row = cohort.get_by_role("row", name="Workshop 1")
+    run_region = page.get_by_role("region", name=run.title)
+    workshop_row = run_region.get_by_role("row", name="Workshop 1")
     expect(workshop_row).to_contain_text("0 / 3")
     shoot(page, "07-runs-before")
     workshop_row.get_by_role("link").click()
@@ -115,15 +115,15 @@ def test_a_trainer_authors_a_module_and_takes_the_register(
     expect(page.get_by_label(trainees[0].get_full_name())).to_be_checked()
     expect(page.get_by_label(trainees[2].get_full_name())).not_to_be_checked()
     page.get_by_role("main").get_by_role("link", name="Course runs").click()
-    expect(cohort.get_by_role("row", name="Workshop 1")).to_contain_text("2 / 3")
-    expect(cohort.get_by_role("row", name="Workshop 2")).to_contain_text("0 / 3")
+    expect(run_region.get_by_role("row", name="Workshop 1")).to_contain_text("2 / 3")
+    expect(run_region.get_by_role("row", name="Workshop 2")).to_contain_text("0 / 3")
     shoot(page, "09-runs-after")
 
     # The register and the runs page on a phone, as used during a workshop.
     page.set_viewport_size(PHONE)
     assert_fits(page)
     shoot(page, "10-runs-phone")
-    cohort.get_by_role("row", name="Workshop 1").get_by_role("link").click()
+    run_region.get_by_role("row", name="Workshop 1").get_by_role("link").click()
     assert_fits(page)
     shoot(page, "11-register-phone")
     console.assert_clean()

@@ -545,13 +545,14 @@ class AnalyticsTests(HostileTestCase):
 
     @hostile
     @given(
-        cohorts=st.lists(st.one_of(st.just("york-2021"), SCALAR), max_size=4),
+        course_runs=st.lists(st.one_of(st.just("york-2021"), SCALAR), max_size=4),
+        name=st.sampled_from(["course_run", "cohort"]),  # "cohort": the old name, still read
         extra=EXTRA_KEYS,
     )
-    def test_dashboard_parameters(self, cohorts, extra):
+    def test_dashboard_parameters(self, course_runs, name, extra):
         self.client.force_login(self.evaluator)
         before = snapshot()
-        response = self.client.get(reverse("analytics:dashboard"), {**extra, "cohort": cohorts})
+        response = self.client.get(reverse("analytics:dashboard"), {**extra, name: course_runs})
         self.assertIn(response.status_code, (200, 400))
         if response.status_code == 400:
             self.assertFormErrorsShown(response)
@@ -565,14 +566,14 @@ class AnalyticsTests(HostileTestCase):
         file_format=st.one_of(
             st.sampled_from(["json", "csv", "xlsx", "sav", "png", "pdf"]), SCALAR
         ),
-        cohort=SCALAR.filter(lambda value: value != "york-2021"),
+        course_run=SCALAR.filter(lambda value: value != "york-2021"),
     )
-    def test_downloads_with_odd_formats_and_runs(self, what, file_format, cohort):
+    def test_downloads_with_odd_formats_and_runs(self, what, file_format, course_run):
         """Unknown downloads are 404, unknown runs 400; neither is built nor audited."""
         self.client.force_login(self.evaluator)
         before = snapshot()
         path = f"/evaluation/download/{quote(what, safe='')}.{quote(file_format, safe='')}"
-        response = self.client.get(path, {"cohort": cohort})
+        response = self.client.get(path, {"course_run": course_run})
         self.assertIn(response.status_code, (400, 404))
         self.assertUnchanged(before)
 
@@ -588,7 +589,7 @@ class CertificateVerifyTests(HostileTestCase):
             enrolment=enrolment,
             verification_code="7K3M9P2QXWAB",
             holder_name="Ada Lovelace",
-            course_run_title="Cohort",
+            course_run_title="Course run",
         )
 
     @hostile
@@ -660,7 +661,7 @@ NUL_IN_A_CELL = ",".join(COLUMNS).encode() + b"\nP1,baseline,yes,Physio\x00thera
 SUPERSCRIPT_RATING = (
     ",".join(COLUMNS).encode() + b"\nP1,baseline,yes,GP,2" + b",3" * 13 + ",³".encode()
 )
-COHORT = st.one_of(st.sampled_from(["york-2021", "new-run-2024"]), SCALAR)
+COURSE_RUN = st.one_of(st.sampled_from(["york-2021", "new-run-2024"]), SCALAR)
 # Messages meant for programmers, not for the person importing the file.
 INTERNAL = re.compile(r"invalid literal|codec|Traceback|Error\(|object has no attribute")
 
@@ -684,12 +685,12 @@ class ImportTests(HostileTestCase):
             self.assertIsNone(INTERNAL.search(str(error)), str(error))
 
     @settings(hostile, max_examples=50)  # cheap, and most files are refused early
-    @given(content=CONTENT, cohort=COHORT)
-    @example(content=NUL_IN_A_CELL, cohort="new-run-2024")
-    @example(content=SUPERSCRIPT_RATING, cohort="new-run-2024")
-    def test_service(self, content, cohort):
+    @given(content=CONTENT, course_run=COURSE_RUN)
+    @example(content=NUL_IN_A_CELL, course_run="new-run-2024")
+    @example(content=SUPERSCRIPT_RATING, course_run="new-run-2024")
+    def test_service(self, content, course_run):
         before = snapshot()
-        plan = import_services.responses_import(content=content, cohort_slug=cohort)
+        plan = import_services.responses_import(content=content, course_run_slug=course_run)
         event("imported" if plan.ok else "refused")
         if plan.ok:
             self.assertImported(before, plan)
@@ -698,8 +699,8 @@ class ImportTests(HostileTestCase):
             self.assertUnchanged(before)
 
     @settings(hostile, max_examples=20)
-    @given(content=CONTENT, cohort=COHORT.filter(lambda value: "\x00" not in value))
-    def test_command(self, content, cohort):
+    @given(content=CONTENT, course_run=COURSE_RUN.filter(lambda value: "\x00" not in value))
+    def test_command(self, content, course_run):
         before = snapshot()
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "responses.csv"
@@ -707,7 +708,11 @@ class ImportTests(HostileTestCase):
             out, err = io.StringIO(), io.StringIO()
             try:
                 call_command(
-                    "import_responses", str(path), f"--cohort={cohort}", stdout=out, stderr=err
+                    "import_responses",
+                    str(path),
+                    f"--course-run={course_run}",
+                    stdout=out,
+                    stderr=err,
                 )
             except CommandError as error:
                 self.assertIn("nothing was imported", str(error))
@@ -719,17 +724,17 @@ class ImportTests(HostileTestCase):
     @hostile
     @given(
         content=CONTENT,
-        cohort=COHORT,
+        course_run=COURSE_RUN,
         filename=st.sampled_from(["responses.csv", "../../x.csv", "x" * 300 + ".csv", "💥.csv"]),
     )
-    @example(content=NUL_IN_A_CELL, cohort="new-run-2024", filename="responses.csv")
-    def test_admin_upload_then_confirm(self, content, cohort, filename):
+    @example(content=NUL_IN_A_CELL, course_run="new-run-2024", filename="responses.csv")
+    def test_admin_upload_then_confirm(self, content, course_run, filename):
         """The preview writes nothing; confirming imports exactly what was previewed."""
         self.client.force_login(self.evaluator)
         url = reverse("assessments_import:index")
         before = snapshot()
         preview = self.client.post(
-            url, {"file": SimpleUploadedFile(filename, content), "cohort": cohort}
+            url, {"file": SimpleUploadedFile(filename, content), "course_run": course_run}
         )
         self.assertEqual(preview.status_code, 200)
         self.assertUnchanged(before)

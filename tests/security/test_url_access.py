@@ -159,7 +159,7 @@ ACCESS: dict[str, Entry] = {
     "evaluation/prepared/<uuid:job_id>/": Entry(
         get=(LOGIN, 403, 403, 403, 200, 404), kwargs=lambda s: {"job_id": s.download_job.pk}
     ),
-    "evaluation/prepared/<uuid:job_id>/file": Entry(
+    "evaluation/prepared/<uuid:job_id>/file/": Entry(
         get=(LOGIN, 403, 403, 403, REDIRECT, 404),
         kwargs=lambda s: {"job_id": s.download_job.pk},
     ),
@@ -288,7 +288,9 @@ def _build_scenario() -> Scenario:
         enrolment=enrolment,
         other_enrolment=other_enrolment,
         certificate=services.certificate_issue(enrolment=enrolment),
-        import_job=ImportJob.objects.create(user=evaluator, cohort_slug="york", filename="a.csv"),
+        import_job=ImportJob.objects.create(
+            user=evaluator, course_run_slug="york", filename="a.csv"
+        ),
         download_job=DownloadJob.objects.create(
             requested_by=evaluator, requested_at=timezone.now(), what="responses", file_format="csv"
         ),

@@ -1,4 +1,4 @@
-"""python manage.py analysis_bundle [--cohort SLUG ...] --output FILE.zip"""
+"""python manage.py analysis_bundle [--course-run SLUG ...] --output FILE.zip"""
 
 from analytics.management.export_command import ExportCommand
 

@@ -1,4 +1,5 @@
-"""python manage.py evaluation_report [--cohort SLUG ...] --format pdf|html|docx --output FILE"""
+"""python manage.py evaluation_report [--course-run SLUG ...] --format pdf|html|docx
+--output FILE"""
 
 from django.core.management.base import CommandError
 
@@ -8,8 +9,8 @@ from analytics.management.export_command import ExportCommand
 class Command(ExportCommand):
     help = (
         "Write the evaluation report (title page, methods, participant flow, results, figures, "
-        "references) of some course runs, or all runs pooled when no --cohort is given, as one "
-        "PDF, HTML or Word document. Its figures need Chromium."
+        "references) of some course runs, or all runs pooled when no --course-run is given, as "
+        "one PDF, HTML or Word document. Its figures need Chromium."
     )
     what = "report"
     default_format = "pdf"

@@ -1,5 +1,5 @@
-"""python manage.py export_responses [--cohort SLUG ...] --format csv|xlsx|sav [--layout long|wide]
-[--output FILE]"""
+"""python manage.py export_responses [--course-run SLUG ...] --format csv|xlsx|sav
+[--layout long|wide] [--output FILE]"""
 
 from analytics.export_formats import EXPORTS
 from analytics.management.export_command import ExportCommand

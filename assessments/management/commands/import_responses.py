@@ -19,10 +19,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="CSV file, UTF-8, header on line 1.")
         parser.add_argument(
-            "--cohort", required=True, help="Slug of the course run, e.g. york-2021."
+            "--course-run",
+            "--cohort",  # the old name, kept for existing scripts
+            dest="course_run",
+            required=True,
+            metavar="SLUG",
+            help="Slug of the course run, e.g. york-2021.",
         )
 
-    def handle(self, *args, file: Path, cohort: str, **options):
+    def handle(self, *args, file: Path, course_run: str, **options):
         try:
             content = file.read_bytes()
         except OSError as error:
@@ -30,7 +35,7 @@ class Command(BaseCommand):
         self.stderr.write(f"Checking {file.name}")
         plan = responses_import(
             content=content,
-            cohort_slug=cohort,
+            course_run_slug=course_run,
             filename=file.name,
             progress=lambda message: self.stderr.write(message),
         )
@@ -38,10 +43,10 @@ class Command(BaseCommand):
             for error in plan.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(plan.errors)} error(s) in {file.name}; nothing was imported.")
-        created = "" if plan.cohort_exists else " (new course run)"
+        created = "" if plan.course_run_exists else " (new course run)"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {plan.summary()} for {plan.new_participants} new participants "
-                f"into {cohort}{created}."
+                f"into {course_run}{created}."
             )
         )
