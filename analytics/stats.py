@@ -3,7 +3,7 @@
 This module is the statistical core of the evaluation report. It is pure
 numpy/scipy (no Django), and every figure it produces is pinned in the test
 suite to R (``t.test``, ``effectsize::cohens_d``, ``p.adjust``,
-``wilcox.test``; see ``tests/analytics/reference.R``).
+``wilcox.test``; see ``examples/reference.R``).
 
 Methods
 -------
@@ -50,7 +50,7 @@ those who answered a wave against those who did not. They follow the same
 conventions: degenerate data give ``None`` statistics and a ``reason``.
 
 Reliability and change are pinned to R too (``tests/analytics/reference_reliability.R``
-and the shared ``reference_waves.R``): :func:`cronbach_alpha` (Cronbach 1951) of
+and ``examples/reference_waves.R``): :func:`cronbach_alpha` (Cronbach 1951) of
 the statements at a wave, with Feldt's (1965) interval, item-rest correlations
 and alpha if an item is dropped, as ``psych::alpha``; and
 :func:`reliable_change` (Jacobson & Truax 1991), which counts the participants

@@ -140,11 +140,13 @@ def responses_import(
         check_database=False,
     )
     if not plan.ok:
-        # Still list what the database says about the codes, as the preview does.
-        run_id = CourseRunPage.objects.filter(slug=plan.course_run_slug).values_list(
-            "pk", flat=True
-        )
-        existing_participants_check(plan, run_id.first())
+        if plan.first_lines:
+            # Still list what the database says about the codes, as the preview does (not
+            # when the file or the course run's name was refused before any row was read).
+            run_id = CourseRunPage.objects.filter(slug=plan.course_run_slug).values_list(
+                "pk", flat=True
+            )
+            existing_participants_check(plan, run_id.first())
         return plan
     try:
         with transaction.atomic():

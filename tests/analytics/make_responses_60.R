@@ -1,9 +1,9 @@
 # Generates data/responses_60.csv, a second synthetic file in the import format
 # (participant_code, wave, mandatory_completed, profession, years_experience, s1 ... s14;
 # blank = unanswered), for the pinned test of analytics/stats.py.
-# Its reference statistics come from reference.R:
+# Its reference statistics come from examples/reference.R (run from tests/analytics):
 #   Rscript make_responses_60.R > data/responses_60.csv
-#   Rscript reference.R data/responses_60.csv > data/responses_60.ref.json
+#   Rscript ../../examples/reference.R data/responses_60.csv > data/responses_60.ref.json
 set.seed(20250607)
 n <- 60
 alphabet <- c(LETTERS, 2:9)

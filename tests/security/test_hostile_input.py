@@ -688,6 +688,8 @@ class ImportTests(HostileTestCase):
     @given(content=CONTENT, course_run=COURSE_RUN)
     @example(content=NUL_IN_A_CELL, course_run="new-run-2024")
     @example(content=SUPERSCRIPT_RATING, course_run="new-run-2024")
+    # A refused course-run name is never sent to the database (PostgreSQL refuses NUL).
+    @example(content=SUPERSCRIPT_RATING, course_run="\x00")
     def test_service(self, content, course_run):
         before = snapshot()
         plan = import_services.responses_import(content=content, course_run_slug=course_run)
