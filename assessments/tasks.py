@@ -67,6 +67,67 @@ IMPORT_FAILED = (
 
 
 @task()
+def import_job_check(import_job_id: int) -> bool:
+    """Check an uploaded admin import (``ImportJob``) as the preview, writing nothing.
+
+    A clean file waits for the evaluator's confirmation with what it holds; a file with
+    errors fails with the first ``IMPORT_ERRORS_SHOWN`` and its stored copy is deleted.
+    """
+    import logging
+
+    from django.template.defaultfilters import pluralize
+    from django.utils import timezone
+
+    from assessments.import_services import responses_import_check
+    from assessments.models import ImportJob
+
+    job = ImportJob.objects.filter(pk=import_job_id, status=ImportJob.Status.CHECKING).first()
+    if job is None:
+        return False
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    jobs.update(progress="Reading the file")
+    try:
+        with job.file.open("rb") as stored:
+            content = stored.read()
+        plan = responses_import_check(
+            content=content,
+            course_run_slug=job.course_run_slug,
+            error_limit=IMPORT_ERRORS_SHOWN,
+            progress=lambda message: jobs.update(progress=message[:200]),
+        )
+    except Exception:
+        logging.getLogger(__name__).exception("Import check %s failed", job.pk)
+        plan = None
+    if plan is not None and plan.ok:
+        jobs.update(
+            status=ImportJob.Status.CHECKED,
+            progress="",
+            preview={
+                "course_run_exists": plan.course_run_exists,
+                "waves": [[wave.name, n] for wave, n in plan.wave_counts],
+                "new_participants": plan.new_participants,
+            },
+        )
+        return True
+    # The file holds research data: nothing keeps it once it cannot be imported.
+    job.file.delete(save=False)
+    jobs.update(
+        file="",
+        status=ImportJob.Status.FAILED,
+        progress="",
+        result=(
+            IMPORT_FAILED
+            if plan is None
+            else f"{plan.error_count} error{pluralize(plan.error_count)}: nothing was imported."
+        ),
+        errors=[] if plan is None else [vars(error) for error in plan.errors],
+        error_count=0 if plan is None else plan.error_count,
+        finished_at=timezone.now(),
+    )
+    return False
+
+
+@task()
 def import_job_run(import_job_id: int) -> bool:
     """Write a confirmed admin import (``ImportJob``), reporting progress on the job.
 

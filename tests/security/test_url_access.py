@@ -173,10 +173,11 @@ ACCESS: dict[str, Entry] = {
     "admin/import-responses/": Entry(
         get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 200, 200),
     ),
-    # An import's progress page: for the evaluator who started it, and for staff.
+    # An import's page (check, preview, confirmation, progress): for the evaluator who
+    # started it, and for staff; confirming (POST) answers with the page again.
     "admin/import-responses/jobs/<int:pk>/": Entry(
         get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 200, 200),
-        post=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 405, 405),
+        post=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, REDIRECT, REDIRECT),
         kwargs=lambda s: {"pk": s.import_job.pk},
     ),
 }
