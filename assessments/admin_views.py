@@ -10,7 +10,6 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
@@ -58,8 +57,9 @@ class ImportResponsesView(ImportPermissionMixin, WagtailAdminTemplateMixin, Form
             filename=upload.name[:200],
             progress="Waiting for the task worker",
         )
-        # A name nobody can guess: the file holds research data.
-        job.file.save(f"{secrets.token_urlsafe(16)}.csv", ContentFile(upload.read()), save=False)
+        # A name nobody can guess: the file holds research data. Saved in chunks from the
+        # upload's temporary file, so the request never holds the whole file.
+        job.file.save(f"{secrets.token_urlsafe(16)}.csv", upload, save=False)
         job.save()
         import_job_check.enqueue(job.pk)
         return redirect("assessments_import:job", pk=job.pk)
