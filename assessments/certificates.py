@@ -79,10 +79,6 @@ def run_dates(enrolment: Enrolment) -> str:
     return _day(start) if end is None or end == start else f"{_day(start)} to {_day(end)}"
 
 
-def hours_in_words(hours: int) -> str:
-    return f"{hours} CPD hour{'' if hours == 1 else 's'}"
-
-
 def _fitted_size(text: str, font: str, size: float, width: float, smallest: float = 8) -> float:
     """The largest size up to ``size`` at which ``text`` fits ``width`` (never below
     ``smallest``: a longer text then runs on, which a name of 300 characters may)."""
@@ -178,7 +174,13 @@ def certificate_pdf(
         _centred(pdf, dates, y, FONT, 12)
     y -= 11 * mm
     pdf.setFillColor(BRAND)
-    _centred(pdf, f"{hours_in_words(hours)} of continuing professional development", y, BOLD, 16)
+    _centred(
+        pdf,
+        f"{hours} hour{'' if hours == 1 else 's'} of continuing professional development (CPD)",
+        y,
+        BOLD,
+        16,
+    )
 
     columns = [
         _Column(
@@ -201,7 +203,9 @@ def certificate_pdf(
     pdf.drawString(MARGIN, 32 * mm, issued)
     pdf.setFont(FONT, 10)
     pdf.drawString(MARGIN, 26 * mm, f"Verification code: {certificate.verification_code}")
-    pdf.drawString(MARGIN, 20 * mm, "Scan the code or visit the address beside it to check it.")
+    pdf.drawString(
+        MARGIN, 20 * mm, "Scan the QR code, or go to the address under it, to check it is genuine."
+    )
 
     qr_x = width - MARGIN - QR_SIZE
     _draw_qr(pdf, verify_url, qr_x, 24 * mm)
