@@ -33,7 +33,8 @@ evaluation, when, and your random participant code.</li>
 <li><b>Your certificate</b>: your name, the course run, the date it was issued, your CPD
 hours and its verification code.</li>
 <li><b>Security records</b>: the browsers where you are signed in, and an audit log of
-important actions such as sign-ins with an authenticator, role changes and deletions.</li>
+important actions such as changes to the register, role changes, data exports and
+account deletions.</li>
 </ul>
 <p>We do not use advertising or tracking cookies. The site sets only the cookies it needs
 to work: one that keeps you signed in and one that protects forms from forgery.</p>
@@ -57,7 +58,7 @@ as group figures, and small groups are hidden so nobody can be picked out. You c
 your mind at any time on the consent page of your course run.</p>
 <h2>Who can see it</h2>
 <ul>
-<li>Trainers see the names and attendance of the people enrolled on their course runs.</li>
+<li>Trainers see the names and attendance of the people enrolled on the course runs.</li>
 <li>Evaluators see the research records of people who agreed, under their codes only.</li>
 <li>Anyone holding your certificate's verification code can check it on the public
 verification page, which shows your name, the course run, the issue date and the CPD
@@ -99,7 +100,7 @@ We want as many people as possible to be able to use it. You should be able to:<
 <li>zoom in up to 400% without the text spilling off the screen;</li>
 <li>use every page on a phone 390 pixels wide;</li>
 <li>get around every page using just a keyboard or speech recognition software;</li>
-<li>use the pages with a screen reader (we test with NVDA and VoiceOver).</li>
+<li>use the pages with a screen reader.</li>
 </ul>
 <h2>How accessible the platform is</h2>
 <p>We aim to meet the Web Content Accessibility Guidelines (WCAG) version 2.2 at level AA.
@@ -119,8 +120,8 @@ the report's figures are described in text under each one.</li>
 <h2>What we test and how</h2>
 <ul>
 <li>Automated checks with axe-core, for WCAG 2.2 levels A and AA, on every page our browser
-tests visit, on a 390 pixel phone screen and a 1280 pixel desktop screen. A failure stops
-a release.</li>
+tests visit, on a 390 pixel phone screen and a 1280 pixel desktop screen; any violation
+on our pages fails the tests.</li>
 <li>Checks by hand of what automated tools cannot judge: using every page with a keyboard
 alone, focus that is always visible and never hidden under sticky elements, targets of at
 least 24 by 24 pixels, zoom to 400%, and sign-in steps that accept pasted codes and
