@@ -182,3 +182,11 @@ def test_a_superuser_sets_the_organisation_in_the_wagtail_admin(client, superuse
         "Avon Primary Care Collaborative",
         "a@avon.example",
     )
+
+
+def test_a_superuser_edits_a_policy_page_in_the_wagtail_admin(client, superuser):
+    client.force_login(superuser)
+    privacy = page_of("privacy")
+    form = client.get(reverse("wagtailadmin_pages:edit", args=[privacy.pk]))
+    assert form.status_code == 200
+    assert "Which of the site&#x27;s policies this page is" in form.content.decode()
