@@ -97,6 +97,7 @@ class AttendedSessions:
 
 
 def attended_sessions(enrolment: Enrolment) -> AttendedSessions:
+    """The workshops and Q&A sessions on the trainee's register, in one query."""
     attendances = (
         Attendance.objects.filter(enrolment=enrolment)
         .filter(Q(session__workshoppage__isnull=False) | Q(session__qasessionpage__isnull=False))
