@@ -26,7 +26,8 @@ from courses.models import (
     FootstepModulePage,
 )
 from courses.waves import Wave
-from demo import loaders
+from demo import content, loaders
+from home.models import ProgrammeSettings
 
 
 def snapshot() -> dict:
@@ -54,6 +55,9 @@ def snapshot() -> dict:
         "page_permissions": GroupPagePermission.objects.count(),
         "collection_permissions": GroupCollectionPermission.objects.count(),
         "site": list(Site.objects.values_list("hostname", "port", "root_page", "is_default_site")),
+        "programme": list(
+            ProgrammeSettings.objects.values_list("site", "organisation_name", "contact_email")
+        ),
     }
 
 
@@ -68,6 +72,11 @@ class LoadDemoTests(TestCase):
         before = snapshot()
         call_command("load_demo", public_credentials_ok=True, verbosity=0)
         self.assertEqual(snapshot(), before)
+
+    def test_the_policy_pages_name_the_demo_organisation_and_its_address(self):
+        html = self.client.get("/privacy/").content.decode()
+        self.assertIn(f"<dd>{content.ORGANISATION_NAME}</dd>", html)
+        self.assertIn(f'href="mailto:{content.CONTACT_EMAIL}"', html)
 
     def test_readme_accounts_sign_in_with_a_verified_email_and_their_role(self):
         for account in loaders.ACCOUNTS:

@@ -200,6 +200,11 @@ GROUP: dict[str, tuple] = {
     "/accounts/2fa/": SIGNED_IN_200,
     "/accounts/email/": SIGNED_IN_200,
     "/": EVERYONE_200,
+    # The policy pages (home 0008), public; their settings are the superusers' to change.
+    "/privacy/": EVERYONE_200,
+    "/accessibility/": EVERYONE_200,
+    "/terms/": EVERYONE_200,
+    "/admin/settings/home/programmesettings/": (*NOT_ADMIN, ADMIN_DENIED, ADMIN_DENIED, REDIRECT),
 }
 
 
