@@ -63,7 +63,7 @@ class TestSchedule:
         for days in (7, 8, 9):
             services.follow_up_emails_enqueue(now=opens + timedelta(days=days, hours=1))
         assert len(mail.outbox) == 2
-        assert mail.outbox[1].subject.startswith("Reminder:")
+        assert mail.outbox[1].subject.startswith("Ten Footsteps: Reminder:")
         assert sorted(FollowUpEmail.objects.values_list("kind", flat=True)) == ["due", "reminder"]
 
     def test_nobody_who_answered_gets_an_email(self, waiting):
@@ -176,12 +176,12 @@ class TestWaves:
             assert services.follow_up_emails_enqueue(now=opens + timedelta(days=14)) == []
         assert len(mail.outbox) == 6
         first, reminder = mail.outbox[2:4]
-        assert first.subject == "Your Ten Footsteps 6-month follow-up questionnaire is open"
+        assert first.subject == "Ten Footsteps: Your 6-month follow-up questionnaire is open"
         assert "It is 6 months since the last workshop" in first.body
         assert "your 6-month follow-up questionnaire is now open" in first.body
         assert "download your certificate" not in first.body  # only the 3-month one gives it
         assert "download your certificate" in mail.outbox[0].body
-        assert reminder.subject == "Reminder: your Ten Footsteps 6-month follow-up questionnaire"
+        assert reminder.subject == "Ten Footsteps: Reminder: your 6-month follow-up questionnaire"
         path = reverse("assessments:questionnaire", args=[waiting.pk, "month_6"])
         assert f"http://testserver{path}" in first.body and path in reminder.body
 
