@@ -76,7 +76,10 @@ def email_send(**kwargs) -> None:
 
 
 def email_send_later(message: EmailMultiAlternatives) -> None:
-    """Hand a message rendered in a request (allauth's) to the task worker."""
+    """Hand a message rendered in a request (allauth's) to the task worker.
+
+    The message, with its one-time link, waits in the task's database row until it is sent;
+    ``manage.py prune_db_task_results`` (django-tasks-db) removes finished rows."""
     from accounts.tasks import email_deliver
 
     email_deliver.enqueue(

@@ -101,6 +101,9 @@ def test_session_reminders_are_on_until_turned_off(client, trainee):
     client.force_login(trainee)
     page = client.get(reverse("accounts:account")).content.decode()
     assert "checked" in checkbox(page)
+    # The hint is read with the checkbox.
+    assert 'aria-describedby="id_session_reminders_helptext"' in checkbox(page)
+    assert 'id="id_session_reminders_helptext"' in page
     assert "Email me a reminder the day before each session" in page
 
     response = client.post(PREFERENCES, {})  # the box unticked

@@ -17,6 +17,7 @@ from assessments.tasks import follow_up_email_send
 from courses.waves import DEFAULT_FOLLOW_UP, Wave
 from tests import factories
 from tests.assessments.conftest import follow_up_answers, opened, submit_follow_up, with_baseline
+from tests.email_checks import assert_ours
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,12 @@ class TestSchedule:
         run_command()
         path = reverse("assessments:questionnaire", args=[waiting.pk, "month_3"])
         assert f"https://footsteps.example.nhs.uk{path}" in mail.outbox[0].body
+
+    def test_the_email_is_html_with_a_plain_text_alternative(self, waiting):
+        run_command()
+        [email] = mail.outbox
+        html = assert_ours(email, name=waiting.user.get_full_name())
+        assert ">Open the questionnaire</a>" in html and "is now open" in html
 
     def test_reminder_a_week_later_if_still_missing_then_nothing_more(self, waiting):
         opens = follow_up_window(waiting.course_run, DEFAULT_FOLLOW_UP).opens_at
