@@ -85,7 +85,7 @@ def email_send_later(message: EmailMultiAlternatives) -> None:
     email_deliver.enqueue(
         subject=message.subject,
         body=message.body,
-        alternatives=[[content, mimetype] for content, mimetype in message.alternatives],
+        alternatives=[list(pair) for pair in getattr(message, "alternatives", [])],
         from_email=message.from_email,
         to=list(message.to),
     )

@@ -124,3 +124,19 @@ def test_the_preference_is_in_the_personal_data_download(client, trainee):
     data = client.get(reverse("accounts:account_data")).json()
     [row] = data["records"]["accounts.emailpreference"]
     assert row["session_reminders"] is False
+
+
+def test_an_allauth_email_we_did_not_rewrite_still_greets_and_signs_off_as_us(rf, trainee):
+    from allauth.account.adapter import get_adapter
+    from allauth.core import context
+
+    request = rf.get("/")
+    request.user = trainee
+    with context.request_context(request):
+        get_adapter(request).send_mail(
+            "account/email/password_changed", trainee.email, {"user": trainee}
+        )
+    [message] = mail.outbox
+    assert message.subject == "Ten Footsteps: Password Changed"
+    assert message.body.startswith(f"Dear {trainee.get_full_name()},")
+    assert "The Ten Footsteps team" in message.body and "Hello from" not in message.body
