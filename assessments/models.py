@@ -258,6 +258,18 @@ class FollowUpEmail(models.Model):
         return f"{self.get_kind_display()} ({self.wave}) to {self.enrolment}"
 
 
+class CertificateReadyEmail(models.Model):
+    """The email saying a trainee's certificate can be downloaded: once per enrolment."""
+
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="certificate_ready_email"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Certificate ready email to {self.enrolment}"
+
+
 class ImportJob(models.Model):
     """One admin import of a file: checked, then written, by the task worker.
 

@@ -1,12 +1,10 @@
 """Background tasks: follow-up emails are sent by the task worker, not in a request."""
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from accounts.adapters import public_url
-from assessments.models import FollowUpEmail, Response
+from accounts.emails import email_send, public_url
+from assessments.models import CertificateReadyEmail, FollowUpEmail, Response
 from assessments.selectors import certificate_wave, follow_up_window
 from courses.waves import Wave
 
@@ -36,25 +34,50 @@ def follow_up_email_send(follow_up_email_id: int) -> bool:
         return False
     run = enrolment.course_run
     wave = Wave.parse(email.wave)
-    context = {
-        "email": email,
-        "wave": wave,
-        "name": enrolment.user.get_full_name() or enrolment.user.email,
-        "run": run,
-        "window": follow_up_window(run, wave),
-        "url": public_url(reverse("assessments:questionnaire", args=[enrolment.pk, wave.name])),
-        "leads_to_certificate": wave == certificate_wave(run),
-    }
-    subject = (
-        f"Your Ten Footsteps {wave.noun} questionnaire is open"
-        if email.kind == FollowUpEmail.Kind.DUE
-        else f"Reminder: your Ten Footsteps {wave.noun} questionnaire"
+    email_send(
+        template="assessments/email/follow_up",
+        to=enrolment.user.email,
+        subject=(
+            f"Your {wave.noun} questionnaire is open"
+            if email.kind == FollowUpEmail.Kind.DUE
+            else f"Reminder: your {wave.noun} questionnaire"
+        ),
+        context={
+            "email": email,
+            "wave": wave,
+            "name": enrolment.user.get_full_name().strip(),
+            "run": run,
+            "window": follow_up_window(run, wave),
+            "url": public_url(reverse("assessments:questionnaire", args=[enrolment.pk, wave.name])),
+            "leads_to_certificate": wave == certificate_wave(run),
+        },
     )
-    send_mail(
-        subject,
-        render_to_string("assessments/email/follow_up.txt", context),
-        None,
-        [enrolment.user.email],
+    return True
+
+
+@task()
+def certificate_ready_email_send(certificate_ready_email_id: int) -> bool:
+    """Tell a trainee their certificate can be downloaded (queued the moment it can)."""
+    email = (
+        CertificateReadyEmail.objects.select_related("enrolment__user", "enrolment__course_run")
+        .filter(pk=certificate_ready_email_id)
+        .first()
+    )
+    if email is None:
+        return False
+    enrolment = email.enrolment
+    user = enrolment.user
+    email_send(
+        template="assessments/email/certificate_ready",
+        to=user.email,
+        subject="Your certificate is ready",
+        context={
+            "name": user.get_full_name().strip(),
+            "run": enrolment.course_run,
+            "wave": certificate_wave(enrolment.course_run),
+            "certificate_url": public_url(reverse("assessments:certificate", args=[enrolment.pk])),
+            "chart_url": public_url(reverse("assessments:chart", args=[enrolment.pk])),
+        },
     )
     return True
 

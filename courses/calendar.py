@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from accounts.emails import public_url
 
 PRODID = "-//Ten Footsteps//Course sessions//EN"
 MAX_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF.
@@ -82,3 +87,34 @@ def ics_calendar(events: Iterable[CalendarEvent], *, name: str, now: datetime) -
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def session_event(session, run, *, page_url: str, host: str, with_link: bool) -> CalendarEvent:
+    """One session of ``run`` as an event; its joining link only ``with_link``. The UID is the
+    same whoever builds it (a download or an email), so calendars update rather than double."""
+    joining = session.joining_url if with_link else ""
+    description = f"{session.kind} of {run.title}. Details: {page_url}"
+    if joining:
+        description += f"\nJoin online: {joining}"
+    return CalendarEvent(
+        uid=f"session-{session.pk}@{host}",
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        summary=f"{session.title} ({run.title})",
+        description=description,
+        url=joining or page_url,
+        location=f"Online: {joining}" if joining else "Online",
+    )
+
+
+def run_calendar(run, *, now: datetime) -> str:
+    """Every published session of ``run`` with its joining link, for a trainee enrolled on it
+    (the enrolment email's attachment), its links on the site's public address."""
+    host = urlsplit(settings.PUBLIC_BASE_URL).hostname or ""
+    events = [
+        session_event(
+            session, run, page_url=public_url(session.get_url()), host=host, with_link=True
+        )
+        for session in run.sessions()
+    ]
+    return ics_calendar(events, name=run.title, now=now)

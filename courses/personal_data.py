@@ -19,3 +19,10 @@ register(
         "are kept without your name."
     ),
 )
+register(
+    "courses.SessionReminder",
+    title="Session reminders sent",
+    user_fields=["enrolment__user"],
+    fields=["session__title", "session__starts_at", "sent_at"],
+    deletion="Deleted with your account.",
+)

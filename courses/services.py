@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.roles import is_trainee
 from accounts.services import audit_record
-from courses.models import Attendance, CourseRunPage, Enrolment, FollowUpWave, SessionPage
+from courses.models import (
+    Attendance,
+    CourseRunPage,
+    Enrolment,
+    FollowUpWave,
+    SessionPage,
+    SessionReminder,
+)
+from courses.signals import attendance_added
+from courses.tasks import enrolment_confirmation_send, session_reminder_send
 
 CLOSED = "Enrolment on this course run is closed."
 ALREADY_ENROLLED = "You are already enrolled on this course run."
@@ -45,6 +56,7 @@ def enrolment_create(*, user, course_run: CourseRunPage) -> Enrolment:
             enrolment.save()
     except IntegrityError:
         raise ValidationError(ALREADY_ENROLLED, code="already_enrolled") from None
+    enrolment_confirmation_send.enqueue(enrolment.pk)  # in this transaction: both or neither
     return enrolment
 
 
@@ -81,6 +93,7 @@ def attendance_mark(
         existing.full_clean()
         existing.save()
         _audit_attendance(session=session, enrolment=enrolment, attended=True, marked_by=marked_by)
+        attendance_added.send(sender=Attendance, session=session, enrolment_ids=[enrolment.pk])
     elif not attended and existing is not None:
         existing.delete()
         existing = None
@@ -133,6 +146,8 @@ def attendance_record(
         _audit_attendance(
             session=session, enrolment=enrolments[pk], attended=False, marked_by=marked_by
         )
+    if to_add:
+        attendance_added.send(sender=Attendance, session=session, enrolment_ids=to_add)
     return RegisterChanges(marked_present=len(to_add), marked_absent=len(to_remove))
 
 
@@ -154,3 +169,35 @@ def schedule_follow_ups_add(*, run: CourseRunPage, months: Iterable[int], user=N
         FollowUpWave.objects.bulk_create([FollowUpWave(page=run, months=m) for m in missing])
     else:
         revision.publish(user=user, log_action=False)
+
+
+def session_reminders_enqueue(*, now: datetime | None = None) -> list[SessionReminder]:
+    """Queue a reminder of each published session that starts before the end of tomorrow
+    (UK time) for every trainee enrolled on its run who has not turned reminders off.
+
+    Run daily, this reminds everyone the day before each session (and on the day, if they
+    enrolled or the session was published after the day before's run). Safe to run any number
+    of times, even two at once: the ``SessionReminder`` row, unique on (enrolment, session), is
+    the claim, and its task is queued in the same transaction, as for follow-up emails.
+    """
+    now = now or timezone.now()
+    day_after_tomorrow = timezone.localdate(now) + timedelta(days=2)
+    until = datetime.combine(day_after_tomorrow, time.min, tzinfo=timezone.get_current_timezone())
+    queued = []
+    for session in SessionPage.objects.live().filter(starts_at__gt=now, starts_at__lt=until):
+        waiting = (
+            Enrolment.objects.filter(course_run__path=session.run_path, user__is_active=True)
+            .exclude(user__email_preference__session_reminders=False)
+            .exclude(session_reminders__session=session)
+        )
+        for enrolment in waiting:
+            try:
+                with transaction.atomic():
+                    reminder = SessionReminder(enrolment=enrolment, session=session, sent_at=now)
+                    reminder.full_clean(exclude=["enrolment", "session"])  # checked above
+                    reminder.save()
+                    session_reminder_send.enqueue(reminder.pk)
+            except IntegrityError:
+                continue  # another run of the command queued this reminder first
+            queued.append(reminder)
+    return queued

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import trainer_required
 from courses import selectors
-from courses.calendar import CalendarEvent, ics_calendar
+from courses.calendar import ics_calendar, session_event
 from courses.forms import RegisterForm
 from courses.hooks import run_links
 from courses.models import (
@@ -57,20 +57,12 @@ def enrol(request, run_id: int):
 
 
 def _event(request, session: SessionPage, run: CourseRunPage, *, with_link: bool):
-    page_url = request.build_absolute_uri(session.get_url(request))
-    host = request.get_host().split(":")[0]
-    joining = session.joining_url if with_link else ""
-    description = f"{session.kind} of {run.title}. Details: {page_url}"
-    if joining:
-        description += f"\nJoin online: {joining}"
-    return CalendarEvent(
-        uid=f"session-{session.pk}@{host}",
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        summary=f"{session.title} ({run.title})",
-        description=description,
-        url=joining or page_url,
-        location=f"Online: {joining}" if joining else "Online",
+    return session_event(
+        session,
+        run,
+        page_url=request.build_absolute_uri(session.get_url(request)),
+        host=request.get_host().split(":")[0],
+        with_link=with_link,
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -66,7 +67,13 @@ class LoadDemoTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
+        before = len(mail.outbox)
         call_command("load_demo", public_credentials_ok=True, verbosity=0)
+        cls.emails_sent = len(mail.outbox) - before
+
+    def test_the_demo_people_get_no_email(self):
+        # Their addresses are made up: the tasks their enrolments and answers queue never run.
+        self.assertEqual(self.emails_sent, 0)
 
     def test_running_twice_changes_nothing(self):
         before = snapshot()

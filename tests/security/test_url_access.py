@@ -103,6 +103,7 @@ ACCESS: dict[str, Entry] = {
     # accounts: the account, personal data download and deletion.
     "account/": Entry(get=SIGNED_IN_200, post=SIGNED_IN_405),
     "account/data/": Entry(get=SIGNED_IN_200, post=SIGNED_IN_405),
+    "account/emails/": Entry(get=SIGNED_IN_405, post=(LOGIN, *(REDIRECT,) * 5)),
     "account/delete/": Entry(get=SIGNED_IN_200, post=(LOGIN, 400, 400, 400, 400, 400)),
     # courses
     "my/": Entry(get=SIGNED_IN_200),
