@@ -36,8 +36,9 @@ from analytics.packing import pack, unpack
 from assessments.models import Participant, Response, Statement
 from assessments.selectors import research_participants
 from courses.models import CourseRunPage, Enrolment
-from courses.selectors import enrolments_with_progress
+from courses.selectors import course_runs_visible_to, enrolments_with_progress
 from courses.waves import BASELINE, BASELINE_NAME, Wave
+from organisations.selectors import is_restricted
 
 FREE_TEXT_FIELDS = ("profession_other", "prior_training", "programme_feedback", "clinical_use")
 
@@ -62,31 +63,47 @@ class Item:
     text: str
 
 
-def course_run_choices() -> list[CourseRunRef]:
-    """Every course run an evaluator can choose, oldest first (one query)."""
-    rows = CourseRunPage.objects.order_by("path").values_list("id", "slug", "title")
+def course_run_choices(user) -> list[CourseRunRef]:
+    """Every course run ``user`` may analyse, oldest first (one query).
+
+    ``user=None`` is the server's operator (a command run without ``--as-user``): every run.
+    """
+    runs = CourseRunPage.objects.all() if user is None else course_runs_visible_to(user)
+    rows = runs.order_by("path").values_list("id", "slug", "title")
     return [CourseRunRef(*row) for row in rows]
 
 
-def course_runs_by_slug(slugs: Iterable[str]) -> list[CourseRunRef]:
-    """The course runs with these slugs, in the order given.
+def course_runs_by_slug(slugs: Iterable[str], *, user) -> list[CourseRunRef]:
+    """The course runs with these slugs that ``user`` may analyse (None: any), in the order
+    given; another organisation's run is unknown, exactly like a missing one.
 
     Raises
     ------
     UnknownCourseRunError
-        If any slug matches no course run; the message lists the unknown ones.
+        If any slug matches no such course run; the message lists the unknown ones.
     """
     wanted = list(dict.fromkeys(slugs))
+    runs = CourseRunPage.objects.all() if user is None else course_runs_visible_to(user)
     found = {
         slug: CourseRunRef(id_, slug, title)
-        for id_, slug, title in CourseRunPage.objects.filter(slug__in=wanted).values_list(
-            "id", "slug", "title"
-        )
+        for id_, slug, title in runs.filter(slug__in=wanted).values_list("id", "slug", "title")
     }
     unknown = [slug for slug in wanted if slug not in found]
     if unknown:
         raise UnknownCourseRunError(f"No course run with the slug(s): {', '.join(unknown)}.")
     return [found[slug] for slug in wanted]
+
+
+def analysed_runs(user, course_runs: Sequence[CourseRunRef] | None) -> list[CourseRunRef] | None:
+    """What "all runs pooled" (``course_runs=None``) means for ``user``: every run, as
+    before organisations, for those who see them all; only their own runs (listed) for staff
+    limited to organisations. A chosen selection is returned as it is (already checked
+    against ``course_run_choices(user)`` or ``course_runs_by_slug``)."""
+    if course_runs is not None:
+        return list(course_runs)
+    if user is None or not is_restricted(user):
+        return None
+    return course_run_choices(user)
 
 
 @dataclass(frozen=True, eq=False)
@@ -303,7 +320,7 @@ def evaluation_data(
     adds one query for the participants' codes and one for the responses' free text.
     """
     all_runs = course_runs is None
-    runs = tuple(course_run_choices()) if all_runs else tuple(course_runs)
+    runs = tuple(course_run_choices(None)) if all_runs else tuple(course_runs)
     selection = _selection_filter(None if all_runs else runs)
     items, footstep_titles = _instrument_items()
     codes = [item.code for item in items]

@@ -87,7 +87,11 @@ def _compute(course_runs: Sequence[CourseRunRef] | None) -> Snapshot:
 
 
 def _key(course_runs: Sequence[CourseRunRef] | None) -> str:
-    return snapshot_cache.key(",".join(sorted(run.slug for run in course_runs or [])) or "*")
+    # "*" is all runs pooled; an empty selection (staff whose organisations have no runs)
+    # must not share its key.
+    if course_runs is None:
+        return snapshot_cache.key("*")
+    return snapshot_cache.key(",".join(sorted(run.slug for run in course_runs)))
 
 
 def _recompute(key: str, compute: Callable[[], T]) -> T:

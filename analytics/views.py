@@ -17,7 +17,7 @@ from analytics.export_formats import EXPORTS, Scale, export_format
 from analytics.forms import CourseRunSelectionForm
 from analytics.models import DownloadJob
 from analytics.reports import FLOW_LABELS
-from analytics.selectors import course_run_choices, evaluation_data
+from analytics.selectors import analysed_runs, course_run_choices, evaluation_data
 from analytics.services import export_record
 
 
@@ -32,15 +32,18 @@ def _selection_data(query):
 
 
 def _selection(request) -> tuple[CourseRunSelectionForm, list | None, bool]:
-    """The selection form, the chosen runs (None = all) and whether the input was valid."""
+    """The selection form, the runs to analyse (None = all runs pooled, for those who see
+    every run; ``analysed_runs``) and whether the input was valid."""
+    user = request.user
+    # Another organisation's run is not a choice: chosen, it answers like a missing one.
     form = CourseRunSelectionForm(
-        _selection_data(request.GET) or None, choices=course_run_choices()
+        _selection_data(request.GET) or None, choices=course_run_choices(user)
     )
     if not form.is_bound:
-        return form, None, True
+        return form, analysed_runs(user, None), True
     if not form.is_valid():
         return form, None, False
-    return form, form.selected_runs(), True
+    return form, analysed_runs(user, form.selected_runs()), True
 
 
 def _error(request, message: str, status: int):

@@ -22,7 +22,8 @@ from assessments.import_services import responses_import_check
 from assessments.importing import COLUMNS
 from assessments.models import ImportJob
 from assessments.tasks import IMPORT_ERRORS_SHOWN, import_job_run
-from courses.models import CourseRunPage
+from courses.selectors import course_runs_visible_to
+from organisations.selectors import is_restricted
 
 SESSION_KEY = "assessments_import"
 JOB_TEMPLATE = "assessments/admin/import_job.html"
@@ -50,7 +51,9 @@ class ImportResponsesView(ImportPermissionMixin, WagtailAdminTemplateMixin, Form
         return {
             **super().get_context_data(**kwargs),
             "columns": COLUMNS,
-            "run_slugs": CourseRunPage.objects.order_by("slug").values_list("slug", flat=True),
+            "run_slugs": course_runs_visible_to(self.request.user)
+            .order_by("slug")
+            .values_list("slug", flat=True),
         }
 
     def post(self, request, *args, **kwargs):
@@ -62,6 +65,17 @@ class ImportResponsesView(ImportPermissionMixin, WagtailAdminTemplateMixin, Form
         upload = form.cleaned_data["file"]
         content = upload.read()
         course_run = form.cleaned_data["course_run"]
+        user = self.request.user
+        # Staff limited to organisations import into their own runs only; a new run would
+        # belong to no organisation. One message whether or not the run exists elsewhere.
+        if (
+            is_restricted(user)
+            and not course_runs_visible_to(user).filter(slug=course_run).exists()
+        ):
+            form.add_error(
+                "course_run", f"{course_run} is not one of your organisations' course runs."
+            )
+            return self.form_invalid(form)
         plan = responses_import_check(
             content=content, course_run_slug=course_run, error_limit=IMPORT_ERRORS_SHOWN
         )

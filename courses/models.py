@@ -21,6 +21,7 @@ from accounts.roles import is_trainer
 from courses import waves
 from courses.blocks import ModuleBodyBlock
 from courses.content_cache import course_content
+from organisations.selectors import is_restricted, organisations_visible_to
 
 MANDATORY_WORKSHOPS = 2
 
@@ -88,7 +89,16 @@ class FollowUpWavesPanel(InlinePanel):
 
 
 class CourseRunPageForm(WagtailAdminPageForm):
-    """Refuses a schedule change that would leave answered questionnaires without their wave."""
+    """Refuses a schedule change that would leave answered questionnaires without their wave;
+    offers a member of staff limited to organisations only theirs, and requires one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("organisation")
+        if field is not None and self.for_user is not None:
+            field.queryset = organisations_visible_to(self.for_user)
+            field.label_from_instance = lambda org: org.label
+            field.required = is_restricted(self.for_user)
 
     def clean(self):
         cleaned = super().clean()
@@ -119,6 +129,17 @@ class CourseRunPage(Page):
     network = models.CharField(
         "clinical network or area", max_length=200, help_text="e.g. 'Bristol PCN'."
     )
+    # PROTECT: an organisation with runs is not deleted; runs made before organisations
+    # existed have none, and only unrestricted staff see those.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="course_runs",
+        help_text="The organisation this run is delivered for; staff limited to "
+        "organisations see only their runs.",
+    )
     intro = RichTextField(blank=True)
     enrolment_open = models.BooleanField(default=True)
     starts_on = models.DateField(null=True, blank=True)
@@ -139,6 +160,7 @@ class CourseRunPage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("network"),
+        FieldPanel("organisation"),
         FieldPanel("intro"),
         MultiFieldPanel(
             [
@@ -318,11 +340,15 @@ class SessionPage(Page):
         return self.path[: -self.steplen]
 
     def can_join(self, user) -> bool:
-        """The joining link is for trainers and trainees enrolled on this session's run."""
+        """The joining link is for trainers who may see this session's run and trainees
+        enrolled on it."""
         if not user.is_authenticated:
             return False
         if is_trainer(user):
-            return True
+            # Imported here: the selectors import this module.
+            from courses.selectors import course_run_visible_to
+
+            return course_run_visible_to(user, path=self.run_path)
         return Enrolment.objects.filter(user=user, course_run__path=self.run_path).exists()
 
     def get_context(self, request, *args, **kwargs):

@@ -1,5 +1,11 @@
-"""Admin wiring: the footsteps as a snippet, the "Course runs" counts view, register buttons."""
+"""Admin wiring: the footsteps as a snippet, the "Course runs" counts view, register buttons,
+and the page tree limited to the runs of a member of staff's organisations."""
 
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
@@ -11,7 +17,9 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.roles import is_trainer
 from courses.admin_views import CourseRunsAdminView
-from courses.models import Footstep, SessionPage
+from courses.models import CourseRunPage, Footstep, SessionPage
+from courses.selectors import course_runs_visible_to
+from organisations.selectors import is_restricted
 
 
 class FootstepViewSet(SnippetViewSet):
@@ -58,6 +66,48 @@ class CourseRunsViewSet(ViewSet):
 @hooks.register("register_admin_viewset")
 def course_runs_viewset():
     return CourseRunsViewSet()
+
+
+def _hidden_run_paths(user) -> list[str]:
+    """Tree paths of the runs ``user`` may not see (none for unrestricted staff)."""
+    if not is_restricted(user):
+        return []
+    visible = course_runs_visible_to(user).values("pk")
+    return list(CourseRunPage.objects.exclude(pk__in=visible).values_list("path", flat=True))
+
+
+def _in_hidden_run(user, page) -> bool:
+    """Whether ``page`` is another organisation's run or one of its sessions."""
+    return any(page.path.startswith(path) for path in _hidden_run_paths(user))
+
+
+@hooks.register("construct_explorer_page_queryset")
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_organisations_runs(*args):
+    pages, request = args[-2], args[-1]  # the explorer passes the parent page first
+    hidden = _hidden_run_paths(request.user)
+    if not hidden:
+        return pages
+    return pages.exclude(reduce(or_, (Q(path__startswith=path) for path in hidden)))
+
+
+def _refuse_hidden(request, page, *args):
+    """Another organisation's run answers the admin's 404, as a page that does not exist."""
+    if _in_hidden_run(request.user, page):
+        raise Http404("No page matches the given query.")
+
+
+for _hook in (
+    "before_edit_page",
+    "before_delete_page",
+    "before_copy_page",
+    "before_move_page",
+    "before_unpublish_page",
+    "before_convert_alias_page",
+    # (request, parent_page, page_class): no session under another organisation's run.
+    "before_create_page",
+):
+    hooks.register(_hook, _refuse_hidden)
 
 
 @hooks.register("register_page_listing_buttons")
