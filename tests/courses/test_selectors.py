@@ -150,7 +150,9 @@ def test_run_summaries_count_enrolled_attendance_and_completion():
     attend(a, w1, w2)
     attend(b, w1)
 
-    summaries = {s.run.pk: s for s in selectors.run_summaries(factories.UserFactory(is_superuser=True))}
+    summaries = {
+        s.run.pk: s for s in selectors.run_summaries(factories.UserFactory(is_superuser=True))
+    }
     summary = summaries[run.pk]
     assert (summary.enrolled, summary.mandatory_completed) == (3, 1)
     assert [(row.session.title, row.attended) for row in summary.sessions] == [

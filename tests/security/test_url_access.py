@@ -15,9 +15,9 @@ for the next test.
 import json
 import re
 from collections.abc import Callable
-from io import StringIO
 from dataclasses import dataclass, field
 from datetime import timedelta
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
