@@ -14,7 +14,7 @@ from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from accounts.roles import is_trainer
@@ -68,6 +68,25 @@ class CourseIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["runs"] = self.runs()
         return context
+
+
+class OutsideOrganisationsPermissionTester(PagePermissionTester):
+    """Refuses every action: page permissions are granted on the course index, hence on
+    every run; a member of staff limited to organisations keeps them only on their runs."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        self.permissions = set()
+
+
+def _permissions_within_organisations(page: Page, user, run_path: str) -> PagePermissionTester:
+    """The page's permissions, or none when its run is another organisation's."""
+    # Imported here: the selectors import this module.
+    from courses.selectors import course_run_visible_to
+
+    if is_restricted(user) and not course_run_visible_to(user, path=run_path):
+        return OutsideOrganisationsPermissionTester(user, page)
+    return PagePermissionTester(user, page)
 
 
 class FollowUpWaveFormSet(BaseChildFormSet):
@@ -247,6 +266,9 @@ class CourseRunPage(Page):
             f"run:{self.pk}:sessions", lambda: in_order(every.live())
         )
 
+    def permissions_for_user(self, user):
+        return _permissions_within_organisations(self, user, self.path)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         user = request.user
@@ -339,14 +361,16 @@ class SessionPage(Page):
         query: lists of sessions are grouped by it and registers filtered on it."""
         return self.path[: -self.steplen]
 
+    def permissions_for_user(self, user):
+        return _permissions_within_organisations(self, user, self.run_path)
+
     def can_join(self, user) -> bool:
         """The joining link is for trainers who may see this session's run and trainees
         enrolled on it."""
         if not user.is_authenticated:
             return False
         if is_trainer(user):
-            # Imported here: the selectors import this module.
-            from courses.selectors import course_run_visible_to
+            from courses.selectors import course_run_visible_to  # it imports this module
 
             return course_run_visible_to(user, path=self.run_path)
         return Enrolment.objects.filter(user=user, course_run__path=self.run_path).exists()

@@ -5,7 +5,6 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
-from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
@@ -69,16 +68,13 @@ def course_runs_viewset():
 
 
 def _hidden_run_paths(user) -> list[str]:
-    """Tree paths of the runs ``user`` may not see (none for unrestricted staff)."""
+    """Tree paths of the runs ``user`` may not see (none for unrestricted staff). What they
+    may do to those is refused by the pages' ``permissions_for_user``; here they are hidden
+    from the explorer and the page chooser."""
     if not is_restricted(user):
         return []
     visible = course_runs_visible_to(user).values("pk")
     return list(CourseRunPage.objects.exclude(pk__in=visible).values_list("path", flat=True))
-
-
-def _in_hidden_run(user, page) -> bool:
-    """Whether ``page`` is another organisation's run or one of its sessions."""
-    return any(page.path.startswith(path) for path in _hidden_run_paths(user))
 
 
 @hooks.register("construct_explorer_page_queryset")
@@ -89,25 +85,6 @@ def hide_other_organisations_runs(*args):
     if not hidden:
         return pages
     return pages.exclude(reduce(or_, (Q(path__startswith=path) for path in hidden)))
-
-
-def _refuse_hidden(request, page, *args):
-    """Another organisation's run answers the admin's 404, as a page that does not exist."""
-    if _in_hidden_run(request.user, page):
-        raise Http404("No page matches the given query.")
-
-
-for _hook in (
-    "before_edit_page",
-    "before_delete_page",
-    "before_copy_page",
-    "before_move_page",
-    "before_unpublish_page",
-    "before_convert_alias_page",
-    # (request, parent_page, page_class): no session under another organisation's run.
-    "before_create_page",
-):
-    hooks.register(_hook, _refuse_hidden)
 
 
 @hooks.register("register_page_listing_buttons")
