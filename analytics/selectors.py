@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Case,
@@ -261,7 +262,10 @@ def _numeric_rows(queryset, width: int) -> np.ndarray:
     The ORM's SQL runs on the cursor directly: at 100,000 participants Django's per-value
     converters cost more than the query itself, and these columns are plain numbers.
     """
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # an empty selection (staff whose organisations have no runs)
+        return np.empty((0, width))
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
