@@ -39,6 +39,7 @@ from assessments.selectors import research_participants
 from courses.models import CourseRunPage, Enrolment
 from courses.selectors import course_runs_visible_to, enrolments_with_progress
 from courses.waves import BASELINE, BASELINE_NAME, Wave
+from organisations.models import Organisation
 from organisations.selectors import is_restricted
 
 FREE_TEXT_FIELDS = ("profession_other", "prior_training", "programme_feedback", "clinical_use")
@@ -105,6 +106,62 @@ def analysed_runs(user, course_runs: Sequence[CourseRunRef] | None) -> list[Cour
     if user is None or not is_restricted(user):
         return None
     return course_run_choices(user)
+
+
+# How the dashboard can group runs by organisation: the run's own organisation, or the
+# region or integrated care board it is in.
+GROUP_LEVELS = {
+    "organisation": "Organisation of each run",
+    "icb": "Integrated care board",
+    "region": "Region",
+}
+NO_ORGANISATION = "No organisation"
+
+
+@dataclass(frozen=True)
+class RunGroup:
+    label: str
+    course_runs: tuple[CourseRunRef, ...]
+
+
+def organisation_groups(course_runs: Sequence[CourseRunRef], level: str) -> list[RunGroup]:
+    """The runs grouped by organisation at ``level`` (a key of ``GROUP_LEVELS``), in tree
+    order; runs without one (or not under an organisation of that kind) come last. Two
+    queries."""
+    if level not in GROUP_LEVELS:
+        raise ValueError(f"Unknown grouping {level!r}; use one of {', '.join(GROUP_LEVELS)}.")
+    paths = dict(
+        CourseRunPage.objects.filter(pk__in=[run.id for run in course_runs]).values_list(
+            "pk", "organisation__path"
+        )
+    )
+    steplen = Organisation.steplen
+    ancestors = {
+        path[:end]
+        for path in paths.values()
+        if path
+        for end in range(steplen, len(path) + 1, steplen)
+    }
+    organisations = {org.path: org for org in Organisation.objects.filter(path__in=ancestors)}
+
+    def group_of(path: str | None) -> Organisation | None:
+        if not path:
+            return None
+        if level == "organisation":
+            return organisations[path]
+        chain = (organisations[path[:end]] for end in range(len(path), 0, -steplen))
+        return next((org for org in chain if org.kind == level), None)
+
+    grouped: dict[str, list[CourseRunRef]] = {}
+    labels: dict[str, str] = {}
+    for run in course_runs:
+        org = group_of(paths.get(run.id))
+        key = org.path if org else "~"  # after every tree path
+        labels[key] = org.name if org else NO_ORGANISATION
+        if org is None and level != "organisation":
+            labels[key] = f"Not in any {GROUP_LEVELS[level].lower()}"
+        grouped.setdefault(key, []).append(run)
+    return [RunGroup(labels[key], tuple(grouped[key])) for key in sorted(grouped)]
 
 
 @dataclass(frozen=True, eq=False)

@@ -26,8 +26,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from analytics import apa, charts
-from analytics.reports import build_report, reliable_change_reference
-from analytics.selectors import CourseRunRef, evaluation_data
+from analytics.reports import build_report, group_reports, reliable_change_reference
+from analytics.selectors import CourseRunRef, evaluation_data, organisation_groups
 from analytics.snapshot_cache import KEEP_SECONDS, snapshot_cache
 
 T = TypeVar("T")
@@ -124,6 +124,25 @@ def dashboard_snapshot(
 ) -> Snapshot:
     """The figures for ``course_runs`` (None = all), recomputed if stale or ``refresh``."""
     return _fresh(_key(course_runs), lambda: _compute(course_runs), refresh=refresh)
+
+
+@dataclass(frozen=True)
+class GroupsSnapshot:
+    computed_at: datetime
+    groups: list[dict]  # analytics.reports.group_reports
+
+
+def dashboard_groups(
+    *, course_runs: Sequence[CourseRunRef], level: str, refresh: bool = False
+) -> GroupsSnapshot:
+    """The flow and sample per organisation group of ``course_runs``, cached as snapshots."""
+    key = f"{_key(course_runs)}:groups:{level}"
+
+    def compute() -> GroupsSnapshot:
+        groups = organisation_groups(course_runs, level)
+        return GroupsSnapshot(timezone.now(), group_reports(groups))
+
+    return _fresh(key, compute, refresh=refresh)
 
 
 @dataclass(frozen=True)
