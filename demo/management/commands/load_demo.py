@@ -4,6 +4,7 @@ from django.db import transaction
 
 from demo import loaders
 from demo.cohort import load_cohorts
+from demo.organisations import load_organisations
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             ("Site and home page", loaders.load_site),
             ("Footstep library", loaders.load_library),
             ("Course runs", loaders.load_course),
+            ("Organisations", load_organisations),
             ("Trainer permissions", loaders.grant_trainer_permissions),
             ("Demo trainee's enrolment", loaders.load_enrolments),
             ("Questionnaire cohorts", load_cohorts),
