@@ -34,7 +34,7 @@ from courses.models import (
     SessionPage,
     WorkshopPage,
 )
-from organisations.selectors import within_visible_organisations
+from organisations.selectors import is_restricted, within_visible_organisations
 
 # A session is mandatory exactly when it is a WorkshopPage; the reverse one-to-one from
 # SessionPage to its WorkshopPage row says so inside a single SQL query.
@@ -78,7 +78,10 @@ def course_runs_visible_to(user) -> QuerySet[CourseRunPage]:
 
 
 def course_run_visible_to(user, *, path: str) -> bool:
-    """Whether the run at tree ``path`` (a session's ``run_path``) is visible to ``user``."""
+    """Whether the run at tree ``path`` (a session's ``run_path``) is visible to ``user``;
+    no query for those who see every run."""
+    if user.is_authenticated and not is_restricted(user):
+        return True
     return course_runs_visible_to(user).filter(path=path).exists()
 
 
