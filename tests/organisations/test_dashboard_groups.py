@@ -74,7 +74,7 @@ def test_the_dashboard_shows_each_groups_flow(client, evaluator, world):
     assert groups["Manchester ICB"]["flow"]["analysed"] == 2
     assert response.context["report"]["flow"]["analysed"] == 9  # pooled as without grouping
     html = response.content.decode()
-    assert "By integrated care board" in html and "Manchester ICB" in html
+    assert "Flow and sample by integrated care board" in html and "Manchester ICB" in html
 
 
 def test_the_small_number_rule_applies_to_each_group(client, evaluator, world, settings):
