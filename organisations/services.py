@@ -13,7 +13,7 @@ from organisations.models import Organisation, StaffAccess
 def staff_access_set(*, user, organisations: Iterable[Organisation], actor=None) -> StaffAccess:
     """Limit ``user`` to ``organisations`` (and everything under them); an empty list leaves
     them seeing no run at all.
-    deleting the row (in the admin) lifts the limit."""
+    ``staff_access_remove`` lifts the limit."""
     access, _ = StaffAccess.objects.get_or_create(user=user)
     access.full_clean()
     organisations = sorted(set(organisations), key=lambda org: org.path)
@@ -28,3 +28,18 @@ def staff_access_set(*, user, organisations: Iterable[Organisation], actor=None)
         anonymised_summary=f"A deleted account limited to {names}",
     )
     return access
+
+
+@transaction.atomic
+def staff_access_remove(*, access: StaffAccess, actor=None) -> None:
+    """Lift the limit: ``access.user`` sees every organisation again."""
+    user_id = access.user_id
+    access.delete()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.ROLE,
+        summary=f"User #{user_id} no longer limited to organisations",
+        detail={"user_id": user_id},
+        subject_id=user_id,
+        anonymised_summary="A deleted account no longer limited to organisations",
+    )

@@ -3,10 +3,11 @@ the roles carry no permission on these models)."""
 
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
 from organisations.forms import OrganisationForm, StaffAccessForm
 from organisations.models import Organisation, StaffAccess
+from organisations.services import staff_access_remove
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -23,8 +24,16 @@ class OrganisationViewSet(SnippetViewSet):
     )
 
 
+class StaffAccessDeleteView(DeleteView):
+    """Deleting an entry lifts the limit, through the service, so it is audited."""
+
+    def delete_action(self):
+        staff_access_remove(access=self.object, actor=self.request.user)
+
+
 class StaffAccessViewSet(SnippetViewSet):
     model = StaffAccess
+    delete_view_class = StaffAccessDeleteView
     icon = "lock"
     menu_label = "Staff access"
     list_display = ["user", "organisation_names"]

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from accounts.models import AuditEvent
 from courses.models import CourseRunPage
 from demo.loaders import grant_trainer_permissions
 from organisations.models import Organisation, StaffAccess
@@ -73,9 +74,18 @@ def test_staff_access_is_set_in_the_admin_and_audited(client, superuser):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(StaffAccess.objects.get(user=trainer).organisations.all()) == [icb]
-    from accounts.models import AuditEvent
-
     event = AuditEvent.objects.get(subject_id=trainer.pk, summary__contains="limited")
+    assert event.actor == superuser
+
+
+def test_deleting_staff_access_in_the_admin_lifts_the_limit_and_is_audited(client, superuser):
+    trainer = factories.limit_to(factories.TrainerFactory(), factories.organisation("An ICB"))
+    access = StaffAccess.objects.get(user=trainer)
+    client.force_login(superuser)
+    delete = reverse("wagtailsnippets_organisations_staffaccess:delete", args=[access.pk])
+    assert client.post(delete).status_code == 302
+    assert not StaffAccess.objects.filter(user=trainer).exists()
+    event = AuditEvent.objects.get(subject_id=trainer.pk, summary__contains="no longer")
     assert event.actor == superuser
 
 
