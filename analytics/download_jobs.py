@@ -22,6 +22,7 @@ from analytics.models import DownloadJob
 from analytics.selectors import (
     CourseRunRef,
     UnknownCourseRunError,
+    analysed_runs,
     course_runs_by_slug,
     evaluation_data,
 )
@@ -112,7 +113,11 @@ def download_job_build(*, job_id: UUID | str) -> DownloadJob | None:
     try:
         if export is None:
             raise LookupError(f"There is no download {job.what}.{job.file_format} any more.")
-        course_runs = course_runs_by_slug(job.course_runs) if job.course_runs else None
+        # Checked again against the requester's organisations as they are now.
+        user = job.requested_by
+        course_runs = analysed_runs(
+            user, course_runs_by_slug(job.course_runs, user=user) if job.course_runs else None
+        )
         data = evaluation_data(course_runs=course_runs, row_level=export.row_level)
         _progress(job, 40, "Writing the file")
         content = export.write(data)

@@ -1,6 +1,6 @@
 from django import forms
 
-from analytics.selectors import CourseRunRef
+from analytics.selectors import GROUP_LEVELS, CourseRunRef
 
 
 class CourseRunSelectionForm(forms.Form):
@@ -14,6 +14,14 @@ class CourseRunSelectionForm(forms.Form):
         error_messages={
             "invalid_choice": "There is no course run “%(value)s”. Choose from the list."
         },
+    )
+
+    group_by = forms.ChoiceField(
+        label="Group by organisation",
+        required=False,
+        choices=[("", "No grouping"), *GROUP_LEVELS.items()],
+        help_text="Shows the participant flow and the sample of each group of the runs above.",
+        error_messages={"invalid_choice": "Choose a grouping from the list."},
     )
 
     def __init__(self, *args, choices: list[CourseRunRef], **kwargs):

@@ -16,7 +16,7 @@ from scipy import special
 
 from analytics import stats
 from analytics.sample import participant_flow, sample_description
-from analytics.selectors import CourseRunRef, EvaluationData, evaluation_data
+from analytics.selectors import CourseRunRef, EvaluationData, RunGroup, evaluation_data
 from courses.waves import BASELINE, Wave
 
 FOOTSTEP_NUMBERS = range(1, stats.FOOTSTEP_COUNT + 1)
@@ -73,6 +73,30 @@ def course_runs_report(
         evaluation_data(course_runs=course_runs),
         small_number_threshold=small_number_threshold,
     )
+
+
+def group_reports(
+    groups: Sequence[RunGroup], *, small_number_threshold: int | None = None
+) -> list[dict[str, Any]]:
+    """Per group of runs (``analytics.selectors.organisation_groups``): its participant flow
+    and sample, from that group's own report, so the small-number rule applies to each group
+    on its own, as to any selection."""
+    rows = []
+    for group in groups:
+        report = build_report(
+            evaluation_data(course_runs=group.course_runs),
+            small_number_threshold=small_number_threshold,
+        )
+        rows.append(
+            {
+                "label": group.label,
+                "course_runs": [run.slug for run in group.course_runs],
+                "flow": report["flow"],
+                "wave_flow": report["wave_flow"],
+                "sample": report["sample"],
+            }
+        )
+    return rows
 
 
 def build_report(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Case,
@@ -36,8 +37,10 @@ from analytics.packing import pack, unpack
 from assessments.models import Participant, Response, Statement
 from assessments.selectors import research_participants
 from courses.models import CourseRunPage, Enrolment
-from courses.selectors import enrolments_with_progress
+from courses.selectors import course_runs_visible_to, enrolments_with_progress
 from courses.waves import BASELINE, BASELINE_NAME, Wave
+from organisations.models import Organisation
+from organisations.selectors import is_restricted
 
 FREE_TEXT_FIELDS = ("profession_other", "prior_training", "programme_feedback", "clinical_use")
 
@@ -62,31 +65,103 @@ class Item:
     text: str
 
 
-def course_run_choices() -> list[CourseRunRef]:
-    """Every course run an evaluator can choose, oldest first (one query)."""
-    rows = CourseRunPage.objects.order_by("path").values_list("id", "slug", "title")
+def course_run_choices(user) -> list[CourseRunRef]:
+    """Every course run ``user`` may analyse, oldest first (one query).
+
+    ``user=None`` is the server's operator (a command run without ``--as-user``): every run.
+    """
+    runs = CourseRunPage.objects.all() if user is None else course_runs_visible_to(user)
+    rows = runs.order_by("path").values_list("id", "slug", "title")
     return [CourseRunRef(*row) for row in rows]
 
 
-def course_runs_by_slug(slugs: Iterable[str]) -> list[CourseRunRef]:
-    """The course runs with these slugs, in the order given.
+def course_runs_by_slug(slugs: Iterable[str], *, user) -> list[CourseRunRef]:
+    """The course runs with these slugs that ``user`` may analyse (None: any), in the order
+    given; another organisation's run is unknown, exactly like a missing one.
 
     Raises
     ------
     UnknownCourseRunError
-        If any slug matches no course run; the message lists the unknown ones.
+        If any slug matches no such course run; the message lists the unknown ones.
     """
     wanted = list(dict.fromkeys(slugs))
+    runs = CourseRunPage.objects.all() if user is None else course_runs_visible_to(user)
     found = {
         slug: CourseRunRef(id_, slug, title)
-        for id_, slug, title in CourseRunPage.objects.filter(slug__in=wanted).values_list(
-            "id", "slug", "title"
-        )
+        for id_, slug, title in runs.filter(slug__in=wanted).values_list("id", "slug", "title")
     }
     unknown = [slug for slug in wanted if slug not in found]
     if unknown:
         raise UnknownCourseRunError(f"No course run with the slug(s): {', '.join(unknown)}.")
     return [found[slug] for slug in wanted]
+
+
+def analysed_runs(user, course_runs: Sequence[CourseRunRef] | None) -> list[CourseRunRef] | None:
+    """What "all runs pooled" (``course_runs=None``) means for ``user``: every run, as
+    before organisations, for those who see them all; only their own runs (listed) for staff
+    limited to organisations. A chosen selection is returned as it is (already checked
+    against ``course_run_choices(user)`` or ``course_runs_by_slug``)."""
+    if course_runs is not None:
+        return list(course_runs)
+    if user is None or not is_restricted(user):
+        return None
+    return course_run_choices(user)
+
+
+# How the dashboard can group runs by organisation: the run's own organisation, or the
+# region or integrated care board it is in.
+GROUP_LEVELS = {
+    "organisation": "Organisation of each run",
+    "icb": "Integrated care board",
+    "region": "Region",
+}
+NO_ORGANISATION = "No organisation"
+
+
+@dataclass(frozen=True)
+class RunGroup:
+    label: str
+    course_runs: tuple[CourseRunRef, ...]
+
+
+def organisation_groups(course_runs: Sequence[CourseRunRef], level: str) -> list[RunGroup]:
+    """The runs grouped by organisation at ``level`` (a key of ``GROUP_LEVELS``), in tree
+    order; runs without one (or not under an organisation of that kind) come last. Two
+    queries."""
+    if level not in GROUP_LEVELS:
+        raise ValueError(f"Unknown grouping {level!r}; use one of {', '.join(GROUP_LEVELS)}.")
+    paths = dict(
+        CourseRunPage.objects.filter(pk__in=[run.id for run in course_runs]).values_list(
+            "pk", "organisation__path"
+        )
+    )
+    steplen = Organisation.steplen
+    ancestors = {
+        path[:end]
+        for path in paths.values()
+        if path
+        for end in range(steplen, len(path) + 1, steplen)
+    }
+    organisations = {org.path: org for org in Organisation.objects.filter(path__in=ancestors)}
+
+    def group_of(path: str | None) -> Organisation | None:
+        if not path:
+            return None
+        if level == "organisation":
+            return organisations[path]
+        chain = (organisations[path[:end]] for end in range(len(path), 0, -steplen))
+        return next((org for org in chain if org.kind == level), None)
+
+    grouped: dict[str, list[CourseRunRef]] = {}
+    labels: dict[str, str] = {}
+    for run in course_runs:
+        org = group_of(paths.get(run.id))
+        key = org.path if org else "~"  # after every tree path
+        labels[key] = org.name if org else NO_ORGANISATION
+        if org is None and level != "organisation":
+            labels[key] = f"Not in any {GROUP_LEVELS[level].lower()}"
+        grouped.setdefault(key, []).append(run)
+    return [RunGroup(labels[key], tuple(grouped[key])) for key in sorted(grouped)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -244,7 +319,10 @@ def _numeric_rows(queryset, width: int) -> np.ndarray:
     The ORM's SQL runs on the cursor directly: at 100,000 participants Django's per-value
     converters cost more than the query itself, and these columns are plain numbers.
     """
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # an empty selection (staff whose organisations have no runs)
+        return np.empty((0, width))
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -303,7 +381,7 @@ def evaluation_data(
     adds one query for the participants' codes and one for the responses' free text.
     """
     all_runs = course_runs is None
-    runs = tuple(course_run_choices()) if all_runs else tuple(course_runs)
+    runs = tuple(course_run_choices(None)) if all_runs else tuple(course_runs)
     selection = _selection_filter(None if all_runs else runs)
     items, footstep_titles = _instrument_items()
     codes = [item.code for item in items]

@@ -16,7 +16,7 @@ def export_record(
     """Log who exported what, in which format, for which course runs (None: all runs pooled,
     recorded as the runs that existed then)."""
     pooled = course_runs is None
-    slugs = [run.slug for run in (course_run_choices() if pooled else course_runs)]
+    slugs = [run.slug for run in (course_run_choices(None) if pooled else course_runs)]
     scope = "all course runs" if pooled else ", ".join(slugs)
     return audit_record(
         actor=actor,

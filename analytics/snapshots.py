@@ -26,8 +26,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from analytics import apa, charts
-from analytics.reports import build_report, reliable_change_reference
-from analytics.selectors import CourseRunRef, evaluation_data
+from analytics.reports import build_report, group_reports, reliable_change_reference
+from analytics.selectors import CourseRunRef, evaluation_data, organisation_groups
 from analytics.snapshot_cache import KEEP_SECONDS, snapshot_cache
 
 T = TypeVar("T")
@@ -87,7 +87,11 @@ def _compute(course_runs: Sequence[CourseRunRef] | None) -> Snapshot:
 
 
 def _key(course_runs: Sequence[CourseRunRef] | None) -> str:
-    return snapshot_cache.key(",".join(sorted(run.slug for run in course_runs or [])) or "*")
+    # "*" is all runs pooled; an empty selection (staff whose organisations have no runs)
+    # must not share its key.
+    if course_runs is None:
+        return snapshot_cache.key("*")
+    return snapshot_cache.key(",".join(sorted(run.slug for run in course_runs)))
 
 
 def _recompute(key: str, compute: Callable[[], T]) -> T:
@@ -120,6 +124,25 @@ def dashboard_snapshot(
 ) -> Snapshot:
     """The figures for ``course_runs`` (None = all), recomputed if stale or ``refresh``."""
     return _fresh(_key(course_runs), lambda: _compute(course_runs), refresh=refresh)
+
+
+@dataclass(frozen=True)
+class GroupsSnapshot:
+    computed_at: datetime
+    groups: list[dict]  # analytics.reports.group_reports
+
+
+def dashboard_groups(
+    *, course_runs: Sequence[CourseRunRef], level: str, refresh: bool = False
+) -> GroupsSnapshot:
+    """The flow and sample per organisation group of ``course_runs``, cached as snapshots."""
+    key = f"{_key(course_runs)}:groups:{level}"
+
+    def compute() -> GroupsSnapshot:
+        groups = organisation_groups(course_runs, level)
+        return GroupsSnapshot(timezone.now(), group_reports(groups))
+
+    return _fresh(key, compute, refresh=refresh)
 
 
 @dataclass(frozen=True)

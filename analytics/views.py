@@ -17,7 +17,12 @@ from analytics.export_formats import EXPORTS, Scale, export_format
 from analytics.forms import CourseRunSelectionForm
 from analytics.models import DownloadJob
 from analytics.reports import FLOW_LABELS
-from analytics.selectors import course_run_choices, evaluation_data
+from analytics.selectors import (
+    GROUP_LEVELS,
+    analysed_runs,
+    course_run_choices,
+    evaluation_data,
+)
 from analytics.services import export_record
 
 
@@ -32,15 +37,18 @@ def _selection_data(query):
 
 
 def _selection(request) -> tuple[CourseRunSelectionForm, list | None, bool]:
-    """The selection form, the chosen runs (None = all) and whether the input was valid."""
+    """The selection form, the runs to analyse (None = all runs pooled, for those who see
+    every run; ``analysed_runs``) and whether the input was valid."""
+    user = request.user
+    # Another organisation's run is not a choice: chosen, it answers like a missing one.
     form = CourseRunSelectionForm(
-        _selection_data(request.GET) or None, choices=course_run_choices()
+        _selection_data(request.GET) or None, choices=course_run_choices(user)
     )
     if not form.is_bound:
-        return form, None, True
+        return form, analysed_runs(user, None), True
     if not form.is_valid():
         return form, None, False
-    return form, form.selected_runs(), True
+    return form, analysed_runs(user, form.selected_runs()), True
 
 
 def _error(request, message: str, status: int):
@@ -78,7 +86,7 @@ def _downloads(runs, consented: int | str) -> list[dict]:
 def dashboard(request):
     # The snapshot module draws the charts (plotly): imported by the page that needs it, so
     # processes that only load the URLconf (management commands' checks) never pay for it.
-    from analytics.snapshots import dashboard_snapshot
+    from analytics.snapshots import dashboard_groups, dashboard_snapshot
 
     form, runs, valid = _selection(request)
     context = {"form": form, "valid": valid}
@@ -98,6 +106,14 @@ def dashboard(request):
             downloads=_downloads(runs, snapshot.report["flow"]["consented"]),
             background_threshold=settings.ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS,
         )
+        level = form.cleaned_data.get("group_by") if form.is_bound else ""
+        if level:
+            context["group_level"] = GROUP_LEVELS[level]
+            context["groups"] = dashboard_groups(
+                course_runs=runs if runs is not None else course_run_choices(request.user),
+                level=level,
+                refresh="refresh" in request.GET,
+            ).groups
     return render(request, "analytics/dashboard.html", context, status=200 if valid else 400)
 
 

@@ -20,7 +20,8 @@ from assessments.forms import ImportForm
 from assessments.importing import COLUMNS
 from assessments.models import ImportJob
 from assessments.tasks import import_job_check, import_job_run
-from courses.models import CourseRunPage
+from courses.selectors import course_runs_visible_to
+from organisations.selectors import is_restricted
 
 # Seconds between reloads of a job's page while it runs (a meta refresh: no script needed).
 REFRESH_SECONDS = 2
@@ -46,14 +47,28 @@ class ImportResponsesView(ImportPermissionMixin, WagtailAdminTemplateMixin, Form
         return {
             **super().get_context_data(**kwargs),
             "columns": COLUMNS,
-            "run_slugs": CourseRunPage.objects.order_by("slug").values_list("slug", flat=True),
+            "run_slugs": course_runs_visible_to(self.request.user)
+            .order_by("slug")
+            .values_list("slug", flat=True),
         }
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        course_run = form.cleaned_data["course_run"]
+        user = self.request.user
+        # Staff limited to organisations import into their own runs only; a new run would
+        # belong to no organisation. One message whether or not the run exists elsewhere.
+        if (
+            is_restricted(user)
+            and not course_runs_visible_to(user).filter(slug=course_run).exists()
+        ):
+            form.add_error(
+                "course_run", f"{course_run} is not one of your organisations' course runs."
+            )
+            return self.form_invalid(form)
         job = ImportJob(
-            user=self.request.user,
-            course_run_slug=form.cleaned_data["course_run"],
+            user=user,
+            course_run_slug=course_run,
             filename=upload.name[:200],
             progress="Waiting for the task worker",
         )

@@ -18,8 +18,8 @@ from assessments import charts, selectors, services
 from assessments.certificates import certificate_pdf
 from assessments.forms import ConsentForm, form_for
 from assessments.models import Certificate
-from courses.models import CourseRunPage, Enrolment
-from courses.selectors import CPD_HOURS_RULE, cpd_hours
+from courses.models import Enrolment
+from courses.selectors import CPD_HOURS_RULE, course_runs_visible_to, cpd_hours
 from courses.waves import BASELINE, Wave
 from home.models import ProgrammeSettings
 
@@ -219,7 +219,7 @@ def certificate_verify(request, code: str | None = None):
 @trainer_required
 def trainer_follow_ups(request, run_id: int):
     """Per course run: who is due a follow-up, who was reminded, who has answered."""
-    run = get_object_or_404(CourseRunPage, pk=run_id)
+    run = get_object_or_404(course_runs_visible_to(request.user), pk=run_id)
     return render(
         request,
         "assessments/trainer_follow_ups.html",

@@ -24,5 +24,5 @@ class CourseRunsAdminView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        runs = [(summary, run_links(summary.run, user)) for summary in run_summaries()]
+        runs = [(summary, run_links(summary.run, user)) for summary in run_summaries(user)]
         return {**super().get_context_data(**kwargs), "runs": runs}

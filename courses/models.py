@@ -14,13 +14,14 @@ from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PagePermissionTester
 from wagtail.search import index
 
 from accounts.roles import is_trainer
 from courses import waves
 from courses.blocks import ModuleBodyBlock
 from courses.content_cache import course_content
+from organisations.selectors import is_restricted, organisations_visible_to
 
 MANDATORY_WORKSHOPS = 2
 
@@ -69,6 +70,25 @@ class CourseIndexPage(Page):
         return context
 
 
+class OutsideOrganisationsPermissionTester(PagePermissionTester):
+    """Refuses every action: page permissions are granted on the course index, hence on
+    every run; a member of staff limited to organisations keeps them only on their runs."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        self.permissions = set()
+
+
+def _permissions_within_organisations(page: Page, user, run_path: str) -> PagePermissionTester:
+    """The page's permissions, or none when its run is another organisation's."""
+    # Imported here: the selectors import this module.
+    from courses.selectors import course_run_visible_to
+
+    if is_restricted(user) and not course_run_visible_to(user, path=run_path):
+        return OutsideOrganisationsPermissionTester(user, page)
+    return PagePermissionTester(user, page)
+
+
 class FollowUpWaveFormSet(BaseChildFormSet):
     """The schedule's rows; the same month twice is refused in words a trainer uses (the
     formset checks it before the page form's ``clean`` runs)."""
@@ -88,7 +108,16 @@ class FollowUpWavesPanel(InlinePanel):
 
 
 class CourseRunPageForm(WagtailAdminPageForm):
-    """Refuses a schedule change that would leave answered questionnaires without their wave."""
+    """Refuses a schedule change that would leave answered questionnaires without their wave;
+    offers a member of staff limited to organisations only theirs, and requires one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("organisation")
+        if field is not None and self.for_user is not None:
+            field.queryset = organisations_visible_to(self.for_user)
+            field.label_from_instance = lambda org: org.label
+            field.required = is_restricted(self.for_user)
 
     def clean(self):
         cleaned = super().clean()
@@ -119,6 +148,17 @@ class CourseRunPage(Page):
     network = models.CharField(
         "clinical network or area", max_length=200, help_text="e.g. 'Bristol PCN'."
     )
+    # PROTECT: an organisation with runs is not deleted; runs made before organisations
+    # existed have none, and only unrestricted staff see those.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="course_runs",
+        help_text="The organisation this run is delivered for; staff limited to "
+        "organisations see only their runs.",
+    )
     intro = RichTextField(blank=True)
     enrolment_open = models.BooleanField(default=True)
     starts_on = models.DateField(null=True, blank=True)
@@ -139,6 +179,7 @@ class CourseRunPage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("network"),
+        FieldPanel("organisation"),
         FieldPanel("intro"),
         MultiFieldPanel(
             [
@@ -224,6 +265,9 @@ class CourseRunPage(Page):
         return course_content.get_or_compute(
             f"run:{self.pk}:sessions", lambda: in_order(every.live())
         )
+
+    def permissions_for_user(self, user):
+        return _permissions_within_organisations(self, user, self.path)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -317,12 +361,18 @@ class SessionPage(Page):
         query: lists of sessions are grouped by it and registers filtered on it."""
         return self.path[: -self.steplen]
 
+    def permissions_for_user(self, user):
+        return _permissions_within_organisations(self, user, self.run_path)
+
     def can_join(self, user) -> bool:
-        """The joining link is for trainers and trainees enrolled on this session's run."""
+        """The joining link is for trainers who may see this session's run and trainees
+        enrolled on it."""
         if not user.is_authenticated:
             return False
         if is_trainer(user):
-            return True
+            from courses.selectors import course_run_visible_to  # it imports this module
+
+            return course_run_visible_to(user, path=self.run_path)
         return Enrolment.objects.filter(user=user, course_run__path=self.run_path).exists()
 
     def get_context(self, request, *args, **kwargs):

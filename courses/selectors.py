@@ -34,6 +34,7 @@ from courses.models import (
     SessionPage,
     WorkshopPage,
 )
+from organisations.selectors import is_restricted, within_visible_organisations
 
 # A session is mandatory exactly when it is a WorkshopPage; the reverse one-to-one from
 # SessionPage to its WorkshopPage row says so inside a single SQL query.
@@ -110,6 +111,22 @@ def attended_sessions(enrolment: Enrolment) -> AttendedSessions:
         is_workshop = hasattr(session, "workshoppage")
         (workshops if is_workshop else qa_sessions).append(session)
     return AttendedSessions(workshops=workshops, qa_sessions=qa_sessions)
+
+
+def course_runs_visible_to(user) -> QuerySet[CourseRunPage]:
+    """The course runs ``user`` may see as staff (published or not): every trainer and
+    evaluator page, register, follow-up list, download and command reads runs through here.
+    The organisations behind it are ``organisations.selectors``'; another organisation's
+    run is then simply not found (404, like a missing one)."""
+    return CourseRunPage.objects.filter(within_visible_organisations(user))
+
+
+def course_run_visible_to(user, *, path: str) -> bool:
+    """Whether the run at tree ``path`` (a session's ``run_path``) is visible to ``user``;
+    no query for those who see every run."""
+    if user.is_authenticated and not is_restricted(user):
+        return True
+    return course_runs_visible_to(user).filter(path=path).exists()
 
 
 def _children_of(runs) -> Q:
@@ -264,13 +281,14 @@ class RunSummary:
     sessions: list[SessionCount]
 
 
-def run_summaries() -> list[RunSummary]:
-    """Per course run (published or not): enrolled, attendance per session and how many
-    completed the mandatory part. Six queries whatever the number of runs or sessions."""
+def run_summaries(user) -> list[RunSummary]:
+    """Per course run ``user`` may see (published or not): enrolled, attendance per session
+    and how many completed the mandatory part. Seven queries whatever the number of runs or
+    sessions."""
     runs = list(
-        CourseRunPage.objects.annotate(enrolled=Count("enrolments")).order_by(
-            "-live", "-starts_on", "title"
-        )
+        course_runs_visible_to(user)
+        .annotate(enrolled=Count("enrolments"))
+        .order_by("-live", "-starts_on", "title")
     )
     if not runs:
         return []

@@ -102,7 +102,7 @@ def modules(request):
 
 @trainer_required
 def trainer_runs(request):
-    runs = [(s, run_links(s.run, request.user)) for s in selectors.run_summaries()]
+    runs = [(s, run_links(s.run, request.user)) for s in selectors.run_summaries(request.user)]
     return render(request, "courses/trainer_runs.html", {"runs": runs})
 
 
@@ -110,6 +110,8 @@ def trainer_runs(request):
 @require_http_methods(["GET", "POST"])
 def register(request, session_id: int):
     session = get_object_or_404(SessionPage, pk=session_id).specific
+    if not selectors.course_run_visible_to(request.user, path=session.run_path):
+        raise Http404("No SessionPage matches the given query.")  # as a missing one
     run = session.get_parent().specific
     rows = selectors.run_register(session)
     form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)

@@ -53,6 +53,8 @@ class Account:
     superuser: bool = False
     # Privileged roles must use two-factor authentication; these get the demo authenticator.
     authenticator: bool = False
+    # Staff limited to these organisations (demo.organisations.ORGANISATIONS' names).
+    organisations: tuple[str, ...] | None = None
 
 
 # The README lists these passwords; they are for the demo only.
@@ -84,7 +86,33 @@ ADMIN_ACCOUNT = Account(
     superuser=True,
     authenticator=True,
 )
-ACCOUNTS = [TRAINEE_ACCOUNT, TRAINER_ACCOUNT, EVALUATOR_ACCOUNT, ADMIN_ACCOUNT]
+# Staff limited to one organisation each (REDCap's data access groups): they see only its runs.
+NORTH_EAST_TRAINER_ACCOUNT = Account(
+    "trainer.northeast@demo.tenfootsteps.org",
+    "footsteps-trainer-ne",
+    "Tom",
+    "Reid",
+    TRAINER,
+    authenticator=True,
+    organisations=("North East and North Cumbria ICB",),
+)
+SOUTH_YORKSHIRE_EVALUATOR_ACCOUNT = Account(
+    "evaluator.southyorkshire@demo.tenfootsteps.org",
+    "footsteps-evaluator-sy",
+    "Sara",
+    "Khan",
+    EVALUATOR,
+    authenticator=True,
+    organisations=("South Yorkshire ICB",),
+)
+ACCOUNTS = [
+    TRAINEE_ACCOUNT,
+    TRAINER_ACCOUNT,
+    EVALUATOR_ACCOUNT,
+    ADMIN_ACCOUNT,
+    NORTH_EAST_TRAINER_ACCOUNT,
+    SOUTH_YORKSHIRE_EVALUATOR_ACCOUNT,
+]
 
 
 @dataclass(frozen=True)
@@ -93,6 +121,7 @@ class RunPlan:
     title: str
     network: str
     first_workshop_in_days: int
+    organisation: str = ""  # a name in demo.organisations.ORGANISATIONS
     follow_up_months: tuple[int, ...] = (3,)
     # Optional Q&A sessions the demo trainee attended, on the runs they took.
     demo_trainee_optional: int | None = None
@@ -105,12 +134,14 @@ OPEN_RUN = RunPlan(
     "bristol-cohort",
     "Bristol cohort",
     "Bristol, North Somerset and South Gloucestershire",
+    organisation="Bristol, North Somerset and South Gloucestershire ICB",
     first_workshop_in_days=14,
 )
 PAST_RUN = RunPlan(
     "tyneside-cohort",
     "Tyneside cohort",
     "Newcastle and Gateshead social prescribing network",
+    organisation="North East and North Cumbria ICB",
     first_workshop_in_days=-109,
     demo_trainee_optional=1,
 )
@@ -120,6 +151,7 @@ LONGITUDINAL_RUN = RunPlan(
     "sheffield-cohort",
     "Sheffield cohort",
     "Sheffield and Rotherham social prescribing network",
+    organisation="South Yorkshire ICB",
     first_workshop_in_days=-424,
     follow_up_months=(3, 6, 12),
 )
@@ -129,6 +161,7 @@ SIX_MONTH_RUN = RunPlan(
     "leeds-cohort",
     "Leeds cohort",
     "Leeds primary care networks",
+    organisation="Leeds training hub",
     first_workshop_in_days=-207,
     follow_up_months=(3, 6, 12),
     demo_trainee_optional=2,
@@ -147,7 +180,7 @@ def user_for(account: Account):
 
 
 def load_accounts() -> str:
-    """The four demo accounts of the README, each with a verified email and its role.
+    """The demo accounts of the README, each with a verified email and its role.
 
     The trainer, evaluator and admin also get the demo authenticator app (demo.mfa).
     """

@@ -22,6 +22,8 @@ from courses.models import (
     WorkshopPage,
 )
 from demo import mfa
+from organisations.models import Organisation
+from organisations.services import staff_access_set
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -210,3 +212,16 @@ def make_response(participant: Participant, wave: str, ratings=(3,) * 14, **fiel
         **items,
         **fields,
     )
+
+
+def organisation(name: str, kind: str = Organisation.Kind.ICB, parent=None) -> Organisation:
+    """An organisation at the top of the tree, or under ``parent``."""
+    node = Organisation(name=name, kind=kind)
+    return parent.add_child(instance=node) if parent else Organisation.add_root(instance=node)
+
+
+def limit_to(user, *organisations: Organisation):
+    """Limit a member of staff to these organisations (and what is under them)."""
+    staff_access_set(user=user, organisations=organisations)
+    user.__dict__.pop("_organisation_paths", None)
+    return user

@@ -43,7 +43,7 @@ LARGEST = re.compile(
 
 
 def bundle_of(run=None) -> bytes:
-    runs = course_runs_by_slug([run.slug]) if run else None
+    runs = course_runs_by_slug([run.slug], user=None) if run else None
     return analysis_bundle(evaluation_data(course_runs=runs, row_level=True))
 
 
@@ -174,7 +174,9 @@ def test_bundle_layout_is_deterministic_and_holds_the_report(db, course_run):
         assert archive.namelist() == FILES
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     files = members(content)
-    data = evaluation_data(course_runs=course_runs_by_slug([course_run.slug]), row_level=True)
+    data = evaluation_data(
+        course_runs=course_runs_by_slug([course_run.slug], user=None), row_level=True
+    )
     report = build_report(data, small_number_threshold=0)
     assert files["statistics.json"] == exports.statistics_json(report)
     assert files["responses.csv"] == exports.responses_csv(data)

@@ -91,7 +91,7 @@ def built(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         run = factories.make_course_run(title="Waves cohort")
         import_file(EXAMPLES_DIR / "waves.csv", run)
-        data = evaluation_data(course_runs=course_runs_by_slug([run.slug]))
+        data = evaluation_data(course_runs=course_runs_by_slug([run.slug], user=None))
         document = report_content(data)
         # PDF before DOCX: the DOCX reuses the PDF's PNGs.
         files = {fmt: RENDERERS[fmt](document) for fmt in ("pdf", "docx", "html")}

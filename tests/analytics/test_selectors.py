@@ -107,7 +107,7 @@ def test_selection_by_course_run(db, course_run):
     _pair(course_run, [2] * 14, [4] * 14)
     _pair(other, [2] * 14, [3] * 14)
     _pair(other, [2] * 14, [5] * 14)
-    runs = course_runs_by_slug([other.slug])
+    runs = course_runs_by_slug([other.slug], user=None)
     assert (
         participant_flow(data := evaluation_data(course_runs=runs), data.primary_wave)[
             "matched_pairs"
@@ -116,7 +116,7 @@ def test_selection_by_course_run(db, course_run):
     )
     assert participant_flow(data := evaluation_data(), data.primary_wave)["matched_pairs"] == 3
     with pytest.raises(UnknownCourseRunError, match="no-such-run"):
-        course_runs_by_slug([other.slug, "no-such-run"])
+        course_runs_by_slug([other.slug, "no-such-run"], user=None)
 
 
 def test_sample_description(db, course_run):

@@ -180,7 +180,9 @@ def test_run_summaries_count_enrolled_attendance_and_completion():
     attend(a, w1, w2)
     attend(b, w1)
 
-    summaries = {s.run.pk: s for s in selectors.run_summaries()}
+    summaries = {
+        s.run.pk: s for s in selectors.run_summaries(factories.UserFactory(is_superuser=True))
+    }
     summary = summaries[run.pk]
     assert (summary.enrolled, summary.mandatory_completed) == (3, 1)
     assert [(row.session.title, row.attended) for row in summary.sessions] == [
@@ -193,11 +195,14 @@ def test_run_summaries_count_enrolled_attendance_and_completion():
 
 
 def test_run_summaries_query_count_does_not_grow_with_runs():
+    trainer = factories.TrainerFactory()
     factories.enrol(factories.TraineeFactory(), past_run())
+    fresh = type(trainer).objects.get(pk=trainer.pk)  # organisations not read yet
     with CaptureQueriesContext(connection) as one:
-        selectors.run_summaries()
+        selectors.run_summaries(fresh)
     for _ in range(3):
         factories.enrol(factories.TraineeFactory(), past_run())
+    fresh = type(trainer).objects.get(pk=trainer.pk)
     with CaptureQueriesContext(connection) as four:
-        assert len(selectors.run_summaries()) == 4
-    assert len(four) == len(one) <= 6
+        assert len(selectors.run_summaries(fresh)) == 4
+    assert len(four) == len(one) <= 7

@@ -29,6 +29,7 @@ from courses.models import (
 from courses.waves import Wave
 from demo import content, loaders
 from home.models import ProgrammeSettings
+from organisations.models import Organisation, StaffAccess
 
 
 def snapshot() -> dict:
@@ -58,6 +59,15 @@ def snapshot() -> dict:
         "site": list(Site.objects.values_list("hostname", "port", "root_page", "is_default_site")),
         "programme": list(
             ProgrammeSettings.objects.values_list("site", "organisation_name", "contact_email")
+        ),
+        "organisations": list(Organisation.objects.values_list("pk", "path", "name")),
+        "run_organisations": list(
+            CourseRunPage.objects.order_by("pk").values_list("pk", "organisation")
+        ),
+        "staff_access": list(
+            StaffAccess.organisations.through.objects.order_by("pk").values_list(
+                "staffaccess__user", "organisation"
+            )
         ),
     }
 
@@ -110,6 +120,8 @@ class LoadDemoTests(TestCase):
             (loaders.TRAINER_ACCOUNT, "/trainer/runs/"),
             (loaders.EVALUATOR_ACCOUNT, "/evaluation/"),
             (loaders.ADMIN_ACCOUNT, "/admin/"),
+            (loaders.NORTH_EAST_TRAINER_ACCOUNT, "/trainer/runs/"),
+            (loaders.SOUTH_YORKSHIRE_EVALUATOR_ACCOUNT, "/evaluation/"),
         ]
         for account, protected in journeys:
             with self.subTest(account=account.email):
@@ -125,6 +137,27 @@ class LoadDemoTests(TestCase):
                 self.assertEqual(response.status_code, 302)
                 self.assertEqual(self.client.get(protected).status_code, 200)
                 self.client.logout()
+
+    def test_two_regions_and_the_limited_staff_see_only_their_organisations_runs(self):
+        self.assertEqual(
+            [o.name for o in Organisation.get_root_nodes()],
+            ["North East and Yorkshire", "South West"],
+        )
+        self.assertFalse(CourseRunPage.objects.filter(organisation__isnull=True).exists())
+        trainer = loaders.user_for(loaders.NORTH_EAST_TRAINER_ACCOUNT)
+        evaluator = loaders.user_for(loaders.SOUTH_YORKSHIRE_EVALUATOR_ACCOUNT)
+        visible = {
+            user.email: sorted(
+                selectors.course_runs_visible_to(user).values_list("slug", flat=True)
+            )
+            for user in (trainer, evaluator, loaders.user_for(loaders.TRAINER_ACCOUNT))
+        }
+        self.assertEqual(visible[trainer.email], ["tyneside-cohort"])
+        self.assertEqual(visible[evaluator.email], ["sheffield-cohort"])
+        self.assertEqual(len(visible[loaders.TRAINER_ACCOUNT.email]), len(loaders.RUNS))
+        self.client.force_login(evaluator)
+        report = self.client.get("/evaluation/").context["report"]
+        self.assertEqual(report["course_runs"], ["sheffield-cohort"])
 
     def test_the_trainee_has_no_authenticator(self):
         trainee = loaders.user_for(loaders.TRAINEE_ACCOUNT)

@@ -12,14 +12,17 @@ end; each test runs in a savepoint of it (pytest-django's ``db``), so POSTs chan
 for the next test.
 """
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -39,7 +42,18 @@ PROJECT_MODULES = (
     "demo.",
     "config.",
 )
-ROLES = ("anonymous", "owner", "other_trainee", "trainer", "evaluator", "superuser")
+# The restricted trainer and evaluator are limited to an organisation that is not the
+# scenario run's: that run, its registers, follow-ups and statistics are not theirs.
+ROLES = (
+    "anonymous",
+    "owner",
+    "other_trainee",
+    "trainer",
+    "evaluator",
+    "superuser",
+    "restricted_trainer",
+    "restricted_evaluator",
+)
 METHODS = ("get", "post")
 MISSING_ID = 987654321
 
@@ -54,6 +68,7 @@ REDIRECT = "redirect"  # anywhere else on the site
 @dataclass(frozen=True)
 class Scenario:
     run: CourseRunPage  # follow-up open now; two workshops (attended by the owner) and a Q&A
+    own_run: CourseRunPage  # of the restricted trainer's and evaluator's organisation
     workshop: SessionPage
     enrolment: Enrolment  # the owner's: consented, baseline, follow-up, certificate
     other_enrolment: Enrolment  # the other trainee's, on the same run: consented only
@@ -80,49 +95,55 @@ class Entry:
     kwargs: Callable[[Scenario], dict] = _none
     # For a trainee's own objects: kwargs naming an object that does not exist.
     missing: dict | None = None
+    # For a course run's objects: the same, compared with what the restricted trainer gets.
+    scoped: dict | None = None
 
     def expected(self, method: str) -> tuple:
         return self.get if method == "get" or self.post is None else self.post
 
 
-EVERYONE_200 = (200,) * 6
-SIGNED_IN_200 = (LOGIN, 200, 200, 200, 200, 200)
-SIGNED_IN_405 = (LOGIN, 405, 405, 405, 405, 405)
-OWNER_ONLY = (LOGIN, 200, 404, 404, 404, 404)
-TRAINERS = (LOGIN, 403, 403, 200, 403, 200)
-EVALUATORS = (LOGIN, 403, 403, 403, 200, 200)
-FORWARD_TO_LOGIN = (LOGIN, 403, 403, 403, 403, 403)  # the admins' login pages
+EVERYONE_200 = (200,) * 8
+SIGNED_IN_200 = (LOGIN, *(200,) * 7)
+SIGNED_IN_405 = (LOGIN, *(405,) * 7)
+OWNER_ONLY = (LOGIN, 200, *(404,) * 6)
+TRAINERS = (LOGIN, 403, 403, 200, 403, 200, 200, 403)
+# Pages about the scenario run: another organisation's for the restricted trainer.
+RUN_TRAINERS = (LOGIN, 403, 403, 200, 403, 200, 404, 403)
+EVALUATORS = (LOGIN, 403, 403, 403, 200, 200, 403, 200)
+FORWARD_TO_LOGIN = (LOGIN, *(403,) * 7)  # the admins' login pages
+NOT_ADMIN = (ADMIN_LOGIN,) * 3  # trainees and visitors, sent to the admin's login
 
 ACCESS: dict[str, Entry] = {
     # config/urls.py: the admins' login and password pages forward to allauth.
-    "admin/login/": Entry(get=FORWARD_TO_LOGIN, post=(405,) * 6),
-    "django-admin/login/": Entry(get=FORWARD_TO_LOGIN, post=(405,) * 6),
-    "admin/password_reset/": Entry(get=(REDIRECT,) * 6),
-    "django-admin/password_change/": Entry(get=(REDIRECT,) * 6),
-    "_util/login/": Entry(get=(LOGIN,) * 6),
+    "admin/login/": Entry(get=FORWARD_TO_LOGIN, post=(405,) * 8),
+    "django-admin/login/": Entry(get=FORWARD_TO_LOGIN, post=(405,) * 8),
+    "admin/password_reset/": Entry(get=(REDIRECT,) * 8),
+    "django-admin/password_change/": Entry(get=(REDIRECT,) * 8),
+    "_util/login/": Entry(get=(LOGIN,) * 8),
     # accounts: the account, personal data download and deletion.
     "account/": Entry(get=SIGNED_IN_200, post=SIGNED_IN_405),
     "account/data/": Entry(get=SIGNED_IN_200, post=SIGNED_IN_405),
-    "account/emails/": Entry(get=SIGNED_IN_405, post=(LOGIN, *(REDIRECT,) * 5)),
-    "account/delete/": Entry(get=SIGNED_IN_200, post=(LOGIN, 400, 400, 400, 400, 400)),
+    "account/emails/": Entry(get=SIGNED_IN_405, post=(LOGIN, *(REDIRECT,) * 7)),
+    "account/delete/": Entry(get=SIGNED_IN_200, post=(LOGIN, *(400,) * 7)),
     # courses
     "my/": Entry(get=SIGNED_IN_200),
     "my/enrolments/<id:enrolment_id>/calendar.ics": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
-    "modules/": Entry(get=(REDIRECT,) * 6),
+    "modules/": Entry(get=(REDIRECT,) * 8),
     "runs/<id:run_id>/enrol/": Entry(
-        get=(LOGIN,) + (REDIRECT,) * 5, kwargs=lambda s: {"run_id": s.run.pk}
+        get=(LOGIN,) + (REDIRECT,) * 7, kwargs=lambda s: {"run_id": s.run.pk}
     ),
     "sessions/<id:session_id>/calendar.ics": Entry(
         get=EVERYONE_200, kwargs=lambda s: {"session_id": s.workshop.pk}
     ),
     "trainer/runs/": Entry(get=TRAINERS),
     "trainer/sessions/<id:session_id>/register/": Entry(
-        get=TRAINERS,
+        get=RUN_TRAINERS,
         # An empty register is valid: everybody marked absent, then back to the register.
-        post=(LOGIN, 403, 403, REDIRECT, 403, REDIRECT),
+        post=(LOGIN, 403, 403, REDIRECT, 403, REDIRECT, 404, 403),
         kwargs=lambda s: {"session_id": s.workshop.pk},
+        scoped={"session_id": MISSING_ID},
     ),
     # assessments: an empty POST re-shows the form with its errors (200).
     "my/enrolments/<id:enrolment_id>/consent/": Entry(
@@ -134,8 +155,8 @@ ACCESS: dict[str, Entry] = {
         missing={"enrolment_id": MISSING_ID},
     ),
     # The two-wave design's addresses only redirect to the questionnaire, which checks.
-    "my/enrolments/<id:enrolment_id>/baseline/": Entry(get=(REDIRECT,) * 6, kwargs=_own),
-    "my/enrolments/<id:enrolment_id>/follow-up/": Entry(get=(REDIRECT,) * 6, kwargs=_own),
+    "my/enrolments/<id:enrolment_id>/baseline/": Entry(get=(REDIRECT,) * 8, kwargs=_own),
+    "my/enrolments/<id:enrolment_id>/follow-up/": Entry(get=(REDIRECT,) * 8, kwargs=_own),
     "my/enrolments/<id:enrolment_id>/confidence/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
@@ -147,7 +168,7 @@ ACCESS: dict[str, Entry] = {
         get=EVERYONE_200, kwargs=lambda s: {"code": s.certificate.verification_code}
     ),
     "trainer/runs/<id:run_id>/follow-up/": Entry(
-        get=TRAINERS, kwargs=lambda s: {"run_id": s.run.pk}
+        get=RUN_TRAINERS, kwargs=lambda s: {"run_id": s.run.pk}, scoped={"run_id": MISSING_ID}
     ),
     # analytics
     "evaluation/": Entry(get=EVALUATORS),
@@ -158,45 +179,50 @@ ACCESS: dict[str, Entry] = {
     # is told there is no such download, as for one that does not exist. Still queued, its
     # file's address sends the evaluator back to the progress page.
     "evaluation/prepared/<uuid:job_id>/": Entry(
-        get=(LOGIN, 403, 403, 403, 200, 404), kwargs=lambda s: {"job_id": s.download_job.pk}
+        get=(LOGIN, 403, 403, 403, 200, 404, 403, 404),
+        kwargs=lambda s: {"job_id": s.download_job.pk},
     ),
     "evaluation/prepared/<uuid:job_id>/file/": Entry(
-        get=(LOGIN, 403, 403, 403, REDIRECT, 404),
+        get=(LOGIN, 403, 403, 403, REDIRECT, 404, 403, 404),
         kwargs=lambda s: {"job_id": s.download_job.pk},
     ),
     # The project's own Wagtail admin views. Trainees are not admin users: Wagtail sends them
     # to the admin login, which answers 403 to anyone signed in. An admin user of the wrong
     # role is sent back to the admin dashboard with "no permission".
     "admin/course-runs/": Entry(
-        get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_DENIED, 200),
-        post=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 405, ADMIN_DENIED, 405),
+        get=(*NOT_ADMIN, 200, ADMIN_DENIED, 200, 200, ADMIN_DENIED),
+        post=(*NOT_ADMIN, 405, ADMIN_DENIED, 405, 405, ADMIN_DENIED),
     ),
     "admin/import-responses/": Entry(
-        get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 200, 200),
+        get=(*NOT_ADMIN, ADMIN_DENIED, 200, 200, ADMIN_DENIED, 200),
     ),
     # An import's page (check, preview, confirmation, progress): for the evaluator who
     # started it, and for staff; confirming (POST) answers with the page again.
     "admin/import-responses/jobs/<int:pk>/": Entry(
-        get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 200, 200),
-        post=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, REDIRECT, REDIRECT),
+        get=(*NOT_ADMIN, ADMIN_DENIED, 200, 200, ADMIN_DENIED, 404),
+        post=(*NOT_ADMIN, ADMIN_DENIED, REDIRECT, REDIRECT, ADMIN_DENIED, 404),
         kwargs=lambda s: {"pk": s.import_job.pk},
     ),
 }
 
 # Third-party URL groups, by a representative path each (GET only). Page permissions are
 # granted per site by load_demo, so here trainers have none on the page tree.
-NOT_ADMIN = (ADMIN_LOGIN,) * 3
+SUPERUSER_ONLY = (*NOT_ADMIN, ADMIN_DENIED, ADMIN_DENIED, 200, ADMIN_DENIED, ADMIN_DENIED)
+DJANGO_ADMIN = (*(ADMIN_LOGIN,) * 5, 200, ADMIN_LOGIN, ADMIN_LOGIN)
 GROUP: dict[str, tuple] = {
-    "/admin/": (*NOT_ADMIN, 200, 200, 200),
-    "/admin/pages/": (*NOT_ADMIN, ADMIN_DENIED, ADMIN_DENIED, 200),
-    "/admin/users/": (*NOT_ADMIN, ADMIN_DENIED, ADMIN_DENIED, 200),
-    "/admin/audit_log/": (*NOT_ADMIN, ADMIN_DENIED, ADMIN_DENIED, 200),
-    "/admin/snippets/courses/footstep/": (*NOT_ADMIN, 200, ADMIN_DENIED, 200),
+    "/admin/": (*NOT_ADMIN, *(200,) * 5),
+    "/admin/pages/": SUPERUSER_ONLY,
+    "/admin/users/": SUPERUSER_ONLY,
+    "/admin/audit_log/": SUPERUSER_ONLY,
+    "/admin/snippets/courses/footstep/": (*NOT_ADMIN, 200, ADMIN_DENIED, 200, 200, ADMIN_DENIED),
+    # Only superusers edit the organisation tree and who is limited to which organisations.
+    "/admin/snippets/organisations/organisation/": SUPERUSER_ONLY,
+    "/admin/snippets/organisations/staffaccess/": SUPERUSER_ONLY,
     # Only staff reach the Django admin (superusers here); its login is ours (403 if signed in).
-    "/django-admin/": (*(ADMIN_LOGIN,) * 5, 200),
-    "/django-admin/auth/user/": (*(ADMIN_LOGIN,) * 5, 200),
-    "/accounts/login/": (200, *(REDIRECT,) * 5),
-    "/accounts/signup/": (200, *(REDIRECT,) * 5),
+    "/django-admin/": DJANGO_ADMIN,
+    "/django-admin/auth/user/": DJANGO_ADMIN,
+    "/accounts/login/": (200, *(REDIRECT,) * 7),
+    "/accounts/signup/": (200, *(REDIRECT,) * 7),
     "/accounts/password/reset/": EVERYONE_200,
     "/accounts/2fa/": SIGNED_IN_200,
     "/accounts/email/": SIGNED_IN_200,
@@ -205,7 +231,14 @@ GROUP: dict[str, tuple] = {
     "/privacy/": EVERYONE_200,
     "/accessibility/": EVERYONE_200,
     "/terms/": EVERYONE_200,
-    "/admin/settings/home/programmesettings/": (*NOT_ADMIN, ADMIN_DENIED, ADMIN_DENIED, REDIRECT),
+    "/admin/settings/home/programmesettings/": (
+        *NOT_ADMIN,
+        ADMIN_DENIED,
+        ADMIN_DENIED,
+        REDIRECT,
+        ADMIN_DENIED,
+        ADMIN_DENIED,
+    ),
 }
 
 
@@ -259,7 +292,11 @@ def outcome(response) -> int | str:
 
 def _build_scenario() -> Scenario:
     factories.footstep_library()
-    run = factories.make_course_run(first_workshop_in_days=-120)
+    region = factories.organisation("North East and Yorkshire", kind="region")
+    theirs = factories.organisation("ICB A", parent=region)
+    ours = factories.organisation("ICB B", parent=region)
+    run = factories.make_course_run(first_workshop_in_days=-120, organisation=theirs)
+    own_run = factories.make_course_run(first_workshop_in_days=-120, organisation=ours)
     workshops = factories.workshops(run)
     owner = factories.TraineeFactory()
     other = factories.TraineeFactory()
@@ -291,6 +328,7 @@ def _build_scenario() -> Scenario:
     evaluator = factories.EvaluatorFactory()
     return Scenario(
         run=run,
+        own_run=own_run,
         workshop=workshops[0],
         enrolment=enrolment,
         other_enrolment=other_enrolment,
@@ -309,6 +347,8 @@ def _build_scenario() -> Scenario:
             "evaluator": evaluator,
             "superuser": factories.UserFactory(is_superuser=True, is_staff=True),
             "trainer_without_mfa": factories.TrainerFactory(totp=False),
+            "restricted_trainer": factories.limit_to(factories.TrainerFactory(), ours),
+            "restricted_evaluator": factories.limit_to(factories.EvaluatorFactory(), ours),
         },
     )
 
@@ -393,6 +433,65 @@ def test_another_trainees_object_answers_like_a_missing_one(as_role, scenario, r
     missing = getattr(client, method)(build_url(route, {**entry.kwargs(scenario), **entry.missing}))
     assert theirs.status_code == 404
     assert _comparable(theirs) == _comparable(missing)
+
+
+SCOPED = [route for route, entry in ACCESS.items() if entry.scoped is not None]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("route", SCOPED)
+def test_another_organisations_object_answers_like_a_missing_one(as_role, scenario, route, method):
+    entry = ACCESS[route]
+    client = as_role("restricted_trainer")
+    theirs = getattr(client, method)(build_url(route, entry.kwargs(scenario)))
+    missing = getattr(client, method)(build_url(route, {**entry.kwargs(scenario), **entry.scoped}))
+    assert theirs.status_code == 404
+    assert _comparable(theirs) == _comparable(missing)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/evaluation/", "/evaluation/download/statistics.json", "/evaluation/download/responses.csv"],
+)
+def test_another_organisations_statistics_answer_like_a_missing_run(as_role, scenario, path):
+    """A selection naming another organisation's run is refused as one naming no run."""
+    client = as_role("restricted_evaluator")
+    theirs = client.get(f"{path}?course_run={scenario.run.slug}")
+    missing = client.get(f"{path}?course_run=no-such-run")
+    assert theirs.status_code == missing.status_code == 400
+    status, templates, content_type, body = _comparable(missing)
+    named = (status, templates, content_type, body.replace("no-such-run", scenario.run.slug))
+    assert _comparable(theirs) == named
+
+
+def test_a_restricted_evaluators_statistics_pool_only_their_organisations_runs(as_role, scenario):
+    response = as_role("restricted_evaluator").get("/evaluation/download/statistics.json")
+    statistics = json.loads(response.content)
+    assert statistics["course_runs"] == [scenario.own_run.slug]
+    assert statistics["all_course_runs"] is False
+    pooled = json.loads(as_role("evaluator").get("/evaluation/download/statistics.json").content)
+    assert pooled["all_course_runs"] is True
+    assert set(pooled["course_runs"]) == {scenario.run.slug, scenario.own_run.slug}
+
+
+def test_a_restricted_trainers_run_list_shows_only_their_runs(as_role, scenario):
+    for path in ("/trainer/runs/", "/admin/course-runs/"):
+        body = as_role("restricted_trainer").get(path).content.decode()
+        assert scenario.own_run.title in body
+        assert scenario.run.title not in body, path
+
+
+def test_commands_for_a_restricted_evaluator_do_not_know_other_organisations_runs(scenario, db):
+    user = scenario.users["restricted_evaluator"].username
+    errors = []
+    for slug in (scenario.run.slug, "no-such-run"):
+        with pytest.raises(CommandError) as error:
+            call_command("export_statistics", "--as-user", user, "--course-run", slug)
+        errors.append(str(error.value).replace(slug, "SLUG"))
+    assert errors[0] == errors[1]
+    out = StringIO()
+    call_command("export_statistics", "--as-user", user, stdout=out)
+    assert json.loads(out.getvalue())["course_runs"] == [scenario.own_run.slug]
 
 
 MFA_ROUTES = [

@@ -5,6 +5,7 @@ from django.test import override_settings
 
 from demo import loaders
 from demo.cohort import load_cohorts
+from demo.organisations import load_organisations
 
 # Tasks queued while loading (the enrolment and certificate emails, 174 of them, to made-up
 # addresses) are kept in memory and never run, whichever backend the site uses.
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             ("Site and home page", loaders.load_site),
             ("Footstep library", loaders.load_library),
             ("Course runs", loaders.load_course),
+            ("Organisations", load_organisations),
             ("Trainer permissions", loaders.grant_trainer_permissions),
             ("Demo trainee's enrolment", loaders.load_enrolments),
             ("Questionnaire cohorts", load_cohorts),
