@@ -300,6 +300,16 @@ def parse_report(data: bytes) -> AttendanceReport:
     return AttendanceReport(people=list(people.values()), rows=len(rows))
 
 
+def meets_share(minutes: int, *, session_minutes: int, share_percent: int) -> bool:
+    """Whether ``minutes`` in a session is at least ``share_percent`` of it (whole minutes)."""
+    return minutes * 100 >= share_percent * session_minutes
+
+
+def share_of(minutes: int, *, session_minutes: int) -> int:
+    """``minutes`` as a whole percentage of the session, rounded down."""
+    return minutes * 100 // session_minutes
+
+
 @dataclass(frozen=True)
 class Proposal:
     """What the report says about one enrolled trainee."""
@@ -344,8 +354,10 @@ def match_report(
         proposals[pk] = Proposal(
             enrolment_id=pk,
             minutes=minutes,
-            share_percent=minutes * 100 // session_minutes,
-            meets_share=minutes * 100 >= share_percent * session_minutes,
+            share_percent=share_of(minutes, session_minutes=session_minutes),
+            meets_share=meets_share(
+                minutes, session_minutes=session_minutes, share_percent=share_percent
+            ),
         )
     unmatched.sort(key=lambda p: (p.name.casefold(), p.email))
     return Matching(proposals=proposals, unmatched=unmatched)

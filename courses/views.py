@@ -12,8 +12,17 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import trainer_required
 from courses import selectors
+from courses.attendance_import import (
+    DEFAULT_SHARE_PERCENT,
+    MAX_BYTES,
+    ReportError,
+    match_report,
+    meets_share,
+    parse_report,
+    share_of,
+)
 from courses.calendar import CalendarEvent, ics_calendar
-from courses.forms import RegisterForm
+from courses.forms import AttendanceReportForm, ImportConfirmForm, RegisterForm, preview_token
 from courses.hooks import run_links
 from courses.models import (
     CourseRunPage,
@@ -22,7 +31,12 @@ from courses.models import (
     FootstepModulePage,
     SessionPage,
 )
-from courses.services import attendance_record, enrolment_create
+from courses.services import (
+    NOT_STARTED,
+    RegisterChanges,
+    attendance_record,
+    enrolment_create,
+)
 
 
 @login_required
@@ -114,25 +128,46 @@ def trainer_runs(request):
     return render(request, "courses/trainer_runs.html", {"runs": runs})
 
 
+def _session_for_register(session_id: int) -> tuple[SessionPage, CourseRunPage]:
+    session = get_object_or_404(SessionPage, pk=session_id).specific
+    return session, session.get_parent().specific
+
+
+def _save_register(request, form, session, rows, *, minutes=None) -> RegisterChanges | None:
+    """Save a valid register form; on refusal the form carries the error (and, when another
+    trainer saved meanwhile, who differs), and nothing is saved."""
+    wanted = set(form.cleaned_data["attended"])
+    try:
+        return attendance_record(
+            session=session,
+            enrolment_ids_attended=wanted,
+            marked_by=request.user,
+            minutes=minutes,
+            present_when_opened=form.cleaned_data["opened"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        if error.code == "changed":
+            form.differs = [row for row in rows if row.attended != (row.enrolment.pk in wanted)]
+        return None
+
+
+def _register_rows(form, rows) -> list:
+    checked = {str(pk) for pk in (form["attended"].value() or [])}
+    return [(row, str(row.enrolment.pk) in checked) for row in rows]
+
+
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def register(request, session_id: int):
-    session = get_object_or_404(SessionPage, pk=session_id).specific
-    run = session.get_parent().specific
+    session, run = _session_for_register(session_id)
     rows = selectors.run_register(session)
     form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                changes = attendance_record(
-                    session=session,
-                    enrolment_ids_attended=set(form.cleaned_data["attended"]),
-                    marked_by=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            changes = _save_register(request, form, session, rows)
+            if changes is not None:
                 messages.success(
                     request,
                     f"Register saved: {changes.marked_present} marked present, "
@@ -140,15 +175,133 @@ def register(request, session_id: int):
                 )
                 return redirect("courses:register", session_id=session.pk)
         status = 400
-    checked = {str(pk) for pk in (form["attended"].value() or [])}
     return render(
         request,
         "courses/register.html",
         {
             "session": session,
             "run": run,
-            "rows": [(row, str(row.enrolment.pk) in checked) for row in rows],
+            "rows": _register_rows(form, rows),
             "form": form,
+            "present": sum(row.attended for row in rows),
         },
         status=status,
+    )
+
+
+def _preview_context(session, rows, form, payload) -> dict:
+    """Each enrolled trainee with what the report says, and the report's unmatched people."""
+    share = payload["share"]
+    minutes = payload["minutes"]
+    by_length = {"session_minutes": session.duration_minutes}
+    preview = [
+        (
+            row,
+            checked,
+            minutes.get(row.enrolment.pk),
+            row.enrolment.pk in minutes and share_of(minutes[row.enrolment.pk], **by_length),
+            row.enrolment.pk in minutes
+            and meets_share(minutes[row.enrolment.pk], share_percent=share, **by_length),
+        )
+        for row, checked in _register_rows(form, rows)
+    ]
+    return {
+        "session": session,
+        "rows": preview,
+        "form": form,
+        "share": share,
+        "unmatched": payload["unmatched"],
+        "matched": len(minutes),
+        "to_mark": sum(1 for row, _, _, _, meets in preview if meets and not row.attended),
+    }
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def register_import(request, session_id: int):
+    """Upload a meeting's attendance report; the preview shows the register it proposes."""
+    session, run = _session_for_register(session_id)
+    if not session.has_started:
+        messages.info(request, NOT_STARTED)
+        return redirect("courses:register", session_id=session.pk)
+    upload = AttendanceReportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"share_percent": DEFAULT_SHARE_PERCENT},
+    )
+    context = {"session": session, "run": run, "upload": upload}
+    if request.method == "GET" or not upload.is_valid():
+        return render(
+            request,
+            "courses/register_import.html",
+            context,
+            status=200 if request.method == "GET" else 400,
+        )
+    rows = selectors.run_register(session)
+    try:
+        report = parse_report(upload.cleaned_data["file"].read(MAX_BYTES + 1))
+    except ReportError as error:
+        upload.add_error("file", str(error))
+        return render(request, "courses/register_import.html", context, status=400)
+    share = upload.cleaned_data["share_percent"]
+    matching = match_report(
+        report,
+        enrolment_ids_by_email={row.user.email: row.enrolment.pk for row in rows},
+        session_minutes=session.duration_minutes,
+        share_percent=share,
+    )
+    payload = {
+        "share": share,
+        "minutes": {pk: p.minutes for pk, p in matching.proposals.items()},
+        "unmatched": [[p.name, p.email, p.minutes] for p in matching.unmatched],
+    }
+    # Present already, or stayed long enough: the trainer confirms or changes each tick.
+    proposed = [
+        row.enrolment.pk
+        for row in rows
+        if row.attended
+        or ((found := matching.proposals.get(row.enrolment.pk)) is not None and found.meets_share)
+    ]
+    form = ImportConfirmForm(rows=rows, session_id=session.pk)
+    form.initial.update(
+        {"attended": proposed, "preview": preview_token(session_id=session.pk, payload=payload)}
+    )
+    return render(
+        request,
+        "courses/register_import_preview.html",
+        {**context, **_preview_context(session, rows, form, payload)},
+    )
+
+
+@trainer_required
+@require_http_methods(["POST"])
+def register_import_confirm(request, session_id: int):
+    """Save the previewed register with the report's minutes, all or nothing."""
+    session, run = _session_for_register(session_id)
+    rows = selectors.run_register(session)
+    form = ImportConfirmForm(request.POST, rows=rows, session_id=session.pk)
+    if form.is_valid():
+        payload = form.cleaned_data["preview"]
+        changes = _save_register(request, form, session, rows, minutes=payload["minutes"])
+        if changes is not None:
+            messages.success(
+                request,
+                f"Register saved from the attendance report: {changes.marked_present} marked "
+                f"present, {changes.marked_absent} marked absent; minutes attended stored "
+                "for those present who were in the report.",
+            )
+            return redirect("courses:register", session_id=session.pk)
+        return render(
+            request,
+            "courses/register_import_preview.html",
+            {"run": run, **_preview_context(session, rows, form, payload)},
+            status=400,
+        )
+    # Without a readable preview there is nothing to show again: back to the upload.
+    upload = AttendanceReportForm(initial={"share_percent": DEFAULT_SHARE_PERCENT})
+    return render(
+        request,
+        "courses/register_import.html",
+        {"session": session, "run": run, "upload": upload, "errors": form.errors},
+        status=400,
     )

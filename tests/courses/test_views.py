@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail import hooks
 
 from accounts.models import AuditEvent
@@ -222,11 +223,19 @@ def test_a_register_post_for_someone_not_enrolled_is_an_error_and_saves_nothing(
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE).count() == events
 
 
-def test_a_register_for_a_future_session_explains_it_cannot_be_taken_yet(client, trainer, world):
+def test_a_register_for_a_future_session_says_when_it_opens_and_lists_names_only(
+    client, trainer, world, trainee
+):
     workshop = factories.workshops(world.run)[0]
     url = reverse("courses:register", args=[workshop.pk])
     client.force_login(trainer)
-    assert "once it starts" in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    opens = timezone.localtime(workshop.starts_at)
+    assert f"The register opens when the session starts, on <strong>{opens:%A} " in html
+    assert f"at {opens:%H:%M}</strong>" in html
+    assert trainee.get_full_name() in html
+    assert 'type="checkbox"' not in html and "Save the register" not in html
+    assert reverse("courses:register_import", args=[workshop.pk]) not in html
     response = client.post(url, {"attended": [world.enrolment.pk]})
     assert response.status_code == 400
     assert "once the session has started" in response.content.decode()
