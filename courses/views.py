@@ -22,7 +22,13 @@ from courses.attendance_import import (
     share_of,
 )
 from courses.calendar import CalendarEvent, ics_calendar
-from courses.forms import AttendanceReportForm, ImportConfirmForm, RegisterForm, preview_token
+from courses.forms import (
+    AttendanceReportForm,
+    ImportConfirmForm,
+    RegisterForm,
+    ids_text,
+    preview_token,
+)
 from courses.hooks import run_links
 from courses.models import (
     CourseRunPage,
@@ -149,6 +155,9 @@ def _save_register(request, form, session, rows, *, minutes=None) -> RegisterCha
         form.add_error(None, error)
         if error.code == "changed":
             form.differs = [row for row in rows if row.attended != (row.enrolment.pk in wanted)]
+            # The trainer has now seen the saved register: saving again applies their ticks.
+            form.data = form.data.copy()
+            form.data["opened"] = ids_text(row.enrolment.pk for row in rows if row.attended)
         return None
 
 

@@ -242,6 +242,52 @@ def test_a_register_for_a_future_session_says_when_it_opens_and_lists_names_only
     assert not Attendance.objects.exists()
 
 
+def test_the_register_page_has_its_tools_count_and_sticky_bar(client, trainer, world):
+    workshop = factories.workshops(world.past_run)[0]
+    Attendance.objects.create(enrolment=world.past_enrolment, session=workshop)
+    client.force_login(trainer)
+    html = client.get(reverse("courses:register", args=[workshop.pk])).content.decode()
+    assert 'src="/static/js/register.js"' in html and "<script>" not in html
+    assert "data-register-tools hidden" in html  # shown by the script only
+    assert 'data-register-count aria-live="polite"' in html
+    assert 'class="action-bar"' in html and 'class="has-action-bar"' in html
+    assert f'name="opened" value="{world.past_enrolment.pk}"' in html
+    assert reverse("courses:register_import", args=[workshop.pk]) in html
+
+
+def test_a_register_saved_meanwhile_by_another_trainer_is_not_overwritten(client, trainer, world):
+    other = factories.enrol(factories.TraineeFactory(first_name="Robin"), world.past_run)
+    workshop = factories.workshops(world.past_run)[0]
+    url = reverse("courses:register", args=[workshop.pk])
+    client.force_login(trainer)
+    client.get(url)  # opened with nobody present
+    Attendance.objects.create(enrolment=other, session=workshop)  # another trainer saves
+
+    response = client.post(url, {"attended": [world.past_enrolment.pk], "opened": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Someone else saved this register" in html
+    assert "Robin" in html and "saved as present, you ticked absent" in html
+    assert f'name="opened" value="{other.pk}"' in html  # saving again applies these ticks
+    assert list(Attendance.objects.values_list("enrolment_id", flat=True)) == [other.pk]
+
+    client.post(url, {"attended": [world.past_enrolment.pk], "opened": str(other.pk)})
+    assert list(Attendance.objects.values_list("enrolment_id", flat=True)) == [
+        world.past_enrolment.pk
+    ]
+
+
+def test_a_tampered_opened_field_saves_nothing(client, trainer, world):
+    workshop = factories.workshops(world.past_run)[0]
+    client.force_login(trainer)
+    response = client.post(
+        reverse("courses:register", args=[workshop.pk]),
+        {"attended": [world.past_enrolment.pk], "opened": "1,x"},
+    )
+    assert response.status_code == 400 and "Reload it" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
 def test_register_of_an_unknown_session_is_404(client, trainer):
     client.force_login(trainer)
     assert client.get(reverse("courses:register", args=[999_999])).status_code == 404

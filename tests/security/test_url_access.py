@@ -123,6 +123,17 @@ ACCESS: dict[str, Entry] = {
         post=(LOGIN, 403, 403, REDIRECT, 403, REDIRECT),
         kwargs=lambda s: {"session_id": s.workshop.pk},
     ),
+    # Importing a register: an empty POST has no file (upload) or no preview (confirm).
+    "trainer/sessions/<id:session_id>/register/import/": Entry(
+        get=TRAINERS,
+        post=(LOGIN, 403, 403, 400, 403, 400),
+        kwargs=lambda s: {"session_id": s.workshop.pk},
+    ),
+    "trainer/sessions/<id:session_id>/register/import/confirm/": Entry(
+        get=(LOGIN, 403, 403, 405, 403, 405),
+        post=(LOGIN, 403, 403, 400, 403, 400),
+        kwargs=lambda s: {"session_id": s.workshop.pk},
+    ),
     # assessments: an empty POST re-shows the form with its errors (200).
     "my/enrolments/<id:enrolment_id>/consent/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
