@@ -130,8 +130,19 @@ def modules(request):
 
 @trainer_required
 def trainer_runs(request):
-    runs = [(s, run_links(s.run, request.user)) for s in selectors.run_summaries()]
-    return render(request, "courses/trainer_runs.html", {"runs": runs})
+    """The trainer's home: what needs doing this week, then each run's figures."""
+    overview = selectors.trainer_overview()
+    runs = [(s, run_links(s.run, request.user)) for s in overview.runs]
+    return render(
+        request,
+        "courses/trainer_runs.html",
+        {
+            "runs": runs,
+            "overview": overview,
+            "registers_days": selectors.REGISTERS_DUE_DAYS,
+            "links_days": selectors.LINKS_NEEDED_DAYS,
+        },
+    )
 
 
 def _session_for_register(session_id: int) -> tuple[SessionPage, CourseRunPage]:

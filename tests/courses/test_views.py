@@ -1,6 +1,7 @@
 """The course's views: who may open what, enrolment, the register, .ics files, query budgets."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -302,6 +303,21 @@ def test_trainer_runs_page_shows_counts_and_links_to_each_register(client, train
     assert reverse("courses:register", args=[w1.pk]) in html
     assert "1 / 1" in html  # attended / enrolled for each past workshop
     assert "Completed the mandatory part</dt><dd>1</dd>" in html.replace("\n", "")
+
+
+def test_the_trainers_home_lists_this_weeks_to_do_and_each_runs_answers(client, trainer):
+    run = factories.make_course_run(first_workshop_in_days=-2)
+    enrolment = factories.enrol(factories.TraineeFactory(), run)
+    factories.make_response(factories.make_participant(run, enrolment=enrolment), "baseline")
+    soon = factories.add_qa_session(run, timezone.now() + timedelta(days=4), "Drop-in")
+    w1 = factories.workshops(run)[0]
+    client.force_login(trainer)
+    html = client.get(reverse("courses:trainer_runs")).content.decode()
+    to_do = html[html.index("Registers to take") : html.index(f'id="run-{run.pk}"')]
+    assert f'href="{reverse("courses:register", args=[w1.pk])}">Workshop 1' in to_do
+    assert f'href="{reverse("wagtailadmin_pages:edit", args=[soon.pk])}">Drop-in' in to_do
+    assert "<dt>Baseline answered</dt><dd>1 of 1</dd>" in html
+    assert "<dt>3-month follow-up answered</dt><dd>0 of 1</dd>" in html
 
 
 def test_trainer_runs_pages_show_the_links_other_apps_offer_per_run(client, trainer, course_run):
