@@ -69,8 +69,24 @@
       if (submit) { submit.removeAttribute("aria-disabled"); submit.textContent = label; }
     });
 
+    // Keep whatever gets focus clear of the sticky save bar, whatever its height (the CSS
+    // sets a fallback): the checkbox is scrolled into view above it, with room for its label.
+    var bar = form.querySelector(".action-bar");
+    function padForBar() {
+      if (bar) document.documentElement.style.scrollPaddingBottom = (bar.offsetHeight + 24) + "px";
+    }
+    window.addEventListener("resize", padForBar);
+    form.addEventListener("focusin", function (event) {
+      // A row taller than that room (a long email over several lines) is scrolled clear too.
+      var row = event.target.closest("[data-register-row]");
+      if (!row || !bar) return;
+      var under = row.getBoundingClientRect().bottom - bar.getBoundingClientRect().top;
+      if (under > 0) window.scrollBy(0, under);
+    });
+
     tools.hidden = false;
     count.hidden = false;
+    padForBar();
     applyFilter();
     updateCount();
   }
