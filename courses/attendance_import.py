@@ -17,9 +17,11 @@ The layouts read (column names are matched without regard to case or spacing):
 
 A table with a join and a leave time per row wins over one with durations only: each
 person's intervals are merged (overlaps counted once), so rejoining or joining from two
-devices never counts twice. Times are read with one format for the whole file (the first
-that reads every time in it: US or UK order, 12 or 24 hours, ISO). Durations come from the
-difference of times, so the report's time zone does not matter.
+devices never counts twice; where the report's own durations add up to less (a row that
+spans time away, as Zoom's "show unique users" export writes), they are taken instead.
+Times are read with one format for the whole file (the first that reads every time in it:
+US or UK order, 12 or 24 hours, ISO). Durations come from differences of times, so the
+report's time zone does not matter.
 """
 
 from __future__ import annotations
@@ -78,7 +80,9 @@ class ReportPerson:
     name: str
     emails: tuple[str, ...]  # lower case: the email and, from Teams, the sign-in name (UPN)
     intervals: list[tuple[datetime, datetime]] = field(default_factory=list)
-    seconds_without_times: int = 0  # from a table with durations only
+    # The sum of the report's own duration column over their rows; None without one (or
+    # when a row of theirs leaves it blank).
+    listed_seconds: int | None = 0
 
     @property
     def email(self) -> str:
@@ -86,7 +90,24 @@ class ReportPerson:
 
     @property
     def minutes(self) -> int:
-        return total_seconds(self.intervals, self.seconds_without_times) // 60
+        return seconds_in_meeting([self]) // 60
+
+
+def seconds_in_meeting(people: Iterable[ReportPerson]) -> int:
+    """The time these rows (one person, perhaps under two addresses) spent in the meeting:
+    the union of their join-to-leave intervals, or the report's durations when smaller.
+
+    The union counts overlapping devices once; the durations catch a row that spans time
+    away (Zoom's "show unique users" export: first join, last leave, time actually in).
+    """
+    people = list(people)
+    intervals = [interval for person in people for interval in person.intervals]
+    listed = [person.listed_seconds for person in people]
+    listed_total = None if None in listed else sum(listed)
+    if not intervals:
+        return listed_total or 0
+    union = total_seconds(intervals)
+    return union if listed_total is None else min(union, listed_total)
 
 
 @dataclass(frozen=True)
@@ -95,8 +116,8 @@ class AttendanceReport:
     rows: int  # the table's rows read (joins, for a table with times)
 
 
-def total_seconds(intervals: Iterable[tuple[datetime, datetime]], extra: int = 0) -> int:
-    """The length of the union of the intervals (overlaps once), plus ``extra`` seconds."""
+def total_seconds(intervals: Iterable[tuple[datetime, datetime]]) -> int:
+    """The length of the union of the intervals, overlaps counted once."""
     total, end = 0.0, None
     for start, stop in sorted(intervals):
         if end is None or start > end:
@@ -105,7 +126,7 @@ def total_seconds(intervals: Iterable[tuple[datetime, datetime]], extra: int = 0
         elif stop > end:
             total += (stop - end).total_seconds()
             end = stop
-    return int(total) + extra
+    return int(total)
 
 
 def decode(data: bytes) -> str:
@@ -273,6 +294,7 @@ def parse_report(data: bytes) -> AttendanceReport:
         read_time = _time_reader(
             [_cell(c, table.columns, k) for _, c in rows for k in ("join", "leave")]
         )
+    duration = next((k for k in ("minutes", "duration") if k in table.columns), None)
     people: dict[str, ReportPerson] = {}
     for line, cells in rows:
         name = _cell(cells, table.columns, "name")
@@ -292,9 +314,13 @@ def parse_report(data: bytes) -> AttendanceReport:
             if (stop - start).total_seconds() > 24 * 3600:
                 raise ReportError(f"Line {line}: a stay of more than a day is not a session.")
             person.intervals.append((start, stop))
-        else:
-            kind = "minutes" if "minutes" in table.columns else "duration"
-            person.seconds_without_times += _seconds(_cell(cells, table.columns, kind), kind, line)
+        listed = _cell(cells, table.columns, duration) if duration else ""
+        if not listed:
+            if not table.has_times:
+                raise ReportError(f"Line {line}: the duration is blank.")
+            person.listed_seconds = None
+        elif person.listed_seconds is not None:
+            person.listed_seconds += _seconds(listed, duration, line)
     if not people:
         raise ReportError("The table of participants has no rows.")
     return AttendanceReport(people=list(people.values()), rows=len(rows))
@@ -347,10 +373,7 @@ def match_report(
             found.setdefault(pk, []).append(person)
     proposals = {}
     for pk, people in found.items():
-        seconds = total_seconds(
-            [i for p in people for i in p.intervals], sum(p.seconds_without_times for p in people)
-        )
-        minutes = min(seconds // 60, session_minutes)
+        minutes = min(seconds_in_meeting(people) // 60, session_minutes)
         proposals[pk] = Proposal(
             enrolment_id=pk,
             minutes=minutes,

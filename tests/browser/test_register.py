@@ -120,7 +120,9 @@ def test_a_trainer_takes_a_41_person_register_on_a_phone(page, shoot, console, t
     ]
     report.write_text(
         "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
-        + "".join(f"{n},{e},{stamp(a)},{stamp(b)},0,No\n" for n, e, a, b in rows)
+        + "".join(
+            f"{n},{e},{stamp(a)},{stamp(b)},{(b - a).seconds // 60},No\n" for n, e, a, b in rows
+        )
     )
     page.get_by_role(
         "link", name="Import attendance from a Teams or Zoom attendance report"

@@ -67,6 +67,14 @@ def test_zoom_rejoins_are_merged_and_waiting_room_time_is_left_out():
     }
 
 
+def test_zoom_unique_users_rows_span_time_away_so_their_duration_counts():
+    text = (
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        "Ana Rivera,ana@nhs.example,10/01/2026 09:00:00 AM,10/01/2026 01:00:00 PM,150,No\n"
+    )
+    assert minutes(parse_report(text.encode())) == {"ana@nhs.example": 150}
+
+
 def test_zoom_without_meeting_data_and_with_us_dates_in_a_spreadsheet_resave():
     text = ZOOM.split("\n\n", 1)[1].replace("\n", "\r\n")
     assert minutes(parse_report(text.encode("utf-8")))["ben@nhs.example"] == 60

@@ -34,17 +34,17 @@ def setting(trainer):
 def zoom(*rows) -> bytes:
     header = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
     body = "".join(
-        f"{name},{email},10/01/2026 {join} AM,10/01/2026 {leave},0,No\n"
-        for name, email, join, leave in rows
+        f"{name},{email},10/01/2026 {join} AM,10/01/2026 {leave},{minutes},No\n"
+        for name, email, join, leave, minutes in rows
     )
     return (header + body).encode()
 
 
 REPORT = zoom(
-    ("Ana Rivera", "ANA@nhs.example", "09:00:00", "01:00:00 PM"),  # 240 min
-    ("Ben Rivera", "ben@nhs.example", "09:00:00", "10:00:00 AM"),  # 60 min
-    ("Ben Rivera", "ben@nhs.example", "10:30:00", "11:00:00 AM"),  # +30
-    ("Guest Speaker", "guest@elsewhere.example", "09:00:00", "12:00:00 PM"),
+    ("Ana Rivera", "ANA@nhs.example", "09:00:00", "01:00:00 PM", 240),
+    ("Ben Rivera", "ben@nhs.example", "09:00:00", "10:00:00 AM", 60),
+    ("Ben Rivera", "ben@nhs.example", "10:30:00", "11:00:00 AM", 30),
+    ("Guest Speaker", "guest@elsewhere.example", "09:00:00", "12:00:00 PM", 180),
 )
 
 
