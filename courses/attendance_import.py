@@ -32,7 +32,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -114,6 +114,15 @@ def seconds_in_meeting(people: Iterable[ReportPerson]) -> int:
 class AttendanceReport:
     people: list[ReportPerson]
     rows: int  # the table's rows read (joins, for a table with times)
+    dates: frozenset[date] = frozenset()  # the days people joined on (tables with times)
+
+    def is_from(self, day: date) -> bool:
+        """Whether the meeting could be on ``day``: someone joined that day (either way round
+        when day and month could be swapped: 01/10 read as 10 January may be 1 October)."""
+        if not self.dates:
+            return True
+        swapped = {date(d.year, d.day, d.month) for d in self.dates if d.day <= 12}
+        return day in self.dates | swapped
 
 
 def total_seconds(intervals: Iterable[tuple[datetime, datetime]]) -> int:
@@ -323,7 +332,8 @@ def parse_report(data: bytes) -> AttendanceReport:
             person.listed_seconds += _seconds(listed, duration, line)
     if not people:
         raise ReportError("The table of participants has no rows.")
-    return AttendanceReport(people=list(people.values()), rows=len(rows))
+    dates = frozenset(start.date() for p in people.values() for start, _ in p.intervals)
+    return AttendanceReport(people=list(people.values()), rows=len(rows), dates=dates)
 
 
 def meets_share(minutes: int, *, session_minutes: int, share_percent: int) -> bool:

@@ -231,6 +231,7 @@ def _preview_context(session, rows, form, payload) -> dict:
         "form": form,
         "share": share,
         "unmatched": payload["unmatched"],
+        "other_day": payload.get("other_day", False),
         "matched": len(minutes),
         "to_mark": sum(1 for row, _, _, _, meets in preview if meets and not row.attended),
     }
@@ -274,6 +275,8 @@ def register_import(request, session_id: int):
         "share": share,
         "minutes": {pk: p.minutes for pk, p in matching.proposals.items()},
         "unmatched": [[p.name, p.email, p.minutes] for p in matching.unmatched],
+        # A report of another day is most likely another meeting's: the preview says so.
+        "other_day": not report.is_from(timezone.localdate(session.starts_at)),
     }
     # Present already, or stayed long enough: the trainer confirms or changes each tick.
     proposed = [

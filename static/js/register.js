@@ -15,6 +15,9 @@
     if (!tools || !filter || !count) return;
 
     function box(row) { return row.querySelector('input[type="checkbox"]'); }
+    // "jose" finds José: compare without accents and case.
+    function plain(text) { return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); }
+    rows.forEach(function (row) { row.setAttribute("data-search", plain(row.getAttribute("data-search") || "")); });
     function visible() { return rows.filter(function (row) { return !row.hidden; }); }
 
     function updateCount() {
@@ -23,7 +26,7 @@
     }
 
     function applyFilter() {
-      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var words = plain(filter.value).split(/\s+/).filter(Boolean);
       rows.forEach(function (row) {
         var text = row.getAttribute("data-search") || "";
         row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });

@@ -4,6 +4,7 @@
 # ruff: noqa: E501
 
 import os
+from datetime import date
 
 import pytest
 
@@ -197,3 +198,12 @@ def test_huge_files_and_too_many_lines_are_refused_before_reading_them():
     rows = "".join(f"P{i},p{i}@x.example,3\n" for i in range(MAX_ROWS))
     with pytest.raises(ReportError, match="more than 20,000 lines"):
         parse_report(("Name,Email,Duration\n" + rows).encode())
+
+
+def test_the_report_knows_which_days_it_covers():
+    zoom = parse_report(ZOOM.encode())
+    assert zoom.is_from(date(2026, 10, 1))
+    assert zoom.is_from(date(2026, 1, 10))  # 10/01 could be either way round
+    assert not zoom.is_from(date(2026, 10, 2))
+    durations_only = parse_report(b"Name,Email,Duration\nA,a@x.example,1h\n")
+    assert durations_only.is_from(date(2030, 1, 1))  # no times: nothing to check

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from courses.forms import PREVIEW_EXPIRED
@@ -81,6 +82,7 @@ def test_upload_previews_then_confirm_saves_the_register_with_minutes(client, tr
     assert "In the meeting 240 min (100%)" in html and "In the meeting 90 min (37%)" in html
     assert "Guest Speaker" in html and "guest@elsewhere.example" in html
     assert "Not in the report" in html
+    assert "Check this is the right meeting" in html  # the report is of 1 October 2026
     assert checked(html) == {people["ana"].pk, people["dev"].pk}
     assert list(Attendance.objects.values_list("enrolment_id", flat=True)) == [people["dev"].pk]
 
@@ -99,6 +101,15 @@ def test_upload_previews_then_confirm_saves_the_register_with_minutes(client, tr
         people["ben"].pk: 90,
         people["dev"].pk: None,
     }
+
+
+def test_a_report_of_the_sessions_day_raises_no_warning(client, trainer, setting):
+    workshop, _ = setting
+    day = timezone.localtime(workshop.starts_at).strftime("%Y-%m-%d")
+    report = f"Name,Email,Join time,Leave time\nAna,ana@nhs.example,{day} 09:00,{day} 13:00\n"
+    client.force_login(trainer)
+    html = upload(client, workshop, report.encode()).content.decode()
+    assert "Nothing is saved yet" in html and "Check this is the right meeting" not in html
 
 
 def test_the_share_is_editable(client, trainer, setting):

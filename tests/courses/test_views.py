@@ -318,6 +318,8 @@ def test_the_trainers_home_lists_this_weeks_to_do_and_each_runs_answers(client, 
     assert f'href="{reverse("wagtailadmin_pages:edit", args=[soon.pk])}">Drop-in' in to_do
     assert "<dt>Baseline answered</dt><dd>1 of 1</dd>" in html
     assert "<dt>3-month follow-up answered</dt><dd>0 of 1</dd>" in html
+    admin = client.get(reverse("courses_course_runs:index")).content.decode()
+    assert "Baseline answered: <strong>1</strong> of 1" in admin
 
 
 def test_trainer_runs_pages_show_the_links_other_apps_offer_per_run(client, trainer, course_run):
