@@ -1,6 +1,8 @@
 """Trainee and trainer views of the course. Thin: reads from selectors and the pages' own
 methods, writes via services."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -203,28 +205,39 @@ def register(request, session_id: int):
             "run": run,
             "rows": _register_rows(form, rows),
             "form": form,
-            "present": sum(row.attended for row in rows),
         },
         status=status,
     )
 
 
+@dataclass(frozen=True)
+class PreviewRow:
+    """One enrolled trainee on the preview of an imported register."""
+
+    row: selectors.RegisterRow
+    checked: bool
+    minutes: int | None  # None: not in the report
+    share_percent: int | None
+    meets_share: bool
+
+
 def _preview_context(session, rows, form, payload) -> dict:
     """Each enrolled trainee with what the report says, and the report's unmatched people."""
-    share = payload["share"]
-    minutes = payload["minutes"]
-    by_length = {"session_minutes": session.duration_minutes}
-    preview = [
-        (
-            row,
-            checked,
-            minutes.get(row.enrolment.pk),
-            row.enrolment.pk in minutes and share_of(minutes[row.enrolment.pk], **by_length),
-            row.enrolment.pk in minutes
-            and meets_share(minutes[row.enrolment.pk], share_percent=share, **by_length),
+    share, minutes = payload["share"], payload["minutes"]
+    length = {"session_minutes": session.duration_minutes}
+    preview = []
+    for row, checked in _register_rows(form, rows):
+        stayed = minutes.get(row.enrolment.pk)
+        preview.append(
+            PreviewRow(
+                row=row,
+                checked=checked,
+                minutes=stayed,
+                share_percent=None if stayed is None else share_of(stayed, **length),
+                meets_share=stayed is not None
+                and meets_share(stayed, share_percent=share, **length),
+            )
         )
-        for row, checked in _register_rows(form, rows)
-    ]
     return {
         "session": session,
         "rows": preview,
@@ -233,7 +246,7 @@ def _preview_context(session, rows, form, payload) -> dict:
         "unmatched": payload["unmatched"],
         "other_day": payload.get("other_day", False),
         "matched": len(minutes),
-        "to_mark": sum(1 for row, _, _, _, meets in preview if meets and not row.attended),
+        "to_mark": sum(1 for p in preview if p.meets_share and not p.row.attended),
     }
 
 
