@@ -285,7 +285,14 @@ def parse_report(data: bytes) -> AttendanceReport:
             f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; an attendance report "
             "of one session is far smaller. Check it is the right file."
         )
-    tables = _tables(decode(data))
+    text = decode(data)
+    tables = _tables(text)
+    if not tables and "user action" in text[:5000].lower():
+        raise ReportError(
+            "This is Teams' older attendance list (Full Name, User Action, Timestamp), which "
+            "has no email addresses to match. Download the attendance report from the "
+            "meeting's Attendance tab instead."
+        )
     if not tables:
         raise ReportError(
             "No table of participants was found. The file needs columns for the name, the "

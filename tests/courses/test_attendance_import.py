@@ -170,6 +170,12 @@ def test_one_trainee_under_two_addresses_is_merged():
         (b"Name,Email\nAna,ana@x.example\n", "No table of participants"),
         (b"Vorname;Nachname;Zeit\nAna;R;3\n", "No table of participants"),
         (b"Name,Email,Duration\n", "no rows"),
+        (
+            "Full Name\tUser Action\tTimestamp\nAna Rivera\tJoined\t01/10/2026, 09:00:00\n".encode(
+                "utf-16"
+            ),
+            "older attendance list",
+        ),
         (b"Name,Email,Duration\nAna,a@x.example,a while\n", "Line 2: the duration"),
         (b"Name,Email,Join time,Leave time\nA,a@x.example,yesterday,today\n", "not in a format"),
         (
