@@ -148,6 +148,15 @@ def test_a_trainer_takes_a_41_person_register_on_a_phone(page, shoot, console, t
     assert ben.minutes_attended == 240
     assert Attendance.objects.filter(session=workshop).count() == 40
 
+    # A session still to come: the page says when its register opens and lists the names.
+    later = factories.workshops(run)[1]
+    page.goto(f"/trainer/sessions/{later.pk}/register/")
+    expect(page.get_by_text("The register opens when the session starts")).to_be_visible()
+    expect(page.get_by_role("checkbox")).to_have_count(0)
+    assert_fits(page)
+    shoot(page, "07-register-not-yet-phone")
+
+    page.goto(f"/trainer/sessions/{workshop.pk}/register/")
     page.set_viewport_size(DESKTOP)
-    shoot(page, "07-register-desktop")
+    shoot(page, "08-register-desktop")
     console.assert_clean()
