@@ -2,16 +2,18 @@
 status, and what evaluators may see."""
 
 import enum
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessments.models import FollowUpEmail, Instrument, Participant, Response, Statement
+from courses.hooks import RunFigure
 from courses.models import CourseRunPage, Enrolment
 from courses.selectors import (
     enrolments_with_progress,
@@ -274,6 +276,34 @@ def follow_up_overview(run: CourseRunPage, *, now: datetime | None = None) -> di
             {"wave": wave, "window": windows[wave], "counts": counts[wave.name]}
             for wave in follow_ups
         ],
+    }
+
+
+def response_figures(runs: list[CourseRunPage]) -> dict[int, list[RunFigure]]:
+    """For the trainers' overview: per run, how many of its trainees answered the baseline
+    and each follow-up of its schedule. Two queries whatever the number of runs."""
+    prefetch_related_objects(runs, "follow_up_waves")
+    answered = Counter(
+        {
+            (run_id, wave): n
+            for run_id, wave, n in Response.objects.filter(
+                participant__enrolment__course_run__in=runs
+            )
+            .values_list("participant__enrolment__course_run_id", "wave")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    )
+    return {
+        run.pk: [
+            RunFigure(
+                f"{wave.noun[0].upper()}{wave.noun[1:]} answered",
+                answered[run.pk, wave.name],
+                of_enrolled=True,
+            )
+            for wave in run.schedule
+        ]
+        for run in runs
     }
 
 

@@ -9,7 +9,8 @@ from wagtail.admin.widgets import ListingButton
 
 from accounts.roles import can_import, is_trainer
 from assessments.admin_views import ImportJobView, ImportResponsesView
-from courses.hooks import RUN_LINKS_HOOK, RunLink
+from assessments.selectors import response_figures
+from courses.hooks import RUN_FIGURES_HOOK, RUN_LINKS_HOOK, RunLink
 from courses.models import CourseRunPage
 
 
@@ -61,3 +62,9 @@ def follow_ups_link(run, user):
     """On the trainers' course-runs pages (site and admin), next to each run's counts."""
     if is_trainer(user):
         yield RunLink("Follow-ups", reverse("assessments:trainer_follow_ups", args=[run.pk]))
+
+
+@hooks.register(RUN_FIGURES_HOOK)
+def response_figures_of_runs(runs):
+    """On the trainers' overview: baseline and follow-up questionnaires answered per run."""
+    return response_figures(runs)

@@ -6,7 +6,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.roles import is_trainer
 from courses.hooks import run_links
-from courses.selectors import run_summaries
+from courses.selectors import course_runs_visible_to, run_summaries
 
 
 class CourseRunsAdminView(WagtailAdminTemplateMixin, TemplateView):
@@ -24,5 +24,8 @@ class CourseRunsAdminView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        runs = [(summary, run_links(summary.run, user)) for summary in run_summaries(user)]
+        runs = [
+            (summary, run_links(summary.run, user))
+            for summary in run_summaries(course_runs_visible_to(user))
+        ]
         return {**super().get_context_data(**kwargs), "runs": runs}

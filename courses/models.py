@@ -24,6 +24,7 @@ from courses.content_cache import course_content
 from organisations.selectors import is_restricted, organisations_visible_to
 
 MANDATORY_WORKSHOPS = 2
+MINUTES_IN_A_DAY = 24 * 60
 
 
 class Footstep(models.Model):
@@ -530,13 +531,21 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     marked_at = models.DateTimeField(default=timezone.now)
+    # From a meeting's attendance report (courses.attendance_import); blank when ticked by hand.
+    minutes_attended = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(MINUTES_IN_A_DAY)]
+    )
 
     class Meta:
         verbose_name = "attendance record"
         constraints = [
             models.UniqueConstraint(
                 fields=["enrolment", "session"], name="one_attendance_per_session"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes_attended__lte=MINUTES_IN_A_DAY),
+                name="attendance_minutes_within_a_day",
+            ),
         ]
 
     def __str__(self):

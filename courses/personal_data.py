@@ -13,7 +13,13 @@ register(
     title="Attendance at sessions",
     # A trainee's own attendance, and the register marks a trainer made.
     user_fields=["enrolment__user", "marked_by"],
-    fields=["enrolment_id", "session__title", "session__starts_at", "marked_at"],
+    fields=[
+        "enrolment_id",
+        "session__title",
+        "session__starts_at",
+        "marked_at",
+        "minutes_attended",
+    ],
     deletion=(
         "Your attendance is deleted with your account; registers you marked as a trainer "
         "are kept without your name."

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import reduce
-from operator import or_
+from operator import attrgetter, or_
 
 from django.db.models import (
     BooleanField,
@@ -24,8 +24,10 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from courses.content_cache import course_content
+from courses.hooks import RunFigure, run_figures
 from courses.models import (
     MANDATORY_WORKSHOPS,
     Attendance,
@@ -275,20 +277,25 @@ class SessionCount:
 
 @dataclass(frozen=True)
 class RunSummary:
+    """One run on the trainers' pages. A new column is one more field here, filled from one
+    more annotation or one query over all runs in ``run_summaries`` (never a query per run);
+    another app's figure comes through ``courses.hooks.RUN_FIGURES_HOOK`` instead."""
+
     run: CourseRunPage
     enrolled: int
     mandatory_completed: int
     sessions: list[SessionCount]
+    figures: list[RunFigure] = field(default_factory=list)
 
 
-def run_summaries(user) -> list[RunSummary]:
-    """Per course run ``user`` may see (published or not): enrolled, attendance per session
-    and how many completed the mandatory part. Seven queries whatever the number of runs or
-    sessions."""
+def run_summaries(runs: QuerySet[CourseRunPage] | None = None) -> list[RunSummary]:
+    """Per course run (published or not; ``runs`` narrows them, e.g. to
+    ``course_runs_visible_to(user)``): enrolled, attendance per session, how many completed
+    the mandatory part, and the figures other apps add.
+    A fixed number of queries whatever the number of runs or sessions."""
+    runs = CourseRunPage.objects.all() if runs is None else runs
     runs = list(
-        course_runs_visible_to(user)
-        .annotate(enrolled=Count("enrolments"))
-        .order_by("-live", "-starts_on", "title")
+        runs.annotate(enrolled=Count("enrolments")).order_by("-live", "-starts_on", "title")
     )
     if not runs:
         return []
@@ -305,6 +312,7 @@ def run_summaries(user) -> list[RunSummary]:
         ).values_list("course_run_id", "mandatory_completed")
         if done
     )
+    figures = run_figures(runs)
     by_run: dict[str, list[SessionCount]] = defaultdict(list)
     for session in sessions:
         by_run[session.run_path].append(SessionCount(session, session.attended))
@@ -314,6 +322,60 @@ def run_summaries(user) -> list[RunSummary]:
             enrolled=run.enrolled,
             mandatory_completed=completed[run.pk],
             sessions=by_run[run.path],
+            figures=figures.get(run.pk, []),
         )
         for run in runs
     ]
+
+
+REGISTERS_DUE_DAYS = 7
+LINKS_NEEDED_DAYS = 14
+
+
+@dataclass(frozen=True)
+class SessionToDo:
+    run: CourseRunPage
+    session: SessionPage
+
+
+@dataclass(frozen=True)
+class TrainerOverview:
+    """A trainer's home: their runs, and what needs doing this week."""
+
+    runs: list[RunSummary]
+    # Published sessions that started in the last week, or start today, with nobody marked
+    # present yet (an empty register and one not yet taken look the same).
+    registers_to_take: list[SessionToDo]
+    # Published sessions starting in the next fortnight without a joining link.
+    without_joining_link: list[SessionToDo]
+
+
+def trainer_overview(
+    runs: QuerySet[CourseRunPage] | None = None, *, now: datetime | None = None
+) -> TrainerOverview:
+    """``run_summaries`` and the week's to-do list read from them: no query of its own."""
+    now = now or timezone.now()
+    summaries = run_summaries(runs)
+    end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
+    registers, links = [], []
+    for summary in summaries:
+        if not summary.run.live:
+            continue
+        for row in summary.sessions:
+            session = row.session
+            if not session.live:
+                continue
+            starts = session.starts_at
+            if (
+                now - timedelta(days=REGISTERS_DUE_DAYS) <= starts <= end_of_today
+                and not row.attended
+            ):
+                registers.append(SessionToDo(summary.run, session))
+            if now <= starts <= now + timedelta(days=LINKS_NEEDED_DAYS) and not session.joining_url:
+                links.append(SessionToDo(summary.run, session))
+    by_start = attrgetter("session.starts_at")
+    return TrainerOverview(
+        runs=summaries,
+        registers_to_take=sorted(registers, key=by_start),
+        without_joining_link=sorted(links, key=by_start),
+    )

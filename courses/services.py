@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -32,6 +32,10 @@ NOT_ENROLLED = (
     "Reload the register and try again."
 )
 NOT_STARTED = "You can take the register once the session has started."
+CHANGED = (
+    "Someone else saved this register after you opened it, so nothing was saved. Your ticks "
+    "are still below; check the people listed and save again."
+)
 
 
 @transaction.atomic
@@ -65,13 +69,20 @@ def _lock_session(session: SessionPage) -> None:
     SessionPage.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
 
 
-def _audit_attendance(*, session: SessionPage, enrolment: Enrolment, attended: bool, marked_by):
+def _audit_attendance(
+    *, session: SessionPage, enrolment: Enrolment, attended: bool, marked_by, minutes=None
+):
     mark = f"marked {'present' if attended else 'absent'} at session {session.pk} ({session.title})"
+    if minutes is not None:
+        mark += f", {minutes} minutes from the attendance report"
+    detail = {"session_id": session.pk, "enrolment_id": enrolment.pk, "attended": attended}
+    if minutes is not None:
+        detail["minutes_attended"] = minutes
     audit_record(
         actor=marked_by,
         action=AuditEvent.Action.ATTENDANCE,
         summary=f"Enrolment {enrolment.pk} {mark}",
-        detail={"session_id": session.pk, "enrolment_id": enrolment.pk, "attended": attended},
+        detail=detail,
         subject_id=enrolment.user_id,
         anonymised_summary=f"A trainee (account deleted) {mark}",
     )
@@ -105,26 +116,45 @@ def attendance_mark(
 class RegisterChanges:
     marked_present: int
     marked_absent: int
+    minutes_updated: int = 0
 
 
 @transaction.atomic
 def attendance_record(
-    *, session: SessionPage, enrolment_ids_attended: set[int], marked_by
+    *,
+    session: SessionPage,
+    enrolment_ids_attended: set[int],
+    marked_by,
+    minutes: Mapping[int, int] | None = None,
+    present_when_opened: Iterable[int] | None = None,
 ) -> RegisterChanges:
     """Save a session's whole register: exactly these enrolments attended it.
 
     Every id must be an enrolment on the session's run; otherwise ValidationError and
-    nothing is saved. Each change is written to the audit log.
+    nothing is saved. ``minutes`` (enrolment id -> minutes, from an attendance report) is
+    stored on those marked present. ``present_when_opened``: who was present when the trainer
+    opened the form; if the register has changed since (another trainer saved) and differs
+    from this save, ValidationError (code ``changed``) and nothing is saved, so neither
+    trainer's ticks are silently lost. Saving the same register twice (a double submit)
+    changes nothing the second time. Each change is written to the audit log.
     """
     run = CourseRunPage.objects.get(path=session.run_path)
     enrolments = {e.pk: e for e in Enrolment.objects.filter(course_run=run)}
     wanted = set(enrolment_ids_attended)
-    if wanted - enrolments.keys():
+    minutes = {pk: m for pk, m in (minutes or {}).items() if pk in wanted}
+    if (wanted | minutes.keys()) - enrolments.keys():
         raise ValidationError(NOT_ENROLLED, code="not_enrolled")
     if wanted and not session.has_started:
         raise ValidationError(NOT_STARTED, code="not_started")
     _lock_session(session)
-    current = set(Attendance.objects.filter(session=session).values_list("enrolment_id", flat=True))
+    rows = {a.enrolment_id: a for a in Attendance.objects.filter(session=session)}
+    current = set(rows)
+    if (
+        present_when_opened is not None
+        and current != set(present_when_opened)
+        and current != wanted
+    ):
+        raise ValidationError(CHANGED, code="changed")
     to_add, to_remove = sorted(wanted - current), sorted(current - wanted)
 
     Attendance.objects.filter(session=session, enrolment_id__in=to_remove).delete()
@@ -132,23 +162,51 @@ def attendance_record(
     for pk in to_add:
         enrolment = enrolments[pk]
         enrolment.course_run = run
-        attendance = Attendance(enrolment=enrolment, session=session, marked_by=marked_by)
+        attendance = Attendance(
+            enrolment=enrolment,
+            session=session,
+            marked_by=marked_by,
+            minutes_attended=minutes.get(pk),
+        )
         # Run membership was checked above in one query; skip the per-row foreign-key lookups.
         attendance.full_clean(exclude=["enrolment", "session", "marked_by"])
         new.append(attendance)
     Attendance.objects.bulk_create(new)
+    # Present already: the report's minutes replace what was stored.
+    updated = []
+    for pk in sorted((current & wanted) & minutes.keys()):
+        attendance = rows[pk]
+        if attendance.minutes_attended != minutes[pk]:
+            attendance.minutes_attended = minutes[pk]
+            attendance.full_clean(exclude=["enrolment", "session", "marked_by"])
+            updated.append(attendance)
+    Attendance.objects.bulk_update(updated, ["minutes_attended"])
 
     for pk in to_add:
         _audit_attendance(
-            session=session, enrolment=enrolments[pk], attended=True, marked_by=marked_by
+            session=session,
+            enrolment=enrolments[pk],
+            attended=True,
+            marked_by=marked_by,
+            minutes=minutes.get(pk),
         )
     for pk in to_remove:
         _audit_attendance(
             session=session, enrolment=enrolments[pk], attended=False, marked_by=marked_by
         )
+    for attendance in updated:
+        _audit_attendance(
+            session=session,
+            enrolment=enrolments[attendance.enrolment_id],
+            attended=True,
+            marked_by=marked_by,
+            minutes=attendance.minutes_attended,
+        )
     if to_add:
         attendance_added.send(sender=Attendance, session=session, enrolment_ids=to_add)
-    return RegisterChanges(marked_present=len(to_add), marked_absent=len(to_remove))
+    return RegisterChanges(
+        marked_present=len(to_add), marked_absent=len(to_remove), minutes_updated=len(updated)
+    )
 
 
 @transaction.atomic

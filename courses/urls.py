@@ -15,4 +15,14 @@ urlpatterns = [
     path("sessions/<id:session_id>/calendar.ics", views.session_calendar, name="session_calendar"),
     path("trainer/runs/", views.trainer_runs, name="trainer_runs"),
     path("trainer/sessions/<id:session_id>/register/", views.register, name="register"),
+    path(
+        "trainer/sessions/<id:session_id>/register/import/",
+        views.register_import,
+        name="register_import",
+    ),
+    path(
+        "trainer/sessions/<id:session_id>/register/import/confirm/",
+        views.register_import_confirm,
+        name="register_import_confirm",
+    ),
 ]

@@ -1,6 +1,8 @@
 """Trainee and trainer views of the course. Thin: reads from selectors and the pages' own
 methods, writes via services."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,8 +14,23 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import trainer_required
 from courses import selectors
+from courses.attendance_import import (
+    DEFAULT_SHARE_PERCENT,
+    MAX_BYTES,
+    ReportError,
+    match_report,
+    meets_share,
+    parse_report,
+    share_of,
+)
 from courses.calendar import ics_calendar, session_event
-from courses.forms import RegisterForm
+from courses.forms import (
+    AttendanceReportForm,
+    ImportConfirmForm,
+    RegisterForm,
+    ids_text,
+    preview_token,
+)
 from courses.hooks import run_links
 from courses.models import (
     CourseRunPage,
@@ -22,7 +39,12 @@ from courses.models import (
     FootstepModulePage,
     SessionPage,
 )
-from courses.services import attendance_record, enrolment_create
+from courses.services import (
+    NOT_STARTED,
+    RegisterChanges,
+    attendance_record,
+    enrolment_create,
+)
 
 
 @login_required
@@ -102,31 +124,68 @@ def modules(request):
 
 @trainer_required
 def trainer_runs(request):
-    runs = [(s, run_links(s.run, request.user)) for s in selectors.run_summaries(request.user)]
-    return render(request, "courses/trainer_runs.html", {"runs": runs})
+    """The trainer's home: what needs doing this week, then each run's figures."""
+    overview = selectors.trainer_overview(selectors.course_runs_visible_to(request.user))
+    runs = [(s, run_links(s.run, request.user)) for s in overview.runs]
+    return render(
+        request,
+        "courses/trainer_runs.html",
+        {
+            "runs": runs,
+            "overview": overview,
+            "registers_days": selectors.REGISTERS_DUE_DAYS,
+            "links_days": selectors.LINKS_NEEDED_DAYS,
+        },
+    )
+
+
+def _session_for_register(request, session_id: int) -> tuple[SessionPage, CourseRunPage]:
+    """The session and its run, for a trainer who may see the run (404 otherwise, as for a
+    missing session)."""
+    session = get_object_or_404(SessionPage, pk=session_id).specific
+    if not selectors.course_run_visible_to(request.user, path=session.run_path):
+        raise Http404("No SessionPage matches the given query.")
+    return session, session.get_parent().specific
+
+
+def _save_register(request, form, session, rows, *, minutes=None) -> RegisterChanges | None:
+    """Save a valid register form; on refusal the form carries the error (and, when another
+    trainer saved meanwhile, who differs), and nothing is saved."""
+    wanted = set(form.cleaned_data["attended"])
+    try:
+        return attendance_record(
+            session=session,
+            enrolment_ids_attended=wanted,
+            marked_by=request.user,
+            minutes=minutes,
+            present_when_opened=form.cleaned_data["opened"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        if error.code == "changed":
+            form.differs = [row for row in rows if row.attended != (row.enrolment.pk in wanted)]
+            # The trainer has now seen the saved register: saving again applies their ticks.
+            form.data = form.data.copy()
+            form.data["opened"] = ids_text(row.enrolment.pk for row in rows if row.attended)
+        return None
+
+
+def _register_rows(form, rows) -> list:
+    checked = {str(pk) for pk in (form["attended"].value() or [])}
+    return [(row, str(row.enrolment.pk) in checked) for row in rows]
 
 
 @trainer_required
 @require_http_methods(["GET", "POST"])
 def register(request, session_id: int):
-    session = get_object_or_404(SessionPage, pk=session_id).specific
-    if not selectors.course_run_visible_to(request.user, path=session.run_path):
-        raise Http404("No SessionPage matches the given query.")  # as a missing one
-    run = session.get_parent().specific
+    session, run = _session_for_register(request, session_id)
     rows = selectors.run_register(session)
     form = RegisterForm(request.POST if request.method == "POST" else None, rows=rows)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                changes = attendance_record(
-                    session=session,
-                    enrolment_ids_attended=set(form.cleaned_data["attended"]),
-                    marked_by=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            changes = _save_register(request, form, session, rows)
+            if changes is not None:
                 messages.success(
                     request,
                     f"Register saved: {changes.marked_present} marked present, "
@@ -134,15 +193,147 @@ def register(request, session_id: int):
                 )
                 return redirect("courses:register", session_id=session.pk)
         status = 400
-    checked = {str(pk) for pk in (form["attended"].value() or [])}
     return render(
         request,
         "courses/register.html",
         {
             "session": session,
             "run": run,
-            "rows": [(row, str(row.enrolment.pk) in checked) for row in rows],
+            "rows": _register_rows(form, rows),
             "form": form,
         },
         status=status,
+    )
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One enrolled trainee on the preview of an imported register."""
+
+    row: selectors.RegisterRow
+    checked: bool
+    minutes: int | None  # None: not in the report
+    share_percent: int | None
+    meets_share: bool
+
+
+def _preview_context(session, rows, form, payload) -> dict:
+    """Each enrolled trainee with what the report says, and the report's unmatched people."""
+    share, minutes = payload["share"], payload["minutes"]
+    length = {"session_minutes": session.duration_minutes}
+    preview = []
+    for row, checked in _register_rows(form, rows):
+        stayed = minutes.get(row.enrolment.pk)
+        preview.append(
+            PreviewRow(
+                row=row,
+                checked=checked,
+                minutes=stayed,
+                share_percent=None if stayed is None else share_of(stayed, **length),
+                meets_share=stayed is not None
+                and meets_share(stayed, share_percent=share, **length),
+            )
+        )
+    return {
+        "session": session,
+        "rows": preview,
+        "form": form,
+        "share": share,
+        "unmatched": payload["unmatched"],
+        "other_day": payload.get("other_day", False),
+        "matched": len(minutes),
+        "to_mark": sum(1 for p in preview if p.meets_share and not p.row.attended),
+    }
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def register_import(request, session_id: int):
+    """Upload a meeting's attendance report; the preview shows the register it proposes."""
+    session, run = _session_for_register(request, session_id)
+    if not session.has_started:
+        messages.info(request, NOT_STARTED)
+        return redirect("courses:register", session_id=session.pk)
+    upload = AttendanceReportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"share_percent": DEFAULT_SHARE_PERCENT},
+    )
+    context = {"session": session, "run": run, "upload": upload}
+    if request.method == "GET" or not upload.is_valid():
+        return render(
+            request,
+            "courses/register_import.html",
+            context,
+            status=200 if request.method == "GET" else 400,
+        )
+    rows = selectors.run_register(session)
+    try:
+        report = parse_report(upload.cleaned_data["file"].read(MAX_BYTES + 1))
+    except ReportError as error:
+        upload.add_error("file", str(error))
+        return render(request, "courses/register_import.html", context, status=400)
+    share = upload.cleaned_data["share_percent"]
+    matching = match_report(
+        report,
+        enrolment_ids_by_email={row.user.email: row.enrolment.pk for row in rows},
+        session_minutes=session.duration_minutes,
+        share_percent=share,
+    )
+    payload = {
+        "share": share,
+        "minutes": {pk: p.minutes for pk, p in matching.proposals.items()},
+        "unmatched": [[p.name, p.email, p.minutes] for p in matching.unmatched],
+        # A report of another day is most likely another meeting's: the preview says so.
+        "other_day": not report.is_from(timezone.localdate(session.starts_at)),
+    }
+    # Present already, or stayed long enough: the trainer confirms or changes each tick.
+    proposed = [
+        row.enrolment.pk
+        for row in rows
+        if row.attended
+        or ((found := matching.proposals.get(row.enrolment.pk)) is not None and found.meets_share)
+    ]
+    form = ImportConfirmForm(rows=rows, session_id=session.pk)
+    form.initial.update(
+        {"attended": proposed, "preview": preview_token(session_id=session.pk, payload=payload)}
+    )
+    return render(
+        request,
+        "courses/register_import_preview.html",
+        {**context, **_preview_context(session, rows, form, payload)},
+    )
+
+
+@trainer_required
+@require_http_methods(["POST"])
+def register_import_confirm(request, session_id: int):
+    """Save the previewed register with the report's minutes, all or nothing."""
+    session, run = _session_for_register(request, session_id)
+    rows = selectors.run_register(session)
+    form = ImportConfirmForm(request.POST, rows=rows, session_id=session.pk)
+    if form.is_valid():
+        payload = form.cleaned_data["preview"]
+        changes = _save_register(request, form, session, rows, minutes=payload["minutes"])
+        if changes is not None:
+            messages.success(
+                request,
+                f"Register saved from the attendance report: {changes.marked_present} marked "
+                f"present, {changes.marked_absent} marked absent; minutes attended stored "
+                "for those present who were in the report.",
+            )
+            return redirect("courses:register", session_id=session.pk)
+        return render(
+            request,
+            "courses/register_import_preview.html",
+            {"run": run, **_preview_context(session, rows, form, payload)},
+            status=400,
+        )
+    # Without a readable preview there is nothing to show again: back to the upload.
+    upload = AttendanceReportForm(initial={"share_percent": DEFAULT_SHARE_PERCENT})
+    return render(
+        request,
+        "courses/register_import.html",
+        {"session": session, "run": run, "upload": upload, "errors": form.errors},
+        status=400,
     )

@@ -180,9 +180,7 @@ def test_run_summaries_count_enrolled_attendance_and_completion():
     attend(a, w1, w2)
     attend(b, w1)
 
-    summaries = {
-        s.run.pk: s for s in selectors.run_summaries(factories.UserFactory(is_superuser=True))
-    }
+    summaries = {s.run.pk: s for s in selectors.run_summaries()}
     summary = summaries[run.pk]
     assert (summary.enrolled, summary.mandatory_completed) == (3, 1)
     assert [(row.session.title, row.attended) for row in summary.sessions] == [
@@ -199,10 +197,84 @@ def test_run_summaries_query_count_does_not_grow_with_runs():
     factories.enrol(factories.TraineeFactory(), past_run())
     fresh = type(trainer).objects.get(pk=trainer.pk)  # organisations not read yet
     with CaptureQueriesContext(connection) as one:
-        selectors.run_summaries(fresh)
+        selectors.run_summaries(selectors.course_runs_visible_to(fresh))
     for _ in range(3):
         factories.enrol(factories.TraineeFactory(), past_run())
     fresh = type(trainer).objects.get(pk=trainer.pk)
     with CaptureQueriesContext(connection) as four:
-        assert len(selectors.run_summaries(fresh)) == 4
-    assert len(four) == len(one) <= 7
+        assert len(selectors.run_summaries(selectors.course_runs_visible_to(fresh))) == 4
+    # Two of them: the questionnaires answered (assessments, through RUN_FIGURES_HOOK); one
+    # the trainer's organisations.
+    assert len(four) == len(one) <= 8
+
+
+# The trainers' overview ------------------------------------------------------------------
+
+
+def _titles(items):
+    return [item.session.title for item in items]
+
+
+def test_registers_to_take_are_this_weeks_sessions_with_nobody_marked_present():
+    now = timezone.now().replace(hour=10, minute=0)
+    run = factories.make_course_run(with_sessions=False)
+    taken = factories.add_workshop(run, now - timedelta(days=2), "Taken")
+    factories.add_workshop(run, now - timedelta(days=3), "Not taken")
+    factories.add_qa_session(run, now - timedelta(days=8), "Too long ago")
+    factories.add_qa_session(run, now + timedelta(hours=2), "Later today")
+    factories.add_qa_session(run, now + timedelta(days=1), "Tomorrow")
+    factories.add_qa_session(run, now - timedelta(days=1), "Draft").unpublish()
+    attend(factories.enrol(factories.TraineeFactory(), run), taken)
+    draft_run = factories.make_course_run(with_sessions=False)
+    factories.add_workshop(draft_run, now - timedelta(days=1), "Of a draft run")
+    draft_run.unpublish()
+
+    overview = selectors.trainer_overview(now=now)
+    assert _titles(overview.registers_to_take) == ["Not taken", "Later today"]
+    assert overview.registers_to_take[0].run == run
+
+
+def test_sessions_of_the_next_fortnight_without_a_joining_link_are_listed():
+    now = timezone.now()
+    run = factories.make_course_run(with_sessions=False)
+    factories.add_workshop(run, now + timedelta(days=3), "Has a link")
+    factories.add_qa_session(run, now + timedelta(days=13), "No link")
+    factories.add_qa_session(run, now + timedelta(days=15), "Later")
+    factories.add_qa_session(run, now - timedelta(hours=1), "Started")
+    assert _titles(selectors.trainer_overview(now=now).without_joining_link) == ["No link"]
+
+
+def test_the_overview_carries_each_runs_questionnaire_answers():
+    run = factories.make_course_run(first_workshop_in_days=-120, follow_up_months=(3, 6))
+    enrolments = [factories.enrol(factories.TraineeFactory(), run) for _ in range(3)]
+    for enrolment, waves in zip(
+        enrolments, (["baseline", "month_3"], ["baseline"], []), strict=True
+    ):
+        participant = factories.make_participant(run, enrolment=enrolment)
+        for wave in waves:
+            factories.make_response(participant, wave)
+    factories.make_response(factories.make_participant(run), "baseline")  # imported: not counted
+    (summary,) = selectors.trainer_overview().runs
+    assert [(f.label, f.value, f.of_enrolled) for f in summary.figures] == [
+        ("Baseline answered", 2, True),
+        ("3-month follow-up answered", 1, True),
+        ("6-month follow-up answered", 0, True),
+    ]
+
+
+def test_the_overview_query_count_does_not_grow_with_runs():
+    def busy_run():
+        run = past_run()
+        enrolment = factories.enrol(factories.TraineeFactory(), run)
+        factories.make_response(factories.make_participant(run, enrolment=enrolment), "baseline")
+        factories.add_qa_session(run, timezone.now() + timedelta(days=2), "No link")
+
+    busy_run()
+    with CaptureQueriesContext(connection) as one:
+        selectors.trainer_overview()
+    for _ in range(4):
+        busy_run()
+    with CaptureQueriesContext(connection) as five:
+        overview = selectors.trainer_overview()
+    assert len(overview.runs) == 5 and len(overview.without_joining_link) == 5
+    assert len(five) == len(one) <= 7

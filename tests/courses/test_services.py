@@ -217,3 +217,71 @@ def test_the_register_works_for_qa_sessions_too(trainer, past_run):
     assert qa.starts_at < timezone.now() - timedelta(days=1)
     attendance_record(session=qa, enrolment_ids_attended={enrolment.pk}, marked_by=trainer)
     assert Attendance.objects.get().session_id == qa.pk
+
+
+def test_the_register_stores_the_reports_minutes_for_those_present(trainer, past_run):
+    a, b, c = (factories.enrol(factories.TraineeFactory(), past_run) for _ in range(3))
+    workshop = factories.workshops(past_run)[0]
+    attendance_record(session=workshop, enrolment_ids_attended={a.pk}, marked_by=trainer)
+
+    changes = attendance_record(
+        session=workshop,
+        enrolment_ids_attended={a.pk, b.pk},
+        marked_by=trainer,
+        minutes={a.pk: 230, b.pk: 200, c.pk: 30},  # c stays absent: no row, no minutes
+    )
+    assert (changes.marked_present, changes.marked_absent, changes.minutes_updated) == (1, 0, 1)
+    assert dict(Attendance.objects.values_list("enrolment_id", "minutes_attended")) == {
+        a.pk: 230,
+        b.pk: 200,
+    }
+    details = [e.detail for e in attendance_events().order_by("pk")][-2:]
+    assert {d["enrolment_id"]: d["minutes_attended"] for d in details} == {a.pk: 230, b.pk: 200}
+    # A later save by hand keeps the minutes of those still present.
+    attendance_record(session=workshop, enrolment_ids_attended={a.pk, b.pk}, marked_by=trainer)
+    assert set(Attendance.objects.values_list("minutes_attended", flat=True)) == {230, 200}
+
+
+def test_minutes_beyond_a_day_are_refused_and_nothing_is_saved(trainer, past_run):
+    a = factories.enrol(factories.TraineeFactory(), past_run)
+    workshop = factories.workshops(past_run)[0]
+    with pytest.raises(ValidationError):
+        attendance_record(
+            session=workshop, enrolment_ids_attended={a.pk}, marked_by=trainer, minutes={a.pk: 2000}
+        )
+    assert not Attendance.objects.exists() and not attendance_events().exists()
+
+
+def test_a_save_over_another_trainers_unseen_changes_is_refused(trainer, past_run):
+    a, b = (factories.enrol(factories.TraineeFactory(), past_run) for _ in range(2))
+    workshop = factories.workshops(past_run)[0]
+    opened = set()  # both trainers opened an empty register
+    attendance_record(
+        session=workshop,
+        enrolment_ids_attended={a.pk},
+        marked_by=trainer,
+        present_when_opened=opened,
+    )
+    with pytest.raises(ValidationError) as error:
+        attendance_record(
+            session=workshop,
+            enrolment_ids_attended={b.pk},
+            marked_by=factories.TrainerFactory(),
+            present_when_opened=opened,
+        )
+    assert error.value.code == "changed"
+    assert list(Attendance.objects.values_list("enrolment_id", flat=True)) == [a.pk]
+
+
+def test_a_double_submit_saves_once_and_the_second_is_accepted(trainer, past_run):
+    a = factories.enrol(factories.TraineeFactory(), past_run)
+    workshop = factories.workshops(past_run)[0]
+    for expected in (1, 0):
+        changes = attendance_record(
+            session=workshop,
+            enrolment_ids_attended={a.pk},
+            marked_by=trainer,
+            present_when_opened=set(),
+        )
+        assert changes.marked_present == expected
+    assert Attendance.objects.count() == 1 and attendance_events().count() == 1

@@ -1,9 +1,11 @@
 """The course's views: who may open what, enrolment, the register, .ics files, query budgets."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail import hooks
 
 from accounts.models import AuditEvent
@@ -222,14 +224,68 @@ def test_a_register_post_for_someone_not_enrolled_is_an_error_and_saves_nothing(
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ATTENDANCE).count() == events
 
 
-def test_a_register_for_a_future_session_explains_it_cannot_be_taken_yet(client, trainer, world):
+def test_a_register_for_a_future_session_says_when_it_opens_and_lists_names_only(
+    client, trainer, world, trainee
+):
     workshop = factories.workshops(world.run)[0]
     url = reverse("courses:register", args=[workshop.pk])
     client.force_login(trainer)
-    assert "once it starts" in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    opens = timezone.localtime(workshop.starts_at)
+    assert f"The register opens when the session starts, on <strong>{opens:%A} " in html
+    assert f"at {opens:%H:%M}</strong>" in html
+    assert trainee.get_full_name() in html
+    assert 'type="checkbox"' not in html and "Save the register" not in html
+    assert reverse("courses:register_import", args=[workshop.pk]) not in html
     response = client.post(url, {"attended": [world.enrolment.pk]})
     assert response.status_code == 400
     assert "once the session has started" in response.content.decode()
+    assert not Attendance.objects.exists()
+
+
+def test_the_register_page_has_its_tools_count_and_sticky_bar(client, trainer, world):
+    workshop = factories.workshops(world.past_run)[0]
+    Attendance.objects.create(enrolment=world.past_enrolment, session=workshop)
+    client.force_login(trainer)
+    html = client.get(reverse("courses:register", args=[workshop.pk])).content.decode()
+    assert 'src="/static/js/register.js"' in html and "<script>" not in html
+    assert "data-register-tools hidden" in html  # shown by the script only
+    assert 'data-register-count aria-live="polite"' in html
+    assert 'class="action-bar"' in html and 'class="has-action-bar"' in html
+    assert f'name="opened" value="{world.past_enrolment.pk}"' in html
+    assert reverse("courses:register_import", args=[workshop.pk]) in html
+
+
+def test_a_register_saved_meanwhile_by_another_trainer_is_not_overwritten(client, trainer, world):
+    other = factories.enrol(factories.TraineeFactory(first_name="Robin"), world.past_run)
+    workshop = factories.workshops(world.past_run)[0]
+    url = reverse("courses:register", args=[workshop.pk])
+    client.force_login(trainer)
+    client.get(url)  # opened with nobody present
+    Attendance.objects.create(enrolment=other, session=workshop)  # another trainer saves
+
+    response = client.post(url, {"attended": [world.past_enrolment.pk], "opened": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Someone else saved this register" in html
+    assert "Robin" in html and "saved as present, you ticked absent" in html
+    assert f'name="opened" value="{other.pk}"' in html  # saving again applies these ticks
+    assert list(Attendance.objects.values_list("enrolment_id", flat=True)) == [other.pk]
+
+    client.post(url, {"attended": [world.past_enrolment.pk], "opened": str(other.pk)})
+    assert list(Attendance.objects.values_list("enrolment_id", flat=True)) == [
+        world.past_enrolment.pk
+    ]
+
+
+def test_a_tampered_opened_field_saves_nothing(client, trainer, world):
+    workshop = factories.workshops(world.past_run)[0]
+    client.force_login(trainer)
+    response = client.post(
+        reverse("courses:register", args=[workshop.pk]),
+        {"attended": [world.past_enrolment.pk], "opened": "1,x"},
+    )
+    assert response.status_code == 400 and "Reload it" in response.content.decode()
     assert not Attendance.objects.exists()
 
 
@@ -247,6 +303,23 @@ def test_trainer_runs_page_shows_counts_and_links_to_each_register(client, train
     assert reverse("courses:register", args=[w1.pk]) in html
     assert "1 / 1" in html  # attended / enrolled for each past workshop
     assert "Completed the mandatory part</dt><dd>1</dd>" in html.replace("\n", "")
+
+
+def test_the_trainers_home_lists_this_weeks_to_do_and_each_runs_answers(client, trainer):
+    run = factories.make_course_run(first_workshop_in_days=-2)
+    enrolment = factories.enrol(factories.TraineeFactory(), run)
+    factories.make_response(factories.make_participant(run, enrolment=enrolment), "baseline")
+    soon = factories.add_qa_session(run, timezone.now() + timedelta(days=4), "Drop-in")
+    w1 = factories.workshops(run)[0]
+    client.force_login(trainer)
+    html = client.get(reverse("courses:trainer_runs")).content.decode()
+    to_do = html[html.index("Registers to take") : html.index(f'id="run-{run.pk}"')]
+    assert f'href="{reverse("courses:register", args=[w1.pk])}">Workshop 1' in to_do
+    assert f'href="{reverse("wagtailadmin_pages:edit", args=[soon.pk])}">Drop-in' in to_do
+    assert "<dt>Baseline answered</dt><dd>1 of 1</dd>" in html
+    assert "<dt>3-month follow-up answered</dt><dd>0 of 1</dd>" in html
+    admin = client.get(reverse("courses_course_runs:index")).content.decode()
+    assert "Baseline answered: <strong>1</strong> of 1" in admin
 
 
 def test_trainer_runs_pages_show_the_links_other_apps_offer_per_run(client, trainer, course_run):

@@ -535,6 +535,73 @@ class EnrolmentAndRegisterTests(HostileTestCase):
         self.assertIn(response.status_code, (200, 302, 400, 403, 404, 405), path)
 
 
+# Importing a register from a meeting's attendance report --------------------------------
+
+REPORT_HEADERS = [
+    "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest",
+    "Name\tJoin Time\tLeave Time\tDuration\tEmail\tRole",
+    "Name,Email,Duration",
+]
+REPORT_CELL = st.one_of(
+    st.sampled_from(["ana@nhs.example", "10/01/2026 09:00:00 AM", "1h 5m", "240", "", "No"]),
+    SCALAR,
+)
+
+
+@st.composite
+def attendance_reports(draw) -> bytes:
+    """A report's header (or rubbish) and rows of plausible and hostile cells, encoded."""
+    if draw(st.booleans()):
+        return draw(st.binary(max_size=2000))
+    header = draw(st.one_of(st.sampled_from(REPORT_HEADERS), SCALAR))
+    delimiter = "\t" if "\t" in header else ","
+    rows = draw(st.lists(st.lists(REPORT_CELL, max_size=7), max_size=6))
+    text = "\n".join([header, *(delimiter.join(row) for row in rows)])
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252"]))
+    return text.encode(encoding, errors="replace")
+
+
+class AttendanceImportTests(HostileTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.trainer = factories.TrainerFactory()
+        run = factories.make_course_run(first_workshop_in_days=-3)
+        cls.session = factories.workshops(run)[0]
+        cls.enrolment = factories.enrol(factories.TraineeFactory(email="ana@nhs.example"), run)
+
+    @hostile
+    @given(data=attendance_reports(), share=st.one_of(st.just("75"), SCALAR))
+    @example(data=b"Name,Email,Duration\nAna,ana@nhs.example,240\n", share="75")
+    @example(data="Name\tEmail\tDuration\nAna\tana@nhs.example\t4h\n".encode("utf-16"), share="1")
+    def test_upload(self, data, share):
+        """Any file: a preview (nothing saved yet) or a clear refusal; never a 500."""
+        self.client.force_login(self.trainer)
+        before = snapshot()
+        response = self.client.post(
+            reverse("courses:register_import", args=[self.session.pk]),
+            {"file": SimpleUploadedFile("report.csv", data), "share_percent": share},
+        )
+        event(f"status {response.status_code}")
+        self.assertIn(response.status_code, (200, 400))
+        if response.status_code == 200:
+            self.assertIn("Nothing is saved yet", response.content.decode())
+        if response.status_code == 400:
+            self.assertFormErrorsShown(response, "upload")
+        self.assertUnchanged(before)
+
+    @hostile
+    @given(data=tampered({"attended": "1", "opened": "", "preview": "x"}))
+    def test_confirm(self, data):
+        """A confirmation without a genuine preview saves nothing."""
+        self.client.force_login(self.trainer)
+        before = snapshot()
+        response = self.client.post(
+            reverse("courses:register_import_confirm", args=[self.session.pk]), data
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertUnchanged(before)
+
+
 # Evaluation dashboard and downloads ------------------------------------------------------
 
 

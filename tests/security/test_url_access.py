@@ -145,6 +145,18 @@ ACCESS: dict[str, Entry] = {
         kwargs=lambda s: {"session_id": s.workshop.pk},
         scoped={"session_id": MISSING_ID},
     ),
+    # Importing a register: an empty POST has no file (upload) or no preview (confirm).
+    "trainer/sessions/<id:session_id>/register/import/": Entry(
+        get=RUN_TRAINERS,
+        post=(LOGIN, 403, 403, 400, 403, 400, 404, 403),
+        kwargs=lambda s: {"session_id": s.workshop.pk},
+        scoped={"session_id": MISSING_ID},
+    ),
+    "trainer/sessions/<id:session_id>/register/import/confirm/": Entry(
+        get=(LOGIN, 403, 403, 405, 403, 405, 405, 403),
+        post=(LOGIN, 403, 403, 400, 403, 400, 404, 403),
+        kwargs=lambda s: {"session_id": s.workshop.pk},
+    ),
     # assessments: an empty POST re-shows the form with its errors (200).
     "my/enrolments/<id:enrolment_id>/consent/": Entry(
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
