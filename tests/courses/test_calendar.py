@@ -123,3 +123,16 @@ def test_enrolment_ics_holds_every_published_session_of_the_run(client, trainee)
     assert lines.count("BEGIN:VEVENT") == 3
     assert len({line for line in lines if line.startswith("UID:")}) == 3
     assert "X-WR-CALNAME:" + run.title in lines
+
+
+def test_a_cancellation_says_so_with_its_sequence():
+    body = ics_calendar(
+        [_event(sequence=3, cancelled=True)], name="Run", now=datetime.now(UTC), method=CANCEL
+    )
+    lines = unfold(body)
+    assert "METHOD:CANCEL" in lines and "STATUS:CANCELLED" in lines and "SEQUENCE:3" in lines
+
+
+def test_text_is_escaped():
+    body = ics_calendar([_event(summary="a;b,c\\d\ne")], name="Run", now=datetime.now(UTC))
+    assert "SUMMARY:a\\;b\\,c\\\\d\\ne" in unfold(body)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from analytics.models import DownloadJob
 from assessments import services
 from assessments.models import ITEM_CODES, Certificate, ImportJob
-from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage
+from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage, WaitingListEntry
 from tests import factories
 
 PROJECT_MODULES = (
@@ -61,6 +61,7 @@ class Scenario:
     import_job: ImportJob  # started by the evaluator
     download_job: DownloadJob  # asked for by the evaluator, still queued
     users: dict = field(repr=False)
+    waiting_entry: WaitingListEntry | None = None  # the owner's, on a full run
 
 
 def _none(s: Scenario) -> dict:
@@ -113,10 +114,40 @@ ACCESS: dict[str, Entry] = {
     "runs/<id:run_id>/enrol/": Entry(
         get=(LOGIN,) + (REDIRECT,) * 5, kwargs=lambda s: {"run_id": s.run.pk}
     ),
+    # Joining a waiting list: refused with a message on the run's page, or joined.
+    "runs/<id:run_id>/waiting-list/": Entry(
+        get=(LOGIN,) + (REDIRECT,) * 5, kwargs=lambda s: {"run_id": s.run.pk}
+    ),
+    # The owner's first workshop is long past: withdrawing is refused on the page (400).
+    "my/enrolments/<id:enrolment_id>/withdraw/": Entry(
+        get=OWNER_ONLY,
+        post=(LOGIN, 400, 404, 404, 404, 404),
+        kwargs=_own,
+        missing={"enrolment_id": MISSING_ID},
+    ),
+    # An empty POST chooses neither accept nor decline: the page again, with a message.
+    "my/waiting-list/<id:entry_id>/": Entry(
+        get=OWNER_ONLY,
+        post=(LOGIN, 400, 404, 404, 404, 404),
+        kwargs=lambda s: {"entry_id": s.waiting_entry.pk},
+        missing={"entry_id": MISSING_ID},
+    ),
     "sessions/<id:session_id>/calendar.ics": Entry(
         get=EVERYONE_200, kwargs=lambda s: {"session_id": s.workshop.pk}
     ),
     "trainer/runs/": Entry(get=TRAINERS),
+    "trainer/runs/<id:run_id>/places/": Entry(get=TRAINERS, kwargs=lambda s: {"run_id": s.run.pk}),
+    # An empty POST names no run: the form again with its error.
+    "trainer/enrolments/<id:enrolment_id>/move/": Entry(
+        get=TRAINERS,
+        post=(LOGIN, 403, 403, 400, 403, 400),
+        kwargs=lambda s: {"enrolment_id": s.other_enrolment.pk},
+    ),
+    "trainer/sessions/<id:session_id>/cancel/": Entry(
+        get=TRAINERS,
+        post=(LOGIN, 403, 403, REDIRECT, 403, REDIRECT),
+        kwargs=lambda s: {"session_id": s.workshop.pk},
+    ),
     "trainer/sessions/<id:session_id>/register/": Entry(
         get=TRAINERS,
         # An empty register is valid: everybody marked absent, then back to the register.
@@ -282,6 +313,8 @@ def _build_scenario() -> Scenario:
         data={**ratings, "resource_use": "used", "programme_feedback": "", "clinical_use": ""},
     )
     evaluator = factories.EvaluatorFactory()
+    full_run = factories.make_course_run(places=1)
+    factories.enrol(other, full_run)
     return Scenario(
         run=run,
         workshop=workshops[0],
@@ -303,6 +336,7 @@ def _build_scenario() -> Scenario:
             "superuser": factories.UserFactory(is_superuser=True, is_staff=True),
             "trainer_without_mfa": factories.TrainerFactory(totp=False),
         },
+        waiting_entry=WaitingListEntry.objects.create(user=owner, course_run=full_run),
     )
 
 
