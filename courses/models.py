@@ -365,9 +365,7 @@ class SessionPage(Page):
             return False
         if is_trainer(user):
             return True
-        return (
-            Enrolment.objects.active().filter(user=user, course_run__path=self.run_path).exists()
-        )
+        return Enrolment.objects.active().filter(user=user, course_run__path=self.run_path).exists()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
