@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('export', 'Export'), ('import', 'Import'), ('attendance', 'Attendance change'), ('role', 'Role change'), ('deletion', 'Account deletion'), ('enrolment', 'Enrolment change'), ('session', 'Session change')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("export", "Export"),
+                    ("import", "Import"),
+                    ("attendance", "Attendance change"),
+                    ("role", "Role change"),
+                    ("deletion", "Account deletion"),
+                    ("enrolment", "Enrolment change"),
+                    ("session", "Session change"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

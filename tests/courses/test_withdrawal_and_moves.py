@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from analytics.selectors import evaluation_data
 from assessments import services as assessment_services
-from assessments.models import Participant
 from courses import selectors, services
 from courses.models import Attendance, Enrolment, WaitingListEntry
 from tests import factories
