@@ -24,7 +24,7 @@ def full_run(other_trainee):
 def test_a_full_runs_page_offers_the_waiting_list(client, trainee, full_run):
     client.force_login(trainee)
     html = client.get(full_run.url).content.decode()
-    assert "Join the waiting list" in html and "All 1 places are taken" in html
+    assert "Join the waiting list" in html and "The one place is taken" in html
     assert "Enrol on" not in html
 
 
