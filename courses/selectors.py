@@ -19,12 +19,12 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
-from django.db.models.functions import Cast, Lower, Substr
+from django.db.models.functions import Least, Lower, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -44,32 +44,36 @@ _IS_QA = Q(attendances__session__qasessionpage__isnull=False)
 BELOW_MINIMUM_WARNING = timedelta(days=14)
 
 
-def _attended_workshop(*, first: bool) -> Exists:
-    """Whether the enrolment attended its run's first (or second) mandatory workshop, in
-    whichever run that workshop was: a trainee moved after workshop 1 of run A completes
-    the mandatory part at workshop 2 of run B, but not by attending workshop 1 twice.
-
-    A workshop's number is its order among its run's workshops (a run has at most two:
-    ``WorkshopPage.max_count_per_parent``): the second is the one with an earlier sibling.
-    """
-    parent_path = Substr(
-        OuterRef("session__path"), 1, (OuterRef("session__depth") - 1) * Page.steplen
-    )
+def _workshops_numbered(number: int) -> QuerySet[WorkshopPage]:
+    """The ids of every run's workshop 1 (or 2): a workshop's number is its order among its
+    run's workshops (a run has at most two: ``WorkshopPage.max_count_per_parent``), so
+    workshop 2 is the one with an earlier sibling. Uncorrelated, so the database works the
+    list out once per query, not once per enrolment."""
     earlier_sibling = WorkshopPage.objects.filter(
-        Q(starts_at__lt=OuterRef("session__starts_at"))
-        | Q(starts_at=OuterRef("session__starts_at"), path__lt=OuterRef("session__path")),
-        depth=OuterRef("session__depth"),
-        path__startswith=parent_path,
+        Q(starts_at__lt=OuterRef("starts_at"))
+        | Q(starts_at=OuterRef("starts_at"), path__lt=OuterRef("path")),
+        depth=OuterRef("depth"),
+        path__startswith=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen),
     )
-    attendances = Attendance.objects.filter(
-        enrolment=OuterRef("pk"), session__workshoppage__isnull=False
+    workshops = WorkshopPage.objects.all()
+    workshops = (
+        workshops.exclude(Exists(earlier_sibling))
+        if number == 1
+        else workshops.filter(Exists(earlier_sibling))
     )
-    attendances = (
-        attendances.exclude(Exists(earlier_sibling))
-        if first
-        else attendances.filter(Exists(earlier_sibling))
+    return workshops.values("pk")
+
+
+def _attended_workshop(number: int) -> Least:
+    """1 when the enrolment attended workshop ``number`` of any run, else 0: a trainee moved
+    after workshop 1 of run A completes the mandatory part at workshop 2 of run B, but not
+    by attending workshop 1 twice."""
+    attended = Count(
+        "attendances",
+        filter=Q(attendances__session_id__in=_workshops_numbered(number)),
+        distinct=True,
     )
-    return Exists(attendances)
+    return Least(attended, Value(1))
 
 
 def enrolments_with_progress(queryset: QuerySet[Enrolment] | None = None) -> QuerySet[Enrolment]:
@@ -78,8 +82,7 @@ def enrolments_with_progress(queryset: QuerySet[Enrolment] | None = None) -> Que
     ``mandatory_completed`` (bool: attended workshop 1 and workshop 2), in one query."""
     queryset = Enrolment.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        mandatory_attended=Cast(_attended_workshop(first=True), IntegerField())
-        + Cast(_attended_workshop(first=False), IntegerField()),
+        mandatory_attended=_attended_workshop(1) + _attended_workshop(2),
         optional_attended=Count("attendances", filter=_IS_QA, distinct=True),
     ).annotate(
         mandatory_completed=ExpressionWrapper(
