@@ -177,6 +177,12 @@ class EnrolmentProgress:
     def mandatory_completed(self) -> bool:
         return bool(self.enrolment.mandatory_completed)
 
+    @property
+    def can_withdraw(self) -> bool:
+        """Before the run's first mandatory workshop starts (``services.withdrawal_deadline``)."""
+        first = next((row.session for row in self.sessions if row.session.is_mandatory), None)
+        return first is None or not first.has_started
+
 
 def trainee_dashboard(user) -> list[EnrolmentProgress]:
     """The user's enrolments, newest first, with each run's published sessions and attendance.

@@ -478,9 +478,12 @@ def session_schedule_published(*, session: SessionPage) -> SessionChange | None:
     session = SessionPage.objects.get(pk=session.pk)
     change = SessionChange.objects.select_for_update().filter(session=session).first()
     if change is None:
-        return SessionChange.objects.create(
-            session=session, starts_at=session.starts_at, ends_at=session.ends_at
+        # First publish: nothing was announced yet. Two publishes at once create one row.
+        change, _ = SessionChange.objects.get_or_create(
+            session=session,
+            defaults={"starts_at": session.starts_at, "ends_at": session.ends_at},
         )
+        return change
     if change.is_cancelled or (change.starts_at, change.ends_at) == (
         session.starts_at,
         session.ends_at,

@@ -1,4 +1,5 @@
-"""Admin wiring: the footsteps as a snippet, the "Course runs" counts view, register buttons."""
+"""Admin wiring: the footsteps as a snippet, the "Course runs" counts view, register, cancel
+and places buttons."""
 
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -11,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.roles import is_trainer
 from courses.admin_views import CourseRunsAdminView
-from courses.models import Footstep, SessionPage
+from courses.models import CourseRunPage, Footstep, SessionPage
 
 
 class FootstepViewSet(SnippetViewSet):
@@ -67,5 +68,19 @@ def register_button(page, user, next_url=None):
             "Register",
             reverse("courses:register", args=[page.pk]),
             attrs={"aria-label": f"Attendance register for '{page.title}'"},
+            priority=60,
+        )
+
+        yield ListingButton(
+            "Cancel session",
+            reverse("courses:session_cancel", args=[page.pk]),
+            attrs={"aria-label": f"Cancel '{page.title}' and tell its trainees"},
+            priority=70,
+        )
+    if isinstance(page, CourseRunPage) and is_trainer(user):
+        yield ListingButton(
+            "Places",
+            reverse("courses:run_places", args=[page.pk]),
+            attrs={"aria-label": f"Places, waiting list and trainees of '{page.title}'"},
             priority=60,
         )

@@ -175,3 +175,12 @@ def test_a_trainer_cancels_a_session_after_confirming(client, trainer, course_ru
     assert SessionChange.objects.get(session=session).is_cancelled
     assert "This session has been cancelled" in client.get(session.url).content.decode()
     assert client.post(url).status_code == 400  # a second time: refused, nothing changes
+
+
+def test_the_dashboard_offers_withdrawal_only_before_the_first_workshop(client, trainee):
+    soon = factories.enrol(trainee, factories.make_course_run(title="Soon"))
+    started = factories.enrol(trainee, factories.make_course_run(first_workshop_in_days=-1))
+    client.force_login(trainee)
+    html = client.get(reverse("courses:dashboard")).content.decode()
+    assert reverse("courses:withdraw", args=[soon.pk]) in html
+    assert reverse("courses:withdraw", args=[started.pk]) not in html
