@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -232,13 +233,16 @@ def waiting_list_leave(*, entry: WaitingListEntry, now: datetime | None = None) 
 
 def waiting_list_expire_offers(*, now: datetime | None = None) -> int:
     """End every offer past its deadline and pass each place to the next person on that
-    run's list; returns how many offers ended. One transaction per run, so one run's
-    problem never holds up another's. Run every few minutes (``expire_place_offers``)."""
+    run's list; returns how many offers ended. Runs with people waiting are looked at too,
+    so a place freed without a service (an account deleted) still reaches the list. One
+    transaction per run, so one run's problem never holds up another's. Run every few
+    minutes (``expire_place_offers``)."""
     now = now or timezone.now()
+    expired = Q(status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now)
     run_ids = sorted(
         set(
             WaitingListEntry.objects.filter(
-                status=WaitingListEntry.Status.OFFERED, offer_expires_at__lte=now
+                expired | Q(status=WaitingListEntry.Status.WAITING)
             ).values_list("course_run_id", flat=True)
         )
     )

@@ -237,3 +237,11 @@ def test_an_offer_needs_its_deadline_in_the_database(full_run, trainee):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         WaitingListEntry.objects.create(user=trainee, course_run=full_run, status=W.OFFERED)
+
+
+def test_the_expiry_run_offers_a_place_freed_by_a_deleted_account(full_run):
+    (entry,) = join(full_run, 1)
+    Enrolment.objects.filter(course_run=full_run).first().user.delete()
+    assert services.waiting_list_expire_offers() == 0
+    entry.refresh_from_db()
+    assert entry.status == W.OFFERED
