@@ -45,7 +45,7 @@ browser:
 		echo "Installing Chromium from Debian's packages..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-demo: install browser
+demo: install browser documents
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -65,11 +65,13 @@ r:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			r-base-core r-cran-effectsize r-cran-nlme r-cran-psych >/dev/null; }
 
-# The evaluation report's PDF is set in Liberation Sans; pdftoppm renders its pages in the tests.
+# The evaluation report's PDF is set in Liberation Sans and the certificate in DejaVu Sans
+# (every name prints: Welsh, Latin, Greek, Cyrillic); poppler renders and reads them in the tests.
 documents:
-	@{ command -v pdftoppm >/dev/null && test -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf; } || { \
-		echo "Installing poppler-utils and fonts-liberation from Debian's packages..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-liberation >/dev/null; }
+	@{ command -v pdftoppm >/dev/null && test -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf \
+		&& test -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf; } || { \
+		echo "Installing poppler-utils, fonts-liberation and fonts-dejavu-core from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-liberation fonts-dejavu-core >/dev/null; }
 
 # The deployment tests (tests/deploy/) run nginx in front of gunicorn, as production does.
 test: install browser nginx r documents lint

@@ -1,10 +1,9 @@
-from urllib.parse import urlsplit
-
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.template.loader import render_to_string
 
+from accounts.emails import email_context, email_send_later, email_subject, public_url, tidy_text
 from accounts.roles import TRAINEE
 from accounts.security import is_own_path
 
@@ -23,18 +22,20 @@ class AccountAdapter(DefaultAccountAdapter):
         # ?next= may only lead to a path on this site, never to another host.
         return is_own_path(url or "")
 
+    def format_email_subject(self, subject):
+        # The programme's name, not allauth's "[<host of the request>] ".
+        return email_subject(subject)
+
     def send_mail(self, template_prefix, email, context):
-        # Every link in an email leads to the site's public address (PUBLIC_BASE_URL), not to
-        # whatever host the request that sent it came through.
+        # Our templates (templates/account/email/), every link on the site's public address
+        # (PUBLIC_BASE_URL) whatever host the request came through, and sent by the worker.
         context = {
             key: public_url(value) if key.endswith("_url") and isinstance(value, str) else value
             for key, value in context.items()
         }
-        return super().send_mail(template_prefix, email, context)
-
-
-def public_url(url: str) -> str:
-    """``url`` (absolute or a path) on the site's public address."""
-    parts = urlsplit(url)
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{settings.PUBLIC_BASE_URL}{parts.path}{query}"
+        user = context.get("user")
+        context.update(email=email, name=user.get_full_name().strip() if user else "")
+        subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
+        message = self.render_mail(template_prefix, email, email_context(context, subject=subject))
+        message.body = tidy_text(message.body)
+        email_send_later(message)

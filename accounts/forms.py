@@ -1,5 +1,7 @@
 from django import forms
 
+from accounts.models import EmailPreference
+
 
 class SignupDetailsForm(forms.Form):
     """Extra sign-up fields: the name printed on the certificate."""
@@ -32,3 +34,9 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password. Nothing has been deleted.")
         return password
+
+
+class EmailPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = EmailPreference
+        fields = ["session_reminders"]

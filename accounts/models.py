@@ -66,3 +66,23 @@ class UserSession(AbstractBaseSession):
         from accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class EmailPreference(models.Model):
+    """The emails a person has chosen; no row means the defaults (every email on).
+
+    Only the session reminders can be turned off: the other emails are about the account
+    itself or about something the person has to do (a questionnaire, a certificate)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preference"
+    )
+    session_reminders = models.BooleanField(
+        "Email me a reminder the day before each session",
+        default=True,
+        help_text="With the session's joining link.",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Email preferences of {self.user}"

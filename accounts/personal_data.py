@@ -193,6 +193,13 @@ register(
     erase=sessions_end,
 )
 register(
+    "accounts.EmailPreference",
+    title="Email preferences",
+    user_fields=["user"],
+    fields=["session_reminders", "updated_at"],
+    deletion=DELETED,
+)
+register(
     "admin.LogEntry",
     user_fields=["user"],
     fields=["action_time", "object_repr", "action_flag"],

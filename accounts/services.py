@@ -1,6 +1,7 @@
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, EmailPreference
 
 
 @transaction.atomic
@@ -77,3 +78,15 @@ def audit_forget(user) -> int:
         event.subject = None
     AuditEvent.objects.bulk_update(events, ["summary", "anonymised_summary", "detail", "subject"])
     return len(events)
+
+
+@transaction.atomic
+def email_preference_set(*, user, session_reminders: bool) -> EmailPreference:
+    """Turn the day-before session reminders on or off for ``user``."""
+    preference = EmailPreference.objects.select_for_update().filter(user=user).first()
+    preference = preference or EmailPreference(user=user)
+    preference.session_reminders = session_reminders
+    preference.updated_at = timezone.now()
+    preference.full_clean(validate_unique=False)
+    preference.save()
+    return preference

@@ -12,13 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import personal_data
-from accounts.forms import AccountDeleteForm
-from accounts.models import AuditEvent
+from accounts.forms import AccountDeleteForm, EmailPreferenceForm
+from accounts.models import AuditEvent, EmailPreference
 from accounts.security import is_own_path
-from accounts.services import account_delete, audit_record
+from accounts.services import account_delete, audit_record, email_preference_set
 
 
 @require_GET
@@ -40,7 +40,29 @@ def admin_login(request):
 @login_required
 @require_GET
 def account(request):
-    return render(request, "accounts/account.html")
+    preference = EmailPreference.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "accounts/account.html",
+        {"email_form": EmailPreferenceForm(instance=preference or EmailPreference())},
+    )
+
+
+@login_required
+@require_POST
+def email_preferences(request):
+    """The account page's email choices (a checkbox: absent from the POST means off)."""
+    form = EmailPreferenceForm(request.POST)
+    form.is_valid()  # a boolean field: any POST is valid
+    reminders = form.cleaned_data["session_reminders"]
+    email_preference_set(user=request.user, session_reminders=reminders)
+    messages.success(
+        request,
+        "We will email you the day before each session."
+        if reminders
+        else "We will not email you session reminders.",
+    )
+    return redirect("accounts:account")
 
 
 @login_required

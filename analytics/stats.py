@@ -162,7 +162,7 @@ import numpy as np
 from scipy import optimize, special
 from scipy import stats as scipy_stats
 
-from assessments.scoring import FOOTSTEP_COUNT, footstep_scores, overall_scores
+from assessments.scoring import FOOTSTEP_COUNT, as_array, footstep_scores, overall_scores
 from assessments.scoring import as_matrix as _as_matrix
 
 __all__ = [
@@ -386,15 +386,7 @@ def _finite_or_none(value: float) -> float | None:
 
 def _as_vector(values: Any, name: str) -> np.ndarray:
     """Convert to a 1-D float array (``None`` becomes NaN); reject infinities."""
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a sequence of numbers (NaN or None = missing)") from exc
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if np.isinf(array).any():
-        raise ValueError(f"{name} contains infinite values; use NaN for missing values")
-    return array
+    return as_array(values, name, 1)
 
 
 def _check_confidence_level(confidence_level: Any) -> float:

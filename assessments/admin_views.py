@@ -1,31 +1,27 @@
-"""Wagtail admin: evaluators import a CSV of responses (upload -> preview -> confirm -> job).
+"""Wagtail admin: evaluators import a CSV of responses (upload -> check -> confirm -> write).
 
-The preview checks the whole file and writes nothing; a clean file is stored with an
-``ImportJob``. Confirming queues the job for the task worker (never the request), and the
-job's page shows its progress, then the result.
+Uploading stores the file with an ``ImportJob`` and queues its check; the job's page shows
+the check's progress, then the preview (what the file holds, or its errors), the
+confirmation, the import's progress and its result. The worker reads the rows, never a
+request, so a page answers at once whatever the file's size.
 """
 
 import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.roles import can_import
 from assessments.forms import ImportForm
-from assessments.import_services import responses_import_check
 from assessments.importing import COLUMNS
 from assessments.models import ImportJob
-from assessments.tasks import IMPORT_ERRORS_SHOWN, import_job_run
+from assessments.tasks import import_job_check, import_job_run
 from courses.models import CourseRunPage
 
-SESSION_KEY = "assessments_import"
-JOB_TEMPLATE = "assessments/admin/import_job.html"
 # Seconds between reloads of a job's page while it runs (a meta refresh: no script needed).
 REFRESH_SECONDS = 2
 
@@ -53,63 +49,53 @@ class ImportResponsesView(ImportPermissionMixin, WagtailAdminTemplateMixin, Form
             "run_slugs": CourseRunPage.objects.order_by("slug").values_list("slug", flat=True),
         }
 
-    def post(self, request, *args, **kwargs):
-        if "confirm" in request.POST:
-            return self.confirm()
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        course_run = form.cleaned_data["course_run"]
-        plan = responses_import_check(
-            content=content, course_run_slug=course_run, error_limit=IMPORT_ERRORS_SHOWN
+        job = ImportJob(
+            user=self.request.user,
+            course_run_slug=form.cleaned_data["course_run"],
+            filename=upload.name[:200],
+            progress="Waiting for the task worker",
         )
-        self.request.session.pop(SESSION_KEY, None)
-        if plan.ok:
-            job = ImportJob(
-                user=self.request.user, course_run_slug=course_run, filename=upload.name[:200]
-            )
-            # A name nobody can guess: the file holds research data.
-            job.file.save(f"{secrets.token_urlsafe(16)}.csv", ContentFile(content), save=False)
-            job.save()
-            self.request.session[SESSION_KEY] = job.pk
-        return self.render_to_response(
-            self.get_context_data(form=form, plan=plan, filename=upload.name)
-        )
-
-    def confirm(self):
-        pending = self.request.session.pop(SESSION_KEY, None)
-        queued = ImportJob.objects.filter(
-            pk=pending, user=self.request.user, status=ImportJob.Status.CHECKED
-        ).update(status=ImportJob.Status.QUEUED, progress="Waiting for the task worker")
-        if not queued:
-            messages.error(self.request, "Nothing to import: upload the file again.")
-            return redirect("assessments_import:index")
-        import_job_run.enqueue(pending)
-        job = ImportJob.objects.get(pk=pending)
-        if not job.failed:
-            return redirect("assessments_import:job", pk=job.pk)
-        # As before jobs: errors found on confirming (the database changed since the
-        # preview) answer the confirmation itself.
-        context = self.get_context_data(job=job, refresh_seconds=REFRESH_SECONDS)
-        return TemplateResponse(self.request, JOB_TEMPLATE, context)
+        # A name nobody can guess: the file holds research data. Saved in chunks from the
+        # upload's temporary file, so the request never holds the whole file.
+        job.file.save(f"{secrets.token_urlsafe(16)}.csv", upload, save=False)
+        job.save()
+        import_job_check.enqueue(job.pk)
+        return redirect("assessments_import:job", pk=job.pk)
 
 
 class ImportJobView(ImportPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
-    """A job's progress, then its result: for the person who started it, or staff who may
-    import (the audit log records every import with its job)."""
+    """A job's check, preview and confirmation, then its progress and result: for the
+    person who started it, or staff who may import (the audit log records every import)."""
 
     page_title = "Import responses"
     header_icon = "upload"
-    template_name = JOB_TEMPLATE
+    template_name = "assessments/admin/import_job.html"
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
-    def get_context_data(self, **kwargs):
-        job = ImportJob.objects.filter(pk=kwargs["pk"]).first()
+    def get_job(self) -> ImportJob:
+        job = ImportJob.objects.filter(pk=self.kwargs["pk"]).first()
         user = self.request.user
         if job is None or not (job.user_id == user.pk or user.is_staff):
             raise Http404("No such import.")
-        return super().get_context_data(job=job, refresh_seconds=REFRESH_SECONDS, **kwargs)
+        return job
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            job=self.get_job(), refresh_seconds=REFRESH_SECONDS, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        """Confirm a checked file: only its uploader, and only once."""
+        job = self.get_job()
+        queued = ImportJob.objects.filter(
+            pk=job.pk, user=request.user, status=ImportJob.Status.CHECKED
+        ).update(status=ImportJob.Status.QUEUED, progress="Waiting for the task worker")
+        if queued:
+            import_job_run.enqueue(job.pk)
+        elif job.status != ImportJob.Status.QUEUED:
+            messages.error(request, "This file cannot be imported any more: upload it again.")
+        return redirect("assessments_import:job", pk=job.pk)

@@ -17,7 +17,8 @@ RATING_CHOICES = [
     (BLANK, "Leave blank"),
 ]
 YES_NO = [("yes", "Yes"), ("no", "No")]
-IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# 100,000 participants with a baseline and a follow-up make about 12 MB.
+IMPORT_MAX_BYTES = 16 * 1024 * 1024
 
 # Experience can be weeks or decades; people answer in the unit that suits them.
 UNITS_PER_YEAR = {"weeks": Decimal("52.1775"), "months": Decimal(12), "years": Decimal(1)}

@@ -258,14 +258,30 @@ class FollowUpEmail(models.Model):
         return f"{self.get_kind_display()} ({self.wave}) to {self.enrolment}"
 
 
-class ImportJob(models.Model):
-    """One admin import of a file: checked in a request, written by the task worker.
+class CertificateReadyEmail(models.Model):
+    """The email saying a trainee's certificate can be downloaded: once per enrolment."""
 
-    The uploaded file waits in storage for the task (``remove_expired_imports`` deletes
-    it after a day); the job keeps the progress and the result for the progress page.
+    enrolment = models.OneToOneField(
+        Enrolment, on_delete=models.CASCADE, related_name="certificate_ready_email"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Certificate ready email to {self.enrolment}"
+
+
+class ImportJob(models.Model):
+    """One admin import of a file: checked, then written, by the task worker.
+
+    Upload -> CHECKING (the worker reads every row) -> CHECKED (the preview waits for the
+    evaluator's confirmation) or FAILED (the errors) -> QUEUED -> RUNNING -> DONE or FAILED.
+    No request reads the file's rows, so none takes long, whatever its size. The uploaded
+    file waits in storage for the tasks (``remove_expired_imports`` deletes it after a day);
+    the job keeps the progress, the preview and the result for its page.
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Checking the file"
         CHECKED = "checked", "Checked, waiting for confirmation"
         QUEUED = "queued", "Waiting for the task worker"
         RUNNING = "running", "Importing"
@@ -278,8 +294,11 @@ class ImportJob(models.Model):
     course_run_slug = models.CharField(max_length=100)
     filename = models.CharField(max_length=200)
     file = models.FileField(upload_to="imports/", blank=True)
-    status = models.CharField(max_length=10, choices=Status, default=Status.CHECKED)
+    status = models.CharField(max_length=10, choices=Status, default=Status.CHECKING)
     progress = models.CharField(max_length=200, blank=True)
+    # What a clean file holds, for the confirmation: {"course_run_exists": bool,
+    # "waves": [[wave name, responses], ...], "new_participants": n}.
+    preview = models.JSONField(default=dict, blank=True)
     result = models.CharField(max_length=500, blank=True)
     # The first errors as {"line", "column", "message"}, and how many there were in all.
     errors = models.JSONField(default=list, blank=True)
@@ -303,6 +322,15 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.succeeded or self.failed
+
+    @property
+    def in_progress(self) -> bool:
+        """The worker has it (or will): its page reloads itself until this is false."""
+        return self.status in (self.Status.CHECKING, self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def preview_waves(self) -> list[tuple[waves.Wave, int]]:
+        return [(waves.Wave.parse(name), n) for name, n in self.preview.get("waves", [])]
 
     @property
     def more_errors(self) -> int:

@@ -66,6 +66,14 @@ register(
     erase=erase,
 )
 register(
+    "assessments.CertificateReadyEmail",
+    title="Certificate emails sent",
+    user_fields=["enrolment__user"],
+    fields=["sent_at"],
+    deletion="Deleted with your account.",
+    erase=erase,
+)
+register(
     "assessments.ImportJob",
     title="Imports of research responses you started",
     user_fields=["user"],

@@ -21,23 +21,40 @@ FOOTSTEP_COUNT = 10
 """Number of footsteps (columns of :func:`footstep_scores`)."""
 
 
-def as_matrix(values: Any, name: str) -> np.ndarray:
-    """``values`` as a 2-D float array (``None`` becomes NaN, = missing).
+# What each shape is called in messages: a vector of values, a matrix of rows x items.
+_SHAPES = {
+    1: ("a sequence of numbers (NaN or None = missing)", "one-dimensional", "missing values"),
+    2: (
+        "a 2-D array of numbers (NaN = unanswered)",
+        "a 2-D array (rows x items)",
+        "unanswered items",
+    ),
+}
+
+
+def as_array(values: Any, name: str, ndim: int) -> np.ndarray:
+    """``values`` as an ``ndim``-dimensional float array (``None`` becomes NaN, = missing).
 
     Raises
     ------
     ValueError
-        If ``values`` is not a 2-D array of numbers or contains infinities.
+        If ``values`` is not an array of numbers of that shape or contains infinities.
     """
+    numbers_text, shape_text, missing_text = _SHAPES[ndim]
     try:
         array = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a 2-D array of numbers (NaN = unanswered)") from exc
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (rows x items), got shape {array.shape}")
+        raise ValueError(f"{name} must be {numbers_text}") from exc
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {shape_text}, got shape {array.shape}")
     if np.isinf(array).any():
-        raise ValueError(f"{name} contains infinite values; use NaN for unanswered items")
+        raise ValueError(f"{name} contains infinite values; use NaN for {missing_text}")
     return array
+
+
+def as_matrix(values: Any, name: str) -> np.ndarray:
+    """``values`` as a 2-D float array; see :func:`as_array`."""
+    return as_array(values, name, 2)
 
 
 def _check_item_footsteps(item_footsteps: Sequence[int], n_items: int) -> np.ndarray:

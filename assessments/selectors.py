@@ -175,11 +175,6 @@ def research_participants() -> QuerySet[Participant]:
     return Participant.objects.filter(consented_at__isnull=False)
 
 
-def research_responses() -> QuerySet[Response]:
-    """Responses of consenting participants only; see ``research_participants``."""
-    return Response.objects.filter(participant__consented_at__isnull=False)
-
-
 @dataclass(frozen=True)
 class WaveStatus:
     """Where one trainee stands with one follow-up wave, for the trainer."""

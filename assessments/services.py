@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from assessments.models import (
     ITEM_CODES,
     Certificate,
+    CertificateReadyEmail,
     FollowUpEmail,
     Participant,
     Response,
@@ -20,13 +21,14 @@ from assessments.selectors import (
     REMINDER_AFTER,
     WindowState,
     certificate_eligibility,
+    certificate_wave,
     current_instrument,
     follow_up_window,
     optional_sessions_attended,
     wave_window,
 )
 from assessments.signals import research_data_changed_on_commit
-from assessments.tasks import follow_up_email_send
+from assessments.tasks import certificate_ready_email_send, follow_up_email_send
 from assessments.validators import (
     NUL_MESSAGE,
     clean_rating,
@@ -252,6 +254,8 @@ def response_submit(
             if Response.objects.filter(participant=participant, wave=wave.name).exists():
                 raise _second_submission_error(wave) from None
             raise
+        if existing is None and wave == certificate_wave(enrolment.course_run):
+            certificate_ready_email_enqueue(enrolment=enrolment)
     return response
 
 
@@ -288,6 +292,42 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
     certificate.full_clean()
     certificate.save()
     return certificate
+
+
+def certificate_ready_email_enqueue(*, enrolment: Enrolment) -> CertificateReadyEmail | None:
+    """Queue the "certificate ready" email if the certificate has just become available.
+
+    It becomes available when the trainee has attended both mandatory workshops and sent the
+    run's first follow-up (``selectors.certificate_missing``). That moment is the follow-up's
+    submission (``response_submit``), or, if the register is corrected afterwards, the
+    attendance that completes the mandatory part (``courses.signals.attendance_added``). The
+    row, one per enrolment, is the claim, so the email goes once, as for follow-up emails.
+    """
+    if certificate_eligibility(enrolment):
+        return None
+    try:
+        with transaction.atomic():
+            email = CertificateReadyEmail(enrolment=enrolment)
+            email.full_clean(exclude=["enrolment"])
+            email.save()
+            certificate_ready_email_send.enqueue(email.pk)
+    except IntegrityError:
+        return None  # queued already
+    return email
+
+
+def certificate_ready_after_attendance(*, session, enrolment_ids, **kwargs) -> None:
+    """Receiver of ``courses.signals.attendance_added``: only those who already sent the
+    certificate's follow-up can have just become eligible (one query for the rest)."""
+    if not enrolment_ids:
+        return
+    run = CourseRunPage.objects.get(path=session.run_path)
+    for enrolment in Enrolment.objects.filter(
+        pk__in=enrolment_ids,
+        participant__responses__wave=certificate_wave(run).name,
+        certificate_ready_email__isnull=True,
+    ).select_related("course_run"):
+        certificate_ready_email_enqueue(enrolment=enrolment)
 
 
 @transaction.atomic

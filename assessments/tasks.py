@@ -1,12 +1,10 @@
 """Background tasks: follow-up emails are sent by the task worker, not in a request."""
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
-from accounts.adapters import public_url
-from assessments.models import FollowUpEmail, Response
+from accounts.emails import email_send, public_url
+from assessments.models import CertificateReadyEmail, FollowUpEmail, Response
 from assessments.selectors import certificate_wave, follow_up_window
 from courses.waves import Wave
 
@@ -36,25 +34,50 @@ def follow_up_email_send(follow_up_email_id: int) -> bool:
         return False
     run = enrolment.course_run
     wave = Wave.parse(email.wave)
-    context = {
-        "email": email,
-        "wave": wave,
-        "name": enrolment.user.get_full_name() or enrolment.user.email,
-        "run": run,
-        "window": follow_up_window(run, wave),
-        "url": public_url(reverse("assessments:questionnaire", args=[enrolment.pk, wave.name])),
-        "leads_to_certificate": wave == certificate_wave(run),
-    }
-    subject = (
-        f"Your Ten Footsteps {wave.noun} questionnaire is open"
-        if email.kind == FollowUpEmail.Kind.DUE
-        else f"Reminder: your Ten Footsteps {wave.noun} questionnaire"
+    email_send(
+        template="assessments/email/follow_up",
+        to=enrolment.user.email,
+        subject=(
+            f"Your {wave.noun} questionnaire is open"
+            if email.kind == FollowUpEmail.Kind.DUE
+            else f"Reminder: your {wave.noun} questionnaire"
+        ),
+        context={
+            "email": email,
+            "wave": wave,
+            "name": enrolment.user.get_full_name().strip(),
+            "run": run,
+            "window": follow_up_window(run, wave),
+            "url": public_url(reverse("assessments:questionnaire", args=[enrolment.pk, wave.name])),
+            "leads_to_certificate": wave == certificate_wave(run),
+        },
     )
-    send_mail(
-        subject,
-        render_to_string("assessments/email/follow_up.txt", context),
-        None,
-        [enrolment.user.email],
+    return True
+
+
+@task()
+def certificate_ready_email_send(certificate_ready_email_id: int) -> bool:
+    """Tell a trainee their certificate can be downloaded (queued the moment it can)."""
+    email = (
+        CertificateReadyEmail.objects.select_related("enrolment__user", "enrolment__course_run")
+        .filter(pk=certificate_ready_email_id)
+        .first()
+    )
+    if email is None:
+        return False
+    enrolment = email.enrolment
+    user = enrolment.user
+    email_send(
+        template="assessments/email/certificate_ready",
+        to=user.email,
+        subject="Your certificate is ready",
+        context={
+            "name": user.get_full_name().strip(),
+            "run": enrolment.course_run,
+            "wave": certificate_wave(enrolment.course_run),
+            "certificate_url": public_url(reverse("assessments:certificate", args=[enrolment.pk])),
+            "chart_url": public_url(reverse("assessments:chart", args=[enrolment.pk])),
+        },
     )
     return True
 
@@ -64,6 +87,67 @@ IMPORT_FAILED = (
     "The import stopped because of an unexpected error, so nothing was imported. Try again; "
     "if it happens again, tell the site's administrator."
 )
+
+
+@task()
+def import_job_check(import_job_id: int) -> bool:
+    """Check an uploaded admin import (``ImportJob``) as the preview, writing nothing.
+
+    A clean file waits for the evaluator's confirmation with what it holds; a file with
+    errors fails with the first ``IMPORT_ERRORS_SHOWN`` and its stored copy is deleted.
+    """
+    import logging
+
+    from django.template.defaultfilters import pluralize
+    from django.utils import timezone
+
+    from assessments.import_services import responses_import_check
+    from assessments.models import ImportJob
+
+    job = ImportJob.objects.filter(pk=import_job_id, status=ImportJob.Status.CHECKING).first()
+    if job is None:
+        return False
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    jobs.update(progress="Reading the file")
+    try:
+        with job.file.open("rb") as stored:
+            content = stored.read()
+        plan = responses_import_check(
+            content=content,
+            course_run_slug=job.course_run_slug,
+            error_limit=IMPORT_ERRORS_SHOWN,
+            progress=lambda message: jobs.update(progress=message[:200]),
+        )
+    except Exception:
+        logging.getLogger(__name__).exception("Import check %s failed", job.pk)
+        plan = None
+    if plan is not None and plan.ok:
+        jobs.update(
+            status=ImportJob.Status.CHECKED,
+            progress="",
+            preview={
+                "course_run_exists": plan.course_run_exists,
+                "waves": [[wave.name, n] for wave, n in plan.wave_counts],
+                "new_participants": plan.new_participants,
+            },
+        )
+        return True
+    # The file holds research data: nothing keeps it once it cannot be imported.
+    job.file.delete(save=False)
+    jobs.update(
+        file="",
+        status=ImportJob.Status.FAILED,
+        progress="",
+        result=(
+            IMPORT_FAILED
+            if plan is None
+            else f"{plan.error_count} error{pluralize(plan.error_count)}: nothing was imported."
+        ),
+        errors=[] if plan is None else [vars(error) for error in plan.errors],
+        error_count=0 if plan is None else plan.error_count,
+        finished_at=timezone.now(),
+    )
+    return False
 
 
 @task()

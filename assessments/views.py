@@ -19,7 +19,9 @@ from assessments.certificates import certificate_pdf
 from assessments.forms import ConsentForm, form_for
 from assessments.models import Certificate
 from courses.models import CourseRunPage, Enrolment
+from courses.selectors import CPD_HOURS_RULE, cpd_hours
 from courses.waves import BASELINE, Wave
+from home.models import ProgrammeSettings
 
 
 def _own_enrolment(request, enrolment_id: int) -> Enrolment:
@@ -179,7 +181,12 @@ def certificate(request, enrolment_id: int):
     verify_url = request.build_absolute_uri(
         reverse("assessments:certificate_detail", args=[issued.verification_code])
     )
-    pdf = certificate_pdf(issued, enrolment=enrolment, verify_url=verify_url)
+    pdf = certificate_pdf(
+        issued,
+        enrolment=enrolment,
+        verify_url=verify_url,
+        organisation_name=ProgrammeSettings.for_request(request).organisation_name,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="ten-footsteps-certificate-{issued.verification_code}.pdf"'
@@ -195,11 +202,16 @@ def certificate_verify(request, code: str | None = None):
     # Codes are letters and digits; anything else cannot match, and a NUL byte would make
     # PostgreSQL refuse the query (a 500).
     if code.isascii() and code.isalnum():
-        found = Certificate.objects.filter(verification_code=code).first()
+        found = (
+            Certificate.objects.select_related("enrolment").filter(verification_code=code).first()
+        )
+    # The hours come from the register while the enrolment exists (it always does while
+    # the holder has an account: deleting one deletes its certificates).
+    hours = cpd_hours(found.enrolment) if found and found.enrolment_id else None
     return render(
         request,
         "assessments/certificate_verify.html",
-        {"code": code, "certificate": found},
+        {"code": code, "certificate": found, "cpd_hours": hours, "cpd_rule": CPD_HOURS_RULE},
         status=404 if code and found is None else 200,
     )
 

@@ -6,9 +6,10 @@
   ``--postgres`` (postgres://postgres@127.0.0.1:5432/), into the benchmark's own database
   ``bench_import`` (created from a migrated template, dropped at the end). The reference
   measured in the same run is reading and parsing the same file with the csv module.
-* Memory: peak RSS of a process that checks a file as the admin preview does (first 100
-  errors kept, rows not kept), for a 2 MB file whose header has a million columns and for
-  a 10 MB file (the upload limit) of bad rows.
+* Memory: peak RSS of a process that checks a file as the admin preview's task does (first
+  100 errors kept, rows not kept), for a 2 MB file whose header has a million columns, for
+  a 16 MB file (the upload limit, ``IMPORT_MAX_BYTES``) of bad rows, and for the import's
+  own synthetic file.
 
 Each figure is the median of ``--repeat`` runs. Usage:
 
@@ -38,6 +39,7 @@ COLUMNS += [f"s{i}" for i in range(1, 15)]
 PROFESSIONS = ["Social prescriber", "Wellbeing coach", "GP", "Pharmacist", "Practice nurse"]
 POSTGRES = "postgres://postgres@127.0.0.1:5432/"
 DATABASE = "bench_import"
+UPLOAD_LIMIT = 16 * 2**20  # assessments.forms.IMPORT_MAX_BYTES
 PREVIEW = """
 import os, resource, sys
 import django
@@ -197,10 +199,14 @@ def main() -> None:
             out.write(",".join(COLUMNS) + "\n")
             line = "P{},baseline,perhaps,GP,-1," + ",".join(["9"] * 14) + "\n"
             n = 0
-            while out.tell() < 10 * 2**20 - 100:
+            while out.tell() < UPLOAD_LIMIT - 100:
                 out.write(line.format(n))
                 n += 1
-        for label, file in (("2 MB, a million header columns", wide), ("10 MB of bad rows", bad)):
+        for label, file in (
+            ("2 MB, a million header columns", wide),
+            (f"{UPLOAD_LIMIT // 2**20} MB of bad rows", bad),
+            (f"the {args.participants:,}-participant file", path),
+        ):
             found, kept, rss = preview_memory(file, folder)
             print(f"preview of {label}: {found} errors, {kept} listed, peak RSS {rss:.0f} MB")
 

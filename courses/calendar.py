@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from icalendar import Calendar, Event
+
+from accounts.emails import public_url
 
 PRODID = "-//Ten Footsteps//Course sessions//EN"
 PUBLISH = "PUBLISH"
@@ -65,8 +68,6 @@ def ics_calendar(
 
 def session_uid(session) -> str:
     """A session's UID for life: the same in every download and email, so calendars update."""
-    from django.conf import settings
-
     host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
     return f"session-{session.pk}@{host}"
 
@@ -75,8 +76,6 @@ def session_event(session, run, *, change=None, with_link: bool) -> CalendarEven
     """The calendar entry of one session (a ``SessionPage``) of ``run``; ``change`` (its
     ``SessionChange``) gives the SEQUENCE and any cancellation. The joining link only
     ``with_link``."""
-    from accounts.adapters import public_url
-
     page_url = public_url(session.url or "/")
     joining = session.joining_url if with_link else ""
     cancelled = change is not None and change.is_cancelled
@@ -96,3 +95,18 @@ def session_event(session, run, *, change=None, with_link: bool) -> CalendarEven
         sequence=change.sequence if change is not None else 0,
         cancelled=cancelled,
     )
+
+
+def run_calendar(run, *, now: datetime) -> str:
+    """Every published session of ``run`` with its joining link and its current SEQUENCE (or
+    cancellation), for a trainee enrolled on it: the enrolment email's attachment and the
+    trainee's download."""
+    from courses.selectors import session_changes
+
+    sessions = run.sessions()
+    changes = session_changes(sessions)
+    events = [
+        session_event(session, run, change=changes.get(session.pk), with_link=True)
+        for session in sessions
+    ]
+    return ics_calendar(events, name=run.title, now=now)

@@ -663,3 +663,24 @@ class SessionChange(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+
+class SessionReminder(models.Model):
+    """A reminder of a session emailed to a trainee enrolled on its run: once per session and
+    person (the unique constraint is the claim that ``session_reminders_enqueue`` takes)."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="session_reminders"
+    )
+    session = models.ForeignKey(SessionPage, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "session"], name="one_reminder_per_session_and_enrolment"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder of {self.session} to {self.enrolment}"

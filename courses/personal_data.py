@@ -47,3 +47,10 @@ register(
     fields=["session__title", "session__starts_at", "cancelled_at"],
     deletion="The cancellation is kept without your name.",
 )
+register(
+    "courses.SessionReminder",
+    title="Session reminders sent",
+    user_fields=["enrolment__user"],
+    fields=["session__title", "session__starts_at", "sent_at"],
+    deletion="Deleted with your account.",
+)

@@ -104,6 +104,50 @@ def mandatory_completed(enrolment: Enrolment) -> bool:
     )
 
 
+# CPD hours are credited per session attended, from the register, whatever its duration:
+# the programme's published figures, which the certificate and its public check state.
+WORKSHOP_CPD_HOURS = 4
+QA_SESSION_CPD_HOURS = 2
+CPD_HOURS_RULE = (
+    f"{WORKSHOP_CPD_HOURS} for each mandatory workshop and {QA_SESSION_CPD_HOURS} for each "
+    "Q&A session attended"
+)
+
+
+def cpd_hours(enrolment: Enrolment) -> int:
+    """The CPD hours earned: 4 per mandatory workshop and 2 per Q&A session attended."""
+    if getattr(enrolment, "mandatory_attended", None) is None:
+        enrolment = enrolments_with_progress(Enrolment.objects.filter(pk=enrolment.pk)).get()
+    return (
+        WORKSHOP_CPD_HOURS * enrolment.mandatory_attended
+        + QA_SESSION_CPD_HOURS * enrolment.optional_attended
+    )
+
+
+@dataclass(frozen=True)
+class AttendedSessions:
+    """The sessions a trainee attended, each kind by start (what the certificate lists)."""
+
+    workshops: list[SessionPage]
+    qa_sessions: list[SessionPage]
+
+
+def attended_sessions(enrolment: Enrolment) -> AttendedSessions:
+    """The workshops and Q&A sessions on the trainee's register, in one query."""
+    attendances = (
+        Attendance.objects.filter(enrolment=enrolment)
+        .filter(Q(session__workshoppage__isnull=False) | Q(session__qasessionpage__isnull=False))
+        .select_related("session__workshoppage")
+        .order_by("session__starts_at", "session__path")
+    )
+    workshops, qa_sessions = [], []
+    for attendance in attendances:
+        session = attendance.session
+        is_workshop = hasattr(session, "workshoppage")
+        (workshops if is_workshop else qa_sessions).append(session)
+    return AttendedSessions(workshops=workshops, qa_sessions=qa_sessions)
+
+
 def _children_of(runs) -> Q:
     """Pages directly under any of ``runs`` (the tree path has one step per level)."""
     runs = list(runs)

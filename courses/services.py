@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,7 +31,15 @@ from courses.models import (
     FollowUpWave,
     SessionChange,
     SessionPage,
+    SessionReminder,
     WaitingListEntry,
+)
+from courses.signals import attendance_added
+from courses.tasks import (
+    enrolment_confirmation_send,
+    place_offered_email_send,
+    session_change_email_send,
+    session_reminder_send,
 )
 
 CLOSED = "Enrolment on this course run is closed."
@@ -94,6 +102,7 @@ def _place_take(*, user, course_run: CourseRunPage, now: datetime) -> Enrolment:
             enrolment.save()
     except IntegrityError:
         raise ValidationError(ALREADY_ENROLLED, code="already_enrolled") from None
+    enrolment_confirmation_send.enqueue(enrolment.pk)  # in this transaction: both or neither
     return enrolment
 
 
@@ -172,8 +181,6 @@ def _offers_make(*, run: CourseRunPage, now: datetime) -> list[WaitingListEntry]
         entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
         offered.append(entry)
     if offered:
-        from courses.tasks import place_offered_email_send
-
         ids = [entry.pk for entry in offered]
         transaction.on_commit(lambda: [place_offered_email_send.enqueue(pk) for pk in ids])
     return offered
@@ -374,6 +381,7 @@ def attendance_mark(
         existing.full_clean()
         existing.save()
         _audit_attendance(session=session, enrolment=enrolment, attended=True, marked_by=marked_by)
+        attendance_added.send(sender=Attendance, session=session, enrolment_ids=[enrolment.pk])
     elif not attended and existing is not None:
         existing.delete()
         existing = None
@@ -434,6 +442,8 @@ def attendance_record(
         _audit_attendance(
             session=session, enrolment=enrolments[pk], attended=False, marked_by=marked_by
         )
+    if to_add:
+        attendance_added.send(sender=Attendance, session=session, enrolment_ids=to_add)
     return RegisterChanges(marked_present=len(to_add), marked_absent=len(to_remove))
 
 
@@ -460,8 +470,6 @@ def schedule_follow_ups_add(*, run: CourseRunPage, months: Iterable[int], user=N
 def _session_changes_email(*, change: SessionChange) -> None:
     """Email every trainee enrolled on the session's run the change and its calendar entry,
     once the transaction commits (one task per trainee)."""
-    from courses.tasks import session_change_email_send
-
     session = change.session
     ids = list(
         Enrolment.objects.active()
@@ -524,3 +532,39 @@ def session_cancel(
     )
     _session_changes_email(change=change)
     return change
+
+
+def session_reminders_enqueue(*, now: datetime | None = None) -> list[SessionReminder]:
+    """Queue a reminder of each published session that starts before the end of tomorrow
+    (UK time) for every trainee enrolled on its run who has not turned reminders off.
+
+    Run daily, this reminds everyone the day before each session (and on the day, if they
+    enrolled or the session was published after the day before's run). Safe to run any number
+    of times, even two at once: the ``SessionReminder`` row, unique on (enrolment, session), is
+    the claim, and its task is queued in the same transaction, as for follow-up emails.
+    """
+    now = now or timezone.now()
+    day_after_tomorrow = timezone.localdate(now) + timedelta(days=2)
+    until = datetime.combine(day_after_tomorrow, time.min, tzinfo=timezone.get_current_timezone())
+    queued = []
+    sessions = SessionPage.objects.live().filter(
+        starts_at__gt=now, starts_at__lt=until, change__cancelled_at__isnull=True
+    )
+    for session in sessions:
+        waiting = (
+            Enrolment.objects.active()
+            .filter(course_run__path=session.run_path, user__is_active=True)
+            .exclude(user__email_preference__session_reminders=False)
+            .exclude(session_reminders__session=session)
+        )
+        for enrolment in waiting:
+            try:
+                with transaction.atomic():
+                    reminder = SessionReminder(enrolment=enrolment, session=session, sent_at=now)
+                    reminder.full_clean(exclude=["enrolment", "session"])  # checked above
+                    reminder.save()
+                    session_reminder_send.enqueue(reminder.pk)
+            except IntegrityError:
+                continue  # another run of the command queued this reminder first
+            queued.append(reminder)
+    return queued

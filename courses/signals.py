@@ -1,4 +1,5 @@
-"""Audit entries for attendance that goes with an enrolment (an account deletion).
+"""Signals courses sends to other apps, and the audit entries for attendance that goes
+with an enrolment (an account deletion).
 
 Registers change through ``courses.services``, which audits each mark. An enrolment's rows
 go by cascade instead, so its ``pre_delete`` records, per session, that attendance left the
@@ -6,10 +7,15 @@ register and why, without saying whose it was.
 """
 
 from django.db.models import Count
+from django.dispatch import Signal
 
 from accounts.audit import acting_user
 from accounts.models import AuditEvent
 from accounts.services import audit_record
+
+# Trainees were marked present at ``session`` (``enrolment_ids``), inside the transaction
+# that saved it: assessments checks whether their certificate has just become available.
+attendance_added = Signal()
 
 
 def audit_attendance_leaving_with_enrolment(sender, instance, **kwargs) -> None:

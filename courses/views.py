@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import trainer_required
 from courses import selectors, services
-from courses.calendar import ics_calendar, session_event
+from courses.calendar import ics_calendar, run_calendar, session_event
 from courses.forms import MoveForm, RegisterForm
 from courses.hooks import run_links
 from courses.models import (
@@ -189,14 +189,7 @@ def enrolment_calendar(request, enrolment_id: int):
         Enrolment.objects.select_related("course_run"), pk=enrolment_id, user=request.user
     )
     run = enrolment.course_run
-    sessions = run.sessions()
-    changes = selectors.session_changes(sessions)
-    events = [
-        session_event(session, run, change=changes.get(session.pk), with_link=True)
-        for session in sessions
-    ]
-    body = ics_calendar(events, name=run.title, now=timezone.now())
-    return _calendar_response(body, slugify(run.title))
+    return _calendar_response(run_calendar(run, now=timezone.now()), slugify(run.title))
 
 
 def modules(request):

@@ -4,6 +4,10 @@ Written for this platform in our own words. The quotes are illustrative voices d
 common experiences of living with persistent pain, not words of real, named people.
 """
 
+# Printed on the demo's certificates and policy pages (home.ProgrammeSettings).
+ORGANISATION_NAME = "Ten Footsteps demonstration programme"
+CONTACT_EMAIL = "tenfootsteps@example.org"
+
 HOME_INTRO = (
     "<p>Ten Footsteps is training for social prescribers, link workers, wellbeing coaches and "
     "other primary care staff who support people living with persistent pain. Over two "

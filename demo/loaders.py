@@ -40,7 +40,7 @@ from courses.services import attendance_mark, enrolment_create, waiting_list_joi
 from demo import content
 from demo.documents import setback_plan_pdf
 from demo.mfa import demo_authenticator
-from home.models import HomePage
+from home.models import HomePage, ProgrammeSettings
 
 SITE_HOSTNAME, SITE_PORT = "127.0.0.1", 8000
 
@@ -237,6 +237,13 @@ def load_site() -> str:
         home.save_revision(user=user_for(ADMIN_ACCOUNT), log_action=True).publish(
             user=user_for(ADMIN_ACCOUNT)
         )
+    # The policy pages (home 0008) name the organisation and its address from these.
+    programme = ProgrammeSettings.for_site(site)
+    if not programme.contact_email:
+        programme.organisation_name = content.ORGANISATION_NAME
+        programme.contact_email = content.CONTACT_EMAIL
+        programme.full_clean()
+        programme.save()
     return f"site at http://{SITE_HOSTNAME}:{SITE_PORT}/"
 
 

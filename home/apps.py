@@ -14,6 +14,7 @@ class HomeConfig(AppConfig):
         # Before any URLconf is loaded: the apps' routes use <id:...> for database ids.
         register_converter(IdConverter, "id")
         _invalidate_permission_sets_on_role_changes()
+        _invalidate_site_pages_on_page_changes()
 
 
 def _invalidate_permission_sets_on_role_changes():
@@ -31,3 +32,21 @@ def _invalidate_permission_sets_on_role_changes():
         post_delete.connect(permission_sets.invalidate, sender=model, weak=False)
     # A deleted user's id may be reused (SQLite), and must not inherit their permissions.
     post_delete.connect(permission_sets.invalidate, sender=User, weak=False)
+
+
+def _invalidate_site_pages_on_page_changes():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, Site
+    from wagtail.signals import post_page_move
+
+    from home.policies import site_pages
+
+    # A policy page's link changes with its own title or slug, and with any ancestor's slug
+    # or the site's root; pages change rarely, so any page or site change refreshes it.
+    def on_change(sender, **kwargs):
+        if issubclass(sender, Page | Site):
+            site_pages.invalidate()
+
+    post_save.connect(on_change, weak=False, dispatch_uid="home-site-pages-saved")
+    post_delete.connect(on_change, weak=False, dispatch_uid="home-site-pages-deleted")
+    post_page_move.connect(site_pages.invalidate, weak=False, dispatch_uid="home-site-pages-moved")

@@ -41,3 +41,14 @@ def check_public_base_url(app_configs, **kwargs):
             id="home.E001",
         )
     ]
+
+
+@register(deploy=True)
+def check_certificate_fonts(app_configs, **kwargs):
+    """Certificates embed DejaVu Sans: without it no certificate can be downloaded."""
+    from assessments.certificates import FONT_FILES, FONT_MISSING
+
+    missing = [str(path) for path in FONT_FILES.values() if not path.is_file()]
+    if not missing:
+        return []
+    return [Error(FONT_MISSING, hint="Missing: " + ", ".join(missing), id="home.E002")]

@@ -1,19 +1,24 @@
 """The personal chart and its text alternative; the certificate PDF and its public check."""
 
-import base64
 import json
 import re
-import zlib
+import shutil
+import subprocess
+from datetime import timedelta
 
 import plotly.graph_objects as go
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from wagtail.models import Site
 
-from assessments import charts, selectors, services
+from assessments import certificates, charts, selectors, services
 from assessments.certificates import certificate_pdf
 from assessments.models import ITEM_CODES, Certificate, Response
-from courses.models import Footstep
+from courses.models import Attendance, Footstep, QASessionPage
 from courses.waves import BASELINE, Wave
+from home.models import ProgrammeSettings
 from tests import factories
 from tests.assessments.conftest import (
     attend_workshops,
@@ -26,11 +31,17 @@ from tests.assessments.conftest import (
 pytestmark = pytest.mark.django_db
 
 
-def pdf_text(pdf: bytes) -> str:
-    """The page's drawing operators (ReportLab encodes each stream as ASCII85 + Flate)."""
-    streams = re.findall(rb"stream\n(.*?)endstream", pdf, re.S)
-    decoded = (zlib.decompress(base64.a85decode(s.strip().removesuffix(b"~>"))) for s in streams)
-    return b"".join(decoded).decode("latin-1")
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    """The text a reader copies out of the PDF (poppler's pdftotext, from ``make documents``):
+    only glyphs the embedded font really has come back as their letters."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.fail("pdftotext is missing: run `make documents` (apt-get install poppler-utils).")
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(  # noqa: S603
+        [tool, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
 
 
 def chart_url(enrolment):
@@ -317,8 +328,28 @@ def finished(past_enrolment):
     return past_enrolment
 
 
+def organisation(name: str, email: str = "") -> ProgrammeSettings:
+    programme = ProgrammeSettings.for_site(Site.objects.get(is_default_site=True))
+    programme.organisation_name, programme.contact_email = name, email
+    programme.save()
+    return programme
+
+
+def draw(certificate, enrolment, tmp_path, *, url="https://x.example/c", org="Org") -> str:
+    pdf = certificate_pdf(certificate, enrolment=enrolment, verify_url=url, organisation_name=org)
+    return pdf_text(pdf, tmp_path)
+
+
 class TestCertificate:
-    def test_pdf_for_an_eligible_trainee(self, client, finished):
+    def test_pdf_for_an_eligible_trainee(self, client, finished, tmp_path, monkeypatch):
+        organisation("Bristol, North Somerset and South Gloucestershire ICB")
+        encoded = []
+
+        def qr_widget(value, **options):
+            encoded.append(value)
+            return QrCodeWidget(value, **options)
+
+        monkeypatch.setattr(certificates, "QrCodeWidget", qr_widget)
         client.force_login(finished.user)
         page = client.get(reverse("assessments:certificate", args=[finished.pk]))
         assert page.status_code == 200
@@ -326,21 +357,61 @@ class TestCertificate:
         assert page.content.startswith(b"%PDF")
         certificate = Certificate.objects.get()
         assert certificate.verification_code in page["Content-Disposition"]
+        text = pdf_text(page.content, tmp_path)
+        # A QR code of the verification page's address, printed under it.
         verify_url = f"http://testserver/certificates/{certificate.verification_code}/"
-        assert verify_url in pdf_text(page.content)
+        assert encoded == [verify_url]
+        assert verify_url in text
+        assert "Bristol, North Somerset and South Gloucestershire ICB" in text
         again = client.get(reverse("assessments:certificate", args=[finished.pk]))
         assert again.status_code == 200
         assert Certificate.objects.count() == 1
 
-    def test_pdf_names_the_workshops_and_the_verification_code(self, finished):
+    def test_pdf_names_the_workshops_the_hours_and_the_verification_code(self, finished, tmp_path):
         certificate = services.certificate_issue(enrolment=finished)
-        pdf = certificate_pdf(certificate, enrolment=finished, verify_url="https://x.example/c")
-        text = pdf_text(pdf)
-        assert f"({certificate.holder_name})" in text
+        text = draw(certificate, finished, tmp_path, org="Avon Primary Care Collaborative")
+        assert certificate.holder_name in text
         assert finished.course_run.title in text
-        assert "(Workshop 1: " in text and "(Workshop 2: " in text
+        assert "Workshop 1: " in text and "Workshop 2: " in text
+        assert "8 hours of continuing professional development (CPD)" in text
+        assert "Q&A sessions attended" not in text  # none attended
         assert f"Verification code: {certificate.verification_code}" in text
-        assert "Check it at https://x.example/c" in text
+        assert "https://x.example/c" in text
+        assert "Avon Primary Care Collaborative" in text
+
+    def test_qa_sessions_attended_are_listed_with_their_dates_and_add_2_hours_each(
+        self, finished, tmp_path
+    ):
+        run = finished.course_run
+        late = factories.add_qa_session(run, timezone.now() - timedelta(days=3), "Sleep Q&A")
+        skipped = factories.add_qa_session(run, timezone.now() - timedelta(days=2), "Mood Q&A")
+        first = QASessionPage.objects.child_of(run).get(title="Q&A session 1")
+        for session in (first, late):
+            Attendance.objects.create(enrolment=finished, session=session)
+        certificate = services.certificate_issue(enrolment=finished)
+        text = draw(certificate, finished, tmp_path)
+        assert "12 hours of continuing professional development (CPD)" in text
+        assert "Q&A sessions attended (2 hours each)" in text
+        assert "Mandatory workshops attended (4 hours each)" in text
+        when = timezone.localtime(late.starts_at)
+        assert f"Sleep Q&A: {when.day} {when:%B %Y}" in text
+        assert "Q&A session 1: " in text
+        assert skipped.title not in text
+
+    def test_every_letter_of_a_welsh_polish_vietnamese_name_prints(self, finished, tmp_path):
+        finished.user.first_name, finished.user.last_name = "Llŷr", "Łukasz-Nguyễn"
+        finished.user.save()
+        certificate = services.certificate_issue(enrolment=finished)
+        assert certificate.holder_name == "Llŷr Łukasz-Nguyễn"
+        text = draw(certificate, finished, tmp_path, org="Βοήθεια · Поддержка")
+        assert "Llŷr Łukasz-Nguyễn" in text
+        assert "Βοήθεια · Поддержка" in text
+
+    def test_a_very_long_name_still_fits_the_page(self, finished, tmp_path):
+        finished.user.first_name = "Gwenllian " * 12
+        finished.user.save()
+        certificate = services.certificate_issue(enrolment=finished)
+        assert "Gwenllian Gwenllian" in draw(certificate, finished, tmp_path)
 
     def test_not_yet_eligible_explains_what_is_missing(self, client, past_enrolment):
         with_baseline(past_enrolment)
@@ -350,8 +421,12 @@ class TestCertificate:
         assert "Attend both mandatory workshops." in page.content.decode()
         assert not Certificate.objects.exists()
 
-    def test_public_verification_page_confirms_name_run_and_date(self, client, finished):
+    def test_public_verification_page_confirms_name_run_date_and_hours(self, client, finished):
+        organisation("Avon Primary Care Collaborative", "cpd@avon.example")
+        qa = QASessionPage.objects.child_of(finished.course_run).get()
+        Attendance.objects.create(enrolment=finished, session=qa)
         certificate = services.certificate_issue(enrolment=finished)
+        issued = timezone.localtime(certificate.issued_at)
         for url in (
             reverse("assessments:certificate_detail", args=[certificate.verification_code]),
             reverse("assessments:certificate_verify") + f"?code={certificate.verification_code}",
@@ -364,7 +439,13 @@ class TestCertificate:
             assert "This certificate is genuine" in html
             assert certificate.holder_name in html
             assert finished.course_run.title in html
+            assert f"<dt>Issued on</dt><dd>{issued.day} {issued:%B %Y}</dd>" in html
+            assert "<dt>CPD hours</dt><dd>10 hours (4 for each mandatory workshop" in html
+            assert "<dt>Awarded by</dt><dd>Avon Primary Care Collaborative</dd>" in html
+            # Nothing else about the holder: no email, account, attendance dates or sessions.
             assert finished.user.email not in html
+            assert qa.title not in html and "Workshop 1" not in html
+            assert "cpd@avon.example" not in html
 
     def test_unknown_code_is_a_clear_404(self, client, db):
         page = client.get(reverse("assessments:certificate_verify") + "?code=NOPE")

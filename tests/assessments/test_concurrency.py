@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import ITEM_CODES, FollowUpEmail, Participant, Response
+from courses.models import SessionReminder
+from courses.services import session_reminders_enqueue
 from courses.waves import BASELINE
 from tests import factories
 from tests.assessments.conftest import LONG_AGO_FIRST_WORKSHOP_DAYS, baseline_answers, with_baseline
@@ -127,4 +129,15 @@ def test_two_runs_of_the_reminder_command_at_once_queue_each_email_once():
 
     assert sorted(len(queued) for queued in outcomes) == [0, 1], outcomes
     assert list(FollowUpEmail.objects.values_list("wave", "kind")) == [("month_6", "due")]
+    assert len(mail.outbox) == 1
+
+
+def test_two_runs_of_the_session_reminder_command_at_once_send_each_reminder_once():
+    run = factories.make_course_run(first_workshop_in_days=1)
+    enrolment = factories.enrol(factories.TraineeFactory(), run)
+
+    outcomes = race(session_reminders_enqueue)
+
+    assert sorted(len(queued) for queued in outcomes) == [0, 1], outcomes
+    assert SessionReminder.objects.get().enrolment == enrolment
     assert len(mail.outbox) == 1

@@ -17,6 +17,7 @@ from assessments.tasks import follow_up_email_send
 from courses.waves import DEFAULT_FOLLOW_UP, Wave
 from tests import factories
 from tests.assessments.conftest import follow_up_answers, opened, submit_follow_up, with_baseline
+from tests.email_checks import assert_ours
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,12 @@ class TestSchedule:
         path = reverse("assessments:questionnaire", args=[waiting.pk, "month_3"])
         assert f"https://footsteps.example.nhs.uk{path}" in mail.outbox[0].body
 
+    def test_the_email_is_html_with_a_plain_text_alternative(self, waiting):
+        run_command()
+        [email] = mail.outbox
+        html = assert_ours(email, name=waiting.user.get_full_name())
+        assert ">Open the questionnaire</a>" in html and "is now open" in html
+
     def test_reminder_a_week_later_if_still_missing_then_nothing_more(self, waiting):
         opens = follow_up_window(waiting.course_run, DEFAULT_FOLLOW_UP).opens_at
         services.follow_up_emails_enqueue(now=opens + timedelta(hours=1))
@@ -63,7 +70,7 @@ class TestSchedule:
         for days in (7, 8, 9):
             services.follow_up_emails_enqueue(now=opens + timedelta(days=days, hours=1))
         assert len(mail.outbox) == 2
-        assert mail.outbox[1].subject.startswith("Reminder:")
+        assert mail.outbox[1].subject.startswith("Ten Footsteps: Reminder:")
         assert sorted(FollowUpEmail.objects.values_list("kind", flat=True)) == ["due", "reminder"]
 
     def test_nobody_who_answered_gets_an_email(self, waiting):
@@ -176,12 +183,12 @@ class TestWaves:
             assert services.follow_up_emails_enqueue(now=opens + timedelta(days=14)) == []
         assert len(mail.outbox) == 6
         first, reminder = mail.outbox[2:4]
-        assert first.subject == "Your Ten Footsteps 6-month follow-up questionnaire is open"
+        assert first.subject == "Ten Footsteps: Your 6-month follow-up questionnaire is open"
         assert "It is 6 months since the last workshop" in first.body
         assert "your 6-month follow-up questionnaire is now open" in first.body
         assert "download your certificate" not in first.body  # only the 3-month one gives it
         assert "download your certificate" in mail.outbox[0].body
-        assert reminder.subject == "Reminder: your Ten Footsteps 6-month follow-up questionnaire"
+        assert reminder.subject == "Ten Footsteps: Reminder: your 6-month follow-up questionnaire"
         path = reverse("assessments:questionnaire", args=[waiting.pk, "month_6"])
         assert f"http://testserver{path}" in first.body and path in reminder.body
 

@@ -22,13 +22,13 @@ from courses.models import (
     SessionPage,
     WorkshopPage,
 )
-from home.models import HomePage
+from home.models import HomePage, PolicyPage
 from tests import factories
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, FootstepLibraryPage})
+        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, FootstepLibraryPage, PolicyPage})
         self.assertCanCreateAt(HomePage, CourseIndexPage)
         self.assertCanCreateAt(HomePage, FootstepLibraryPage)
         for model in (CourseRunPage, WorkshopPage, QASessionPage, FootstepModulePage):

@@ -53,6 +53,36 @@ def test_the_mandatory_part_is_both_workshops_and_qa_sessions_do_not_count(
     assert selectors.mandatory_completed(Enrolment.objects.get(pk=enrolment.pk)) is complete
 
 
+@pytest.mark.parametrize(
+    ("workshops_attended", "qa_attended", "hours"),
+    [(0, 0, 0), (1, 0, 4), (2, 0, 8), (0, 1, 2), (1, 2, 8), (2, 2, 12)],
+)
+def test_cpd_hours_are_4_per_workshop_and_2_per_qa_session_attended(
+    trainee, other_trainee, workshops_attended, qa_attended, hours
+):
+    run = past_run()
+    factories.add_qa_session(run, timezone.now() - timedelta(days=5), "Q&A session 2")
+    enrolment = factories.enrol(trainee, run)
+    workshops = factories.workshops(run)
+    qa_sessions = list(QASessionPage.objects.child_of(run).order_by("starts_at"))
+    attend(enrolment, *workshops[:workshops_attended], *qa_sessions[:qa_attended])
+    attend(factories.enrol(other_trainee, run), *workshops, *qa_sessions)  # not theirs
+
+    assert selectors.cpd_hours(Enrolment.objects.get(pk=enrolment.pk)) == hours
+    assert selectors.cpd_hours(progress_of(enrolment)) == hours
+    attended = selectors.attended_sessions(enrolment)
+    assert [s.pk for s in attended.workshops] == [s.pk for s in workshops[:workshops_attended]]
+    assert [s.pk for s in attended.qa_sessions] == [s.pk for s in qa_sessions[:qa_attended]]
+
+
+def test_a_session_not_attended_earns_nothing_even_if_it_took_place(trainee):
+    run = past_run()
+    enrolment = factories.enrol(trainee, run)
+    attend(enrolment, factories.workshops(run)[0])
+    assert selectors.cpd_hours(enrolment) == selectors.WORKSHOP_CPD_HOURS == 4
+    assert selectors.attended_sessions(enrolment).qa_sessions == []
+
+
 def test_progress_is_one_query_and_counts_each_enrolment_separately(trainee, other_trainee):
     run = past_run()
     a, b = factories.enrol(trainee, run), factories.enrol(other_trainee, run)

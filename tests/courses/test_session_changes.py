@@ -55,7 +55,7 @@ def test_a_published_new_time_emails_each_enrolled_trainee_an_update(
     assert change.sequence == 1 and change.starts_at == draft.starts_at
     assert sorted(e.to[0] for e in mail.outbox) == sorted([trainee.email, other_trainee.email])
     email = mail.outbox[0]
-    assert email.subject.startswith("New time: Workshop 1")
+    assert "New time: Workshop 1" in email.subject
     assert "attached calendar file" in email.body
     mimetype, lines = calendar_of(email)
     assert mimetype.startswith("text/calendar; method=PUBLISH")
@@ -85,7 +85,7 @@ def test_a_cancellation_is_audited_and_emailed_as_method_cancel(
     assert change.sequence == 1 and change.is_cancelled
     assert len(mail.outbox) == 2
     email = mail.outbox[0]
-    assert email.subject.startswith("Cancelled: Workshop 2")
+    assert "Cancelled: Workshop 2" in email.subject
     assert "make it up" in email.body  # a mandatory workshop
     mimetype, lines = calendar_of(email)
     assert mimetype.startswith("text/calendar; method=CANCEL")

@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -27,7 +28,8 @@ from courses.models import (
     WaitingListEntry,
 )
 from courses.waves import Wave
-from demo import loaders
+from demo import content, loaders
+from home.models import ProgrammeSettings
 
 
 def snapshot() -> dict:
@@ -56,6 +58,9 @@ def snapshot() -> dict:
         "page_permissions": GroupPagePermission.objects.count(),
         "collection_permissions": GroupCollectionPermission.objects.count(),
         "site": list(Site.objects.values_list("hostname", "port", "root_page", "is_default_site")),
+        "programme": list(
+            ProgrammeSettings.objects.values_list("site", "organisation_name", "contact_email")
+        ),
     }
 
 
@@ -64,12 +69,23 @@ class LoadDemoTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
+        before = len(mail.outbox)
         call_command("load_demo", public_credentials_ok=True, verbosity=0)
+        cls.emails_sent = len(mail.outbox) - before
+
+    def test_the_demo_people_get_no_email(self):
+        # Their addresses are made up: the tasks their enrolments and answers queue never run.
+        self.assertEqual(self.emails_sent, 0)
 
     def test_running_twice_changes_nothing(self):
         before = snapshot()
         call_command("load_demo", public_credentials_ok=True, verbosity=0)
         self.assertEqual(snapshot(), before)
+
+    def test_the_policy_pages_name_the_demo_organisation_and_its_address(self):
+        html = self.client.get("/privacy/").content.decode()
+        self.assertIn(f"<dd>{content.ORGANISATION_NAME}</dd>", html)
+        self.assertIn(f'href="mailto:{content.CONTACT_EMAIL}"', html)
 
     def test_readme_accounts_sign_in_with_a_verified_email_and_their_role(self):
         for account in loaders.ACCOUNTS:

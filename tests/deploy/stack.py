@@ -202,6 +202,7 @@ class Stack:
                 "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
                 "PYTHONPATH": str(ROOT),
                 "STATIC_ROOT": str(folder / "static"),
+                "MEDIA_ROOT": str(folder / "media"),
             }
             self.manage("migrate", "--noinput")
             self.manage("collectstatic", "--noinput")
@@ -284,8 +285,19 @@ class Browser:
         self._tls.check_hostname = False
         self._tls.verify_mode = ssl.CERT_NONE  # the stack's throwaway certificate
 
-    def request(self, method: str, path: str, fields: dict | None = None, timeout: float = 30):
-        """(status, headers, body text) of one request; redirects are not followed."""
+    def request(
+        self,
+        method: str,
+        path: str,
+        fields: dict | None = None,
+        timeout: float = 30,
+        *,
+        files: dict[str, tuple[str, bytes]] | None = None,
+        binary: bool = False,
+    ):
+        """(status, headers, body) of one request; redirects are not followed. ``files``
+        (field -> (filename, content)) sends a multipart form; ``binary`` returns the body
+        as bytes rather than text."""
         connection = http.client.HTTPSConnection(
             self.stack.host,
             self.stack.port,
@@ -299,14 +311,17 @@ class Browser:
         }
         body = None
         if method == "POST":
-            body = urlencode(fields or {})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            if files:
+                body, headers["Content-Type"] = multipart(fields or {}, files)
+            else:
+                body = urlencode(fields or {})
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = self.stack.base_url + path
             headers["Origin"] = self.stack.base_url
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            text = response.read().decode("utf-8", "replace")
+            content = response.read()
         finally:
             connection.close()
         for value in response.headers.get_all("Set-Cookie") or []:
@@ -316,18 +331,23 @@ class Browser:
                     self.cookies.pop(name, None)
                 else:
                     self.cookies[name] = morsel.value
-        return response.status, response.headers, text
+        return (
+            response.status,
+            response.headers,
+            (content if binary else content.decode("utf-8", "replace")),
+        )
 
     def get(self, path: str, **kwargs):
         return self.request("GET", path, **kwargs)
 
-    def submit(self, path: str, fields: dict, **kwargs):
+    def submit(self, path: str, fields: dict, *, files=None, **kwargs):
         """GET the form at ``path`` for its CSRF token, then POST ``fields`` to it."""
         status, _, page = self.get(path, **kwargs)
         token = CSRF.search(page)
         if token is None:
             raise AssertionError(f"no form at {path} (HTTP {status})")
-        return self.request("POST", path, {"csrfmiddlewaretoken": token.group(1), **fields})
+        fields = {"csrfmiddlewaretoken": token.group(1), **fields}
+        return self.request("POST", path, fields, files=files, **kwargs)
 
     def sign_in(self, email: str, password: str, totp_secret: str = ""):
         """The login form's answer (and the authenticator step's): (status, headers, body)."""
@@ -338,6 +358,23 @@ class Browser:
                 time.sleep(30 - time.time() % 30)
             response = self.submit(step, {"code": totp_code(totp_secret)})
         return response
+
+
+def multipart(fields: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type, as a browser's file upload sends."""
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def signed_in(response) -> bool:

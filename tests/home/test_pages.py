@@ -1,6 +1,6 @@
 from wagtail.test.utils import WagtailPageTestCase
 
-from home.models import HomePage
+from home.models import HomePage, PolicyPage
 
 
 class HomePageTreeTests(WagtailPageTestCase):
@@ -10,7 +10,7 @@ class HomePageTreeTests(WagtailPageTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Ten Footsteps")
 
-    def test_home_page_allows_only_course_and_library_children(self):
+    def test_home_page_allows_only_course_library_and_policy_children(self):
         from courses.models import CourseIndexPage, FootstepLibraryPage
 
-        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, FootstepLibraryPage})
+        self.assertAllowedSubpageTypes(HomePage, {CourseIndexPage, FootstepLibraryPage, PolicyPage})

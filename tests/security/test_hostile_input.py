@@ -42,6 +42,7 @@ from assessments.models import (
     YEARS_EXPERIENCE_MAX,
     Certificate,
     FollowUpEmail,
+    ImportJob,
     Participant,
     Response,
 )
@@ -731,25 +732,27 @@ class ImportTests(HostileTestCase):
     )
     @example(content=NUL_IN_A_CELL, course_run="new-run-2024", filename="responses.csv")
     def test_admin_upload_then_confirm(self, content, course_run, filename):
-        """The preview writes nothing; confirming imports exactly what was previewed."""
+        """The check writes nothing; confirming imports exactly what was previewed."""
         self.client.force_login(self.evaluator)
         url = reverse("assessments_import:index")
         before = snapshot()
-        preview = self.client.post(
+        sent = self.client.post(
             url, {"file": SimpleUploadedFile(filename, content), "course_run": course_run}
         )
-        self.assertEqual(preview.status_code, 200)
         self.assertUnchanged(before)
-        plan = preview.context.get("plan")
-        form = preview.context["form"]
-        if plan is None:
-            self.assertFormErrorsShown(preview)
-        elif not plan.ok:
-            self.assertTrue(form.is_valid())
-            self.assertClearErrors(plan.errors)
-        confirm = self.client.post(url, {"confirm": "1"})
+        if sent.status_code == 200:  # the form refused it: no job
+            self.assertFormErrorsShown(sent)
+            return
+        self.assertEqual(sent.status_code, 302)
+        job = ImportJob.objects.latest("pk")
+        preview = self.client.get(sent["Location"])
+        self.assertEqual(preview.status_code, 200)
+        if job.failed:
+            self.assertClearErrors([error["message"] for error in job.errors] or [job.result])
+        confirm = self.client.post(sent["Location"], {"confirm": "1"})
         self.assertEqual(confirm.status_code, 302)
-        if plan is not None and plan.ok:
-            self.assertImported(before, plan)
+        if job.status == ImportJob.Status.CHECKED:
+            rows = sum(n for _, n in job.preview_waves)
+            self.assertEqual(Response.objects.count() - len(before["assessments.Response"]), rows)
         else:
             self.assertUnchanged(before)

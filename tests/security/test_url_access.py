@@ -104,6 +104,7 @@ ACCESS: dict[str, Entry] = {
     # accounts: the account, personal data download and deletion.
     "account/": Entry(get=SIGNED_IN_200, post=SIGNED_IN_405),
     "account/data/": Entry(get=SIGNED_IN_200, post=SIGNED_IN_405),
+    "account/emails/": Entry(get=SIGNED_IN_405, post=(LOGIN, *(REDIRECT,) * 5)),
     "account/delete/": Entry(get=SIGNED_IN_200, post=(LOGIN, 400, 400, 400, 400, 400)),
     # courses
     "my/": Entry(get=SIGNED_IN_200),
@@ -204,10 +205,11 @@ ACCESS: dict[str, Entry] = {
     "admin/import-responses/": Entry(
         get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 200, 200),
     ),
-    # An import's progress page: for the evaluator who started it, and for staff.
+    # An import's page (check, preview, confirmation, progress): for the evaluator who
+    # started it, and for staff; confirming (POST) answers with the page again.
     "admin/import-responses/jobs/<int:pk>/": Entry(
         get=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 200, 200),
-        post=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, 405, 405),
+        post=(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_DENIED, REDIRECT, REDIRECT),
         kwargs=lambda s: {"pk": s.import_job.pk},
     ),
 }
@@ -230,6 +232,11 @@ GROUP: dict[str, tuple] = {
     "/accounts/2fa/": SIGNED_IN_200,
     "/accounts/email/": SIGNED_IN_200,
     "/": EVERYONE_200,
+    # The policy pages (home 0008), public; their settings are the superusers' to change.
+    "/privacy/": EVERYONE_200,
+    "/accessibility/": EVERYONE_200,
+    "/terms/": EVERYONE_200,
+    "/admin/settings/home/programmesettings/": (*NOT_ADMIN, ADMIN_DENIED, ADMIN_DENIED, REDIRECT),
 }
 
 

@@ -18,8 +18,8 @@ class Command(BaseCommand):
         removed = 0
         for job in old:
             job.file.delete(save=False)
-            # A job never confirmed can no longer be: its file is gone.
-            if job.status == ImportJob.Status.CHECKED:
+            # A job never checked or confirmed can no longer be: its file is gone.
+            if job.status in (ImportJob.Status.CHECKING, ImportJob.Status.CHECKED):
                 job.status = ImportJob.Status.FAILED
                 job.result = "Not confirmed within a day; the file was removed."
             job.save(update_fields=["file", "status", "result"])

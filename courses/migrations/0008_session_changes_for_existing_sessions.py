@@ -22,6 +22,6 @@ def record(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("courses", "0006_places_waiting_list_withdrawal_session_changes")]
+    dependencies = [("courses", "0007_places_waiting_list_withdrawal_session_changes")]
 
     operations = [migrations.RunPython(record, migrations.RunPython.noop)]
