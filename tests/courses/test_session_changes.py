@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from courses import services
@@ -131,3 +132,16 @@ def test_a_cancelled_session_has_no_register(trainee, trainer):
         services.attendance_record(
             session=session, enrolment_ids_attended={enrolment.pk}, marked_by=trainer
         )
+
+
+def test_reminders_skip_cancelled_sessions_and_withdrawn_trainees(trainee, trainer):
+    run = factories.make_course_run(with_sessions=False)
+    soon = timezone.now() + timedelta(hours=20)
+    kept = factories.add_workshop(run, soon, "Workshop 1")
+    cancelled = factories.add_qa_session(run, soon + timedelta(hours=1), "Q&A session 1")
+    factories.enrol(trainee, run)
+    withdrawn = factories.enrol(factories.TraineeFactory(), run)
+    services.enrolment_withdraw(enrolment=withdrawn)
+    services.session_cancel(session=cancelled, cancelled_by=trainer)
+    reminders = services.session_reminders_enqueue()
+    assert [(r.enrolment.user_id, r.session_id) for r in reminders] == [(trainee.pk, kept.pk)]
