@@ -17,6 +17,8 @@ class AuditEvent(models.Model):
         ATTENDANCE = "attendance", "Attendance change"
         ROLE = "role", "Role change"
         DELETION = "deletion", "Account deletion"
+        ENROLMENT = "enrolment", "Enrolment change"
+        SESSION = "session", "Session change"
 
     # Detail keys that point at a person; dropped when the subject's account is deleted.
     IDENTIFYING_DETAIL = ("user_id", "enrolment_id")

@@ -295,6 +295,19 @@ def _selection_filter(course_runs: Sequence[CourseRunRef] | None, prefix: str = 
     return Q(**{f"{prefix}course_run_id__in": [run.id for run in course_runs]})
 
 
+def _enrolment_selection(selection: Q) -> Q:
+    """The enrolments of the selected runs, as the evaluation counts them: a trainee with a
+    research record belongs to its run (where the baseline was answered), even if since
+    moved to another; one without counts on their run while enrolled (not after withdrawing).
+    """
+    research_run = Q(participant__isnull=False) & _prefixed(selection, "participant__")
+    return research_run | (Q(participant__isnull=True, status=Enrolment.Status.ACTIVE) & selection)
+
+
+def _prefixed(selection: Q, prefix: str) -> Q:
+    return Q(*((prefix + key, value) for key, value in selection.children))
+
+
 def _instrument_items() -> tuple[tuple[Item, ...], tuple[str, ...]]:
     """Statements of the current instrument (else the newest) and the footstep titles."""
     rows = list(
@@ -387,7 +400,7 @@ def evaluation_data(
     codes = [item.code for item in items]
 
     enrolments = _numeric_rows(
-        enrolments_with_progress(Enrolment.objects.filter(selection))
+        enrolments_with_progress(Enrolment.objects.filter(_enrolment_selection(selection)))
         .order_by()
         .values_list("participant__id", "mandatory_completed", "optional_attended"),
         3,

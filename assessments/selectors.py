@@ -245,7 +245,8 @@ def follow_up_overview(run: CourseRunPage, *, now: datetime | None = None) -> di
     ).values_list("enrolment_id", "wave", "kind", "sent_at"):
         emails.setdefault((enrolment_id, wave), {})[kind] = sent_at
     enrolments = (
-        Enrolment.objects.filter(course_run=run)
+        Enrolment.objects.active()
+        .filter(course_run=run)
         .select_related("user")
         .order_by(Lower("user__last_name"), Lower("user__first_name"), "user__email")
     )

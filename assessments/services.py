@@ -381,7 +381,8 @@ def follow_up_emails_enqueue(*, now: datetime | None = None) -> list[FollowUpEma
 def _wave_emails_enqueue(*, run: CourseRunPage, wave: Wave, now: datetime) -> list[FollowUpEmail]:
     queued = []
     waiting = (
-        Enrolment.objects.filter(course_run=run, participant__responses__wave=BASELINE.name)
+        Enrolment.objects.active()
+        .filter(course_run=run, participant__responses__wave=BASELINE.name)
         .exclude(participant__responses__wave=wave.name)
         .prefetch_related(
             Prefetch(

@@ -9,11 +9,11 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from wagtail.documents.models import AbstractDocument
         from wagtail.models import Page
-        from wagtail.signals import post_page_move
+        from wagtail.signals import page_published, post_page_move
 
         from courses.content_cache import course_content
         from courses.models import Enrolment, Footstep
-        from courses.signals import audit_attendance_leaving_with_enrolment
+        from courses.signals import audit_attendance_leaving_with_enrolment, course_page_published
 
         # Module bodies show documents' titles, sizes and links, so documents count too.
         def on_model_change(sender, **kwargs):
@@ -27,6 +27,7 @@ class CoursesConfig(AppConfig):
             sender=Enrolment,
             dispatch_uid="courses-attendance-deleted-with-enrolment",
         )
+        page_published.connect(course_page_published, dispatch_uid="courses-page-published")
         post_page_move.connect(
             course_content.invalidate, weak=False, dispatch_uid="courses-content-moved"
         )

@@ -1,4 +1,10 @@
-"""iCalendar (RFC 5545) files for course sessions: escaped, folded, times in UTC."""
+"""iCalendar (RFC 5545) files for course sessions, written by the ``icalendar`` library.
+
+A session keeps one UID for life; each change trainees are told about (a new time, a
+cancellation) raises its SEQUENCE, so calendar programs update the entry they already have
+instead of adding a second one. A cancellation is sent with ``METHOD:CANCEL`` and
+``STATUS:CANCELLED``.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,13 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from icalendar import Calendar, Event
 
 from accounts.emails import public_url
 
 PRODID = "-//Ten Footsteps//Course sessions//EN"
-MAX_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF.
+PUBLISH = "PUBLISH"
+CANCEL = "CANCEL"
 
 
 @dataclass(frozen=True)
@@ -24,97 +32,81 @@ class CalendarEvent:
     description: str = ""
     url: str = ""
     location: str = ""
+    sequence: int = 0
+    cancelled: bool = False
 
 
-def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\r", "\\n")
-        .replace("\n", "\\n")
-    )
+def ics_calendar(
+    events: Iterable[CalendarEvent], *, name: str, now: datetime, method: str = PUBLISH
+) -> str:
+    """A VCALENDAR holding one VEVENT per event: times in UTC, CRLF line endings, text
+    escaped and lines folded at 75 octets by the library."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    calendar.add("x-wr-calname", name)
+    for item in events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", item.starts_at.astimezone(UTC))
+        event.add("dtend", item.ends_at.astimezone(UTC))
+        event.add("sequence", item.sequence)
+        event.add("summary", item.summary)
+        if item.description:
+            event.add("description", item.description)
+        if item.location:
+            event.add("location", item.location)
+        if item.url:
+            event.add("url", item.url)
+        event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical().decode()
 
 
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 character (RFC 5545 3.1)."""
-    parts, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode())
-        # Continuation lines start with a space, which counts towards their 75 octets.
-        limit = MAX_OCTETS if not parts else MAX_OCTETS - 1
-        if size + width > limit:
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
+def session_uid(session) -> str:
+    """A session's UID for life: the same in every download and email, so calendars update."""
+    host = urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+    return f"session-{session.pk}@{host}"
 
 
-def _utc(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def ics_calendar(events: Iterable[CalendarEvent], *, name: str, now: datetime) -> str:
-    """A VCALENDAR holding one VEVENT per event, with CRLF line endings."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-    ]
-    for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{_utc(now)}",
-            f"DTSTART:{_utc(event.starts_at)}",
-            f"DTEND:{_utc(event.ends_at)}",
-            f"SUMMARY:{escape_text(event.summary)}",
-        ]
-        if event.description:
-            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-        if event.location:
-            lines.append(f"LOCATION:{escape_text(event.location)}")
-        if event.url:
-            # URL is a URI value, not TEXT: it is not escaped (RFC 5545 3.8.4.6).
-            lines.append(f"URL:{event.url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
-
-
-def session_event(session, run, *, page_url: str, host: str, with_link: bool) -> CalendarEvent:
-    """One session of ``run`` as an event; its joining link only ``with_link``. The UID is the
-    same whoever builds it (a download or an email), so calendars update rather than double."""
+def session_event(session, run, *, change=None, with_link: bool) -> CalendarEvent:
+    """The calendar entry of one session (a ``SessionPage``) of ``run``; ``change`` (its
+    ``SessionChange``) gives the SEQUENCE and any cancellation. The joining link only
+    ``with_link``."""
+    page_url = public_url(session.url or "/")
     joining = session.joining_url if with_link else ""
+    cancelled = change is not None and change.is_cancelled
     description = f"{session.kind} of {run.title}. Details: {page_url}"
-    if joining:
+    if cancelled:
+        description = f"Cancelled. {description}"
+    elif joining:
         description += f"\nJoin online: {joining}"
     return CalendarEvent(
-        uid=f"session-{session.pk}@{host}",
+        uid=session_uid(session),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        summary=f"{session.title} ({run.title})",
+        summary=f"{'Cancelled: ' if cancelled else ''}{session.title} ({run.title})",
         description=description,
         url=joining or page_url,
         location=f"Online: {joining}" if joining else "Online",
+        sequence=change.sequence if change is not None else 0,
+        cancelled=cancelled,
     )
 
 
 def run_calendar(run, *, now: datetime) -> str:
-    """Every published session of ``run`` with its joining link, for a trainee enrolled on it
-    (the enrolment email's attachment), its links on the site's public address."""
-    host = urlsplit(settings.PUBLIC_BASE_URL).hostname or ""
+    """Every published session of ``run`` with its joining link and its current SEQUENCE (or
+    cancellation), for a trainee enrolled on it: the enrolment email's attachment and the
+    trainee's download."""
+    from courses.selectors import session_changes
+
+    sessions = run.sessions()
+    changes = session_changes(sessions)
     events = [
-        session_event(
-            session, run, page_url=public_url(session.get_url()), host=host, with_link=True
-        )
-        for session in run.sessions()
+        session_event(session, run, change=changes.get(session.pk), with_link=True)
+        for session in sessions
     ]
     return ics_calendar(events, name=run.title, now=now)

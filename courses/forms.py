@@ -3,6 +3,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from courses.attendance_import import DEFAULT_SHARE_PERCENT, MAX_BYTES
+from courses.models import CourseRunPage
 from courses.services import NOT_ENROLLED
 
 RELOAD = "The register's form was changed or is out of date, so nothing was saved. Reload it."
@@ -108,3 +109,22 @@ class AttendanceReportForm(forms.Form):
                 "report of one session is far smaller. Check it is the right file."
             )
         return upload
+
+
+class MoveForm(forms.Form):
+    """Choose the run to move a trainee to: any other published run."""
+
+    to_run = forms.ModelChoiceField(
+        label="Move to course run",
+        queryset=CourseRunPage.objects.none(),
+        empty_label="Choose a course run",
+        error_messages={"required": "Choose the course run to move the trainee to."},
+    )
+
+    def __init__(self, *args, enrolment, runs, **kwargs):
+        """``runs``: the runs the trainer may see (``course_runs_visible_to``)."""
+        super().__init__(*args, **kwargs)
+        self.fields["to_run"].queryset = (
+            runs.live().exclude(pk=enrolment.course_run_id).order_by("-starts_on", "title")
+        )
+        self.fields["to_run"].label_from_instance = lambda run: f"{run.title} ({run.network})"

@@ -175,6 +175,22 @@ class CourseRunPage(Page):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="How long each follow-up questionnaire stays open once it is due.",
     )
+    places = models.PositiveSmallIntegerField(
+        "number of places",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Leave blank for no limit. When the run is full, trainees can join its "
+        "waiting list; raising the number offers the new places to the first on the list.",
+    )
+    minimum_enrolments = models.PositiveSmallIntegerField(
+        "minimum number of enrolments",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Trainers are warned when fewer trainees are enrolled two weeks before "
+        "the run starts. Leave blank for no minimum.",
+    )
 
     search_fields = Page.search_fields + [index.SearchField("network"), index.SearchField("intro")]
 
@@ -186,6 +202,7 @@ class CourseRunPage(Page):
             [
                 FieldPanel("enrolment_open"),
                 FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+                FieldRowPanel([FieldPanel("places"), FieldPanel("minimum_enrolments")]),
             ],
             heading="Enrolment and dates",
         ),
@@ -207,6 +224,19 @@ class CourseRunPage(Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.WorkshopPage", "courses.QASessionPage"]
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(places__isnull=True) | models.Q(places__gte=1),
+                name="course_run_places_at_least_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minimum_enrolments__isnull=True)
+                | models.Q(minimum_enrolments__gte=1),
+                name="course_run_minimum_at_least_1",
+            ),
+        ]
 
     def clean(self):
         super().clean()
@@ -276,11 +306,23 @@ class CourseRunPage(Page):
         context["sessions"] = sessions = self.sessions()
         # The dates line falls back to the first workshop, as in the lists of runs.
         self.first_workshop_at = next((s.starts_at for s in sessions if s.is_mandatory), None)
+        signed_in = user.is_authenticated
         context["enrolment"] = (
-            Enrolment.objects.filter(user=user, course_run=self).first()
-            if user.is_authenticated
+            Enrolment.objects.active().filter(user=user, course_run=self).first()
+            if signed_in
             else None
         )
+        context["waiting_entry"] = (
+            WaitingListEntry.objects.filter(
+                user=user, course_run=self, status__in=WaitingListEntry.OPEN
+            ).first()
+            if signed_in
+            else None
+        )
+        if self.places is not None:
+            from courses.selectors import run_places
+
+            context["places"] = run_places(self)
         return context
 
 
@@ -374,12 +416,13 @@ class SessionPage(Page):
             from courses.selectors import course_run_visible_to  # it imports this module
 
             return course_run_visible_to(user, path=self.run_path)
-        return Enrolment.objects.filter(user=user, course_run__path=self.run_path).exists()
+        return Enrolment.objects.active().filter(user=user, course_run__path=self.run_path).exists()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["run"] = self.get_parent().specific
         context["can_join"] = self.can_join(request.user)
+        context["change"] = SessionChange.objects.filter(session=self).first()
         context["covered_footsteps"] = list(
             self.footsteps.select_related("module").order_by("number")
         )
@@ -498,8 +541,23 @@ class FootstepModulePage(Page):
         return context
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self) -> "EnrolmentQuerySet":
+        """Enrolments holding a place: everything that counts or lists trainees uses this."""
+        return self.filter(status=Enrolment.Status.ACTIVE)
+
+
 class Enrolment(models.Model):
-    """A trainee's place on a course run."""
+    """A trainee's place on a course run.
+
+    Withdrawing keeps the row (its research record and any attendance hang off it) with
+    ``status`` withdrawn; moving to another run changes ``course_run`` and keeps the
+    attendance already recorded (see ``courses.selectors.enrolments_with_progress``).
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Enrolled"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
@@ -509,16 +567,29 @@ class Enrolment(models.Model):
         CourseRunPage, on_delete=models.PROTECT, related_name="enrolments"
     )
     enrolled_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["enrolled_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "course_run"], name="one_enrolment_per_run")
+            models.UniqueConstraint(fields=["user", "course_run"], name="one_enrolment_per_run"),
+            models.CheckConstraint(
+                condition=models.Q(status="active", withdrawn_at__isnull=True)
+                | models.Q(status="withdrawn", withdrawn_at__isnull=False),
+                name="enrolment_withdrawn_at_iff_withdrawn",
+            ),
         ]
         permissions = [("take_attendance", "Can take attendance at course sessions")]
 
     def __str__(self):
         return f"{self.user} on {self.course_run}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
 
 
 class Attendance(models.Model):
@@ -557,6 +628,100 @@ class Attendance(models.Model):
             raise ValidationError(
                 "This trainee is not enrolled on the run this session belongs to."
             )
+
+
+class WaitingListEntry(models.Model):
+    """A trainee waiting for a place on a full run, in the order they joined.
+
+    An entry is ``waiting`` (in the queue), then ``offered`` (a freed place is held for them
+    until ``offer_expires_at``), then closed: ``accepted`` (they were enrolled), ``declined``,
+    ``expired`` (the offer passed to the next person) or ``left`` (they left the list). Only
+    ``courses.services`` moves an entry on, with the run's row locked.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Place offered"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Offer expired"
+        LEFT = "left", "Left the waiting list"
+
+    OPEN = (Status.WAITING, Status.OFFERED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waiting_list_entries"
+    )
+    course_run = models.ForeignKey(
+        CourseRunPage, on_delete=models.PROTECT, related_name="waiting_list"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "waiting list entry"
+        verbose_name_plural = "waiting list entries"
+        ordering = ["joined_at", "id"]
+        constraints = [
+            # One open entry per person and run: nobody queues (or is offered) twice.
+            models.UniqueConstraint(
+                fields=["user", "course_run"],
+                condition=models.Q(status__in=["waiting", "offered"]),
+                name="one_open_waiting_list_entry_per_run",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="offered")
+                | models.Q(offered_at__isnull=False, offer_expires_at__isnull=False),
+                name="waiting_list_offer_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["waiting", "offered"], closed_at__isnull=True)
+                | (
+                    ~models.Q(status__in=["waiting", "offered"]) & models.Q(closed_at__isnull=False)
+                ),
+                name="waiting_list_closed_at_iff_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["course_run", "status", "joined_at"])]
+
+    def __str__(self):
+        return f"{self.user} waiting for {self.course_run}"
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == self.Status.OFFERED
+
+
+class SessionChange(models.Model):
+    """What trainees were last told about a session's time, for calendar updates.
+
+    Kept apart from the page: a page's fields are copied from its revisions on publish, which
+    would set the ``SEQUENCE`` back. Created when a session is first published; a reschedule
+    (a published change of time) or a cancellation raises ``sequence`` and emails the run's
+    trainees an updated calendar entry with the same UID.
+    """
+
+    session = models.OneToOneField(SessionPage, on_delete=models.CASCADE, related_name="change")
+    sequence = models.PositiveIntegerField(default=0)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "session schedule"
+
+    def __str__(self):
+        return f"{self.session} (sequence {self.sequence})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class SessionReminder(models.Model):

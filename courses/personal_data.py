@@ -5,7 +5,14 @@ from accounts.personal_data import register
 register(
     "courses.Enrolment",
     user_fields=["user"],
-    fields=["id", "course_run__title", "course_run__network", "enrolled_at"],
+    fields=[
+        "id",
+        "course_run__title",
+        "course_run__network",
+        "enrolled_at",
+        "status",
+        "withdrawn_at",
+    ],
     deletion="Deleted with your account.",
 )
 register(
@@ -24,6 +31,27 @@ register(
         "Your attendance is deleted with your account; registers you marked as a trainer "
         "are kept without your name."
     ),
+)
+register(
+    "courses.WaitingListEntry",
+    user_fields=["user"],
+    fields=[
+        "id",
+        "course_run__title",
+        "joined_at",
+        "status",
+        "offered_at",
+        "offer_expires_at",
+        "closed_at",
+    ],
+    deletion="Deleted with your account; your place on any waiting list ends.",
+)
+register(
+    "courses.SessionChange",
+    title="Sessions you cancelled",
+    user_fields=["cancelled_by"],
+    fields=["session__title", "session__starts_at", "cancelled_at"],
+    deletion="The cancellation is kept without your name.",
 )
 register(
     "courses.SessionReminder",

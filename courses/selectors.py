@@ -22,9 +22,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
-from django.db.models.functions import Lower
+from django.db.models.functions import Least, Lower, Substr
 from django.utils import timezone
+from wagtail.models import Page
 
 from courses.content_cache import course_content
 from courses.hooks import RunFigure, run_figures
@@ -33,23 +35,56 @@ from courses.models import (
     Attendance,
     CourseRunPage,
     Enrolment,
+    SessionChange,
     SessionPage,
+    WaitingListEntry,
     WorkshopPage,
 )
 from organisations.selectors import is_restricted, within_visible_organisations
 
-# A session is mandatory exactly when it is a WorkshopPage; the reverse one-to-one from
-# SessionPage to its WorkshopPage row says so inside a single SQL query.
-_IS_WORKSHOP = Q(attendances__session__workshoppage__isnull=False)
 _IS_QA = Q(attendances__session__qasessionpage__isnull=False)
+BELOW_MINIMUM_WARNING = timedelta(days=14)
+
+
+def _workshops_numbered(number: int) -> QuerySet[WorkshopPage]:
+    """The ids of every run's workshop 1 (or 2): a workshop's number is its order among its
+    run's workshops (a run has at most two: ``WorkshopPage.max_count_per_parent``), so
+    workshop 2 is the one with an earlier sibling. Uncorrelated, so the database works the
+    list out once per query, not once per enrolment."""
+    earlier_sibling = WorkshopPage.objects.filter(
+        Q(starts_at__lt=OuterRef("starts_at"))
+        | Q(starts_at=OuterRef("starts_at"), path__lt=OuterRef("path")),
+        depth=OuterRef("depth"),
+        path__startswith=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen),
+    )
+    workshops = WorkshopPage.objects.all()
+    workshops = (
+        workshops.exclude(Exists(earlier_sibling))
+        if number == 1
+        else workshops.filter(Exists(earlier_sibling))
+    )
+    return workshops.values("pk")
+
+
+def _attended_workshop(number: int) -> Least:
+    """1 when the enrolment attended workshop ``number`` of any run, else 0: a trainee moved
+    after workshop 1 of run A completes the mandatory part at workshop 2 of run B, but not
+    by attending workshop 1 twice."""
+    attended = Count(
+        "attendances",
+        filter=Q(attendances__session_id__in=_workshops_numbered(number)),
+        distinct=True,
+    )
+    return Least(attended, Value(1))
 
 
 def enrolments_with_progress(queryset: QuerySet[Enrolment] | None = None) -> QuerySet[Enrolment]:
-    """Enrolments annotated with ``mandatory_attended``, ``optional_attended`` (ints) and
-    ``mandatory_completed`` (bool: attended both mandatory workshops), in one query."""
+    """Enrolments annotated with ``mandatory_attended`` (how many of the two mandatory
+    workshops, counted by number wherever attended), ``optional_attended`` (ints) and
+    ``mandatory_completed`` (bool: attended workshop 1 and workshop 2), in one query."""
     queryset = Enrolment.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        mandatory_attended=Count("attendances", filter=_IS_WORKSHOP, distinct=True),
+        mandatory_attended=_attended_workshop(1) + _attended_workshop(2),
         optional_attended=Count("attendances", filter=_IS_QA, distinct=True),
     ).annotate(
         mandatory_completed=ExpressionWrapper(
@@ -178,6 +213,7 @@ def open_runs(*, excluding: Iterable[int] = ()) -> list[CourseRunPage]:
 class SessionProgress:
     session: SessionPage
     attended: bool
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,15 +239,21 @@ class EnrolmentProgress:
     def mandatory_completed(self) -> bool:
         return bool(self.enrolment.mandatory_completed)
 
+    @property
+    def can_withdraw(self) -> bool:
+        """Before the run's first mandatory workshop starts (``services.withdrawal_deadline``)."""
+        first = next((row.session for row in self.sessions if row.session.is_mandatory), None)
+        return first is None or not first.has_started
+
 
 def trainee_dashboard(user) -> list[EnrolmentProgress]:
     """The user's enrolments, newest first, with each run's published sessions and attendance.
 
-    Six queries whatever the number of enrolments or sessions; each run comes with its
+    Seven queries whatever the number of enrolments or sessions; each run comes with its
     questionnaire schedule.
     """
     enrolments = list(
-        enrolments_with_progress(Enrolment.objects.filter(user=user))
+        enrolments_with_progress(Enrolment.objects.active().filter(user=user))
         .select_related("course_run")
         .prefetch_related("course_run__follow_up_waves")
         .order_by("-enrolled_at")
@@ -230,6 +272,11 @@ def trainee_dashboard(user) -> list[EnrolmentProgress]:
             "enrolment_id", "session_id"
         )
     )
+    cancelled = set(
+        SessionChange.objects.filter(
+            session_id__in=[s.pk for s in sessions], cancelled_at__isnull=False
+        ).values_list("session_id", flat=True)
+    )
     by_run: dict[str, list[SessionPage]] = defaultdict(list)
     for session in sessions:
         by_run[session.run_path].append(session)
@@ -237,7 +284,8 @@ def trainee_dashboard(user) -> list[EnrolmentProgress]:
         EnrolmentProgress(
             enrolment=e,
             sessions=[
-                SessionProgress(s, (e.pk, s.pk) in attended) for s in by_run[e.course_run.path]
+                SessionProgress(s, (e.pk, s.pk) in attended, s.pk in cancelled)
+                for s in by_run[e.course_run.path]
             ],
         )
         for e in enrolments
@@ -257,7 +305,8 @@ class RegisterRow:
 def run_register(session: SessionPage) -> list[RegisterRow]:
     """Everyone enrolled on the session's run, by name, with whether they attended it."""
     enrolments = (
-        Enrolment.objects.filter(course_run__path=session.run_path)
+        Enrolment.objects.active()
+        .filter(course_run__path=session.run_path)
         .select_related("user")
         .annotate(
             attended=Exists(
@@ -286,16 +335,34 @@ class RunSummary:
     mandatory_completed: int
     sessions: list[SessionCount]
     figures: list[RunFigure] = field(default_factory=list)
+    waiting: int = 0
+    below_minimum: bool = False
 
 
-def run_summaries(runs: QuerySet[CourseRunPage] | None = None) -> list[RunSummary]:
+def run_summaries(
+    runs: QuerySet[CourseRunPage] | None = None, *, now: datetime | None = None
+) -> list[RunSummary]:
     """Per course run (published or not; ``runs`` narrows them, e.g. to
-    ``course_runs_visible_to(user)``): enrolled, attendance per session, how many completed
-    the mandatory part, and the figures other apps add.
-    A fixed number of queries whatever the number of runs or sessions."""
+    ``course_runs_visible_to(user)``): enrolled, waiting, attendance per session, how many
+    completed the mandatory part, whether it is below its minimum, and the figures other apps
+    add. A fixed number of queries whatever the number of runs or sessions."""
+    now = now or timezone.now()
     runs = CourseRunPage.objects.all() if runs is None else runs
     runs = list(
-        runs.annotate(enrolled=Count("enrolments")).order_by("-live", "-starts_on", "title")
+        CourseRunPage.with_first_workshop(
+            runs.annotate(
+                enrolled=Count(
+                    "enrolments",
+                    filter=Q(enrolments__status=Enrolment.Status.ACTIVE),
+                    distinct=True,
+                ),
+                waiting=Count(
+                    "waiting_list",
+                    filter=Q(waiting_list__status__in=WaitingListEntry.OPEN),
+                    distinct=True,
+                ),
+            )
+        ).order_by("-live", "-starts_on", "title")
     )
     if not runs:
         return []
@@ -308,7 +375,7 @@ def run_summaries(runs: QuerySet[CourseRunPage] | None = None) -> list[RunSummar
     completed = Counter(
         run_id
         for run_id, done in enrolments_with_progress(
-            Enrolment.objects.filter(course_run__in=runs)
+            Enrolment.objects.active().filter(course_run__in=runs)
         ).values_list("course_run_id", "mandatory_completed")
         if done
     )
@@ -323,6 +390,8 @@ def run_summaries(runs: QuerySet[CourseRunPage] | None = None) -> list[RunSummar
             mandatory_completed=completed[run.pk],
             sessions=by_run[run.path],
             figures=figures.get(run.pk, []),
+            waiting=run.waiting,
+            below_minimum=is_below_minimum(run, enrolled=run.enrolled, now=now),
         )
         for run in runs
     ]
@@ -355,7 +424,7 @@ def trainer_overview(
 ) -> TrainerOverview:
     """``run_summaries`` and the week's to-do list read from them: no query of its own."""
     now = now or timezone.now()
-    summaries = run_summaries(runs)
+    summaries = run_summaries(runs, now=now)
     end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59, microsecond=0)
     registers, links = [], []
     for summary in summaries:
@@ -379,3 +448,137 @@ def trainer_overview(
         registers_to_take=sorted(registers, key=by_start),
         without_joining_link=sorted(links, key=by_start),
     )
+
+
+# Places and the waiting list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunPlaces:
+    """A run's places now: enrolled (active enrolments), offered (held for someone on the
+    waiting list) and waiting (in the queue)."""
+
+    places: int | None  # None: no limit
+    enrolled: int
+    offered: int
+    waiting: int
+
+    @property
+    def free(self) -> int | None:
+        """Places nobody holds (None: no limit)."""
+        if self.places is None:
+            return None
+        return max(self.places - self.enrolled - self.offered, 0)
+
+    @property
+    def is_full(self) -> bool:
+        """No place for a newcomer: none free, or people already waiting for one."""
+        return self.free == 0 or self.waiting > 0
+
+
+def run_places(run: CourseRunPage) -> RunPlaces:
+    """Where a run's places stand (two queries)."""
+    enrolled = Enrolment.objects.active().filter(course_run=run).count()
+    by_status = dict(
+        WaitingListEntry.objects.filter(course_run=run, status__in=WaitingListEntry.OPEN)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return RunPlaces(
+        places=run.places,
+        enrolled=enrolled,
+        offered=by_status.get(WaitingListEntry.Status.OFFERED, 0),
+        waiting=by_status.get(WaitingListEntry.Status.WAITING, 0),
+    )
+
+
+def waiting_list_position(entry: WaitingListEntry) -> int | None:
+    """1 for the first in the queue; None once the entry is no longer waiting."""
+    if entry.status != WaitingListEntry.Status.WAITING:
+        return None
+    ahead = WaitingListEntry.objects.filter(
+        Q(joined_at__lt=entry.joined_at) | Q(joined_at=entry.joined_at, pk__lt=entry.pk),
+        course_run_id=entry.course_run_id,
+        status=WaitingListEntry.Status.WAITING,
+    )
+    return ahead.count() + 1
+
+
+@dataclass(frozen=True)
+class WaitingListRow:
+    entry: WaitingListEntry
+    position: int | None
+
+    @property
+    def run(self) -> CourseRunPage:
+        return self.entry.course_run
+
+
+def trainee_waiting_lists(user) -> list[WaitingListRow]:
+    """The user's open waiting-list entries (offers first), each with its position."""
+    entries = WaitingListEntry.objects.filter(
+        user=user, status__in=WaitingListEntry.OPEN
+    ).select_related("course_run")
+    rows = [WaitingListRow(entry, waiting_list_position(entry)) for entry in entries]
+    return sorted(rows, key=lambda row: (not row.entry.is_offered, row.entry.joined_at))
+
+
+def withdrawn_enrolments(user) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(user=user, status=Enrolment.Status.WITHDRAWN)
+        .select_related("course_run")
+        .order_by("-withdrawn_at")
+    )
+
+
+def run_start(run: CourseRunPage) -> datetime | None:
+    """When a run starts: its first mandatory workshop, else its start date."""
+    first = getattr(run, "first_workshop_at", None) or first_mandatory_workshop_start(run)
+    if first is not None:
+        return first
+    if run.starts_on is not None:
+        return timezone.make_aware(datetime.combine(run.starts_on, datetime.min.time()))
+    return None
+
+
+def is_below_minimum(run: CourseRunPage, *, enrolled: int, now: datetime) -> bool:
+    """The minimum-enrolment rule: a run with a minimum, starting within two weeks and not
+    yet started, with fewer trainees enrolled than the minimum."""
+    if run.minimum_enrolments is None or enrolled >= run.minimum_enrolments:
+        return False
+    starts = run_start(run)
+    return starts is not None and now < starts <= now + BELOW_MINIMUM_WARNING
+
+
+def runs_below_minimum(
+    runs: QuerySet[CourseRunPage] | None = None, *, now: datetime | None = None
+) -> list[CourseRunPage]:
+    """Published runs (of ``runs``, e.g. those a trainer may see) below their minimum number
+    of enrolments two weeks before they start, each annotated with ``enrolled``; for the
+    trainer runs page and anything that warns."""
+    now = now or timezone.now()
+    runs = CourseRunPage.objects.all() if runs is None else runs
+    runs = CourseRunPage.with_first_workshop(
+        runs.live()
+        .filter(minimum_enrolments__isnull=False)
+        .annotate(
+            enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ACTIVE))
+        )
+    )
+    return [run for run in runs if is_below_minimum(run, enrolled=run.enrolled, now=now)]
+
+
+# Changes to sessions ------------------------------------------------------------------------
+
+
+def session_changes(sessions: Iterable[SessionPage]) -> dict[int, SessionChange]:
+    """Session id -> its recorded schedule (sequence, cancellation), in one query."""
+    ids = [session.pk for session in sessions]
+    return {
+        change.session_id: change for change in SessionChange.objects.filter(session_id__in=ids)
+    }
+
+
+def session_cancelled(session: SessionPage) -> bool:
+    return SessionChange.objects.filter(session=session, cancelled_at__isnull=False).exists()

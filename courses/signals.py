@@ -32,3 +32,18 @@ def audit_attendance_leaving_with_enrolment(sender, instance, **kwargs) -> None:
             "deleted with a trainee's account",
             detail={"session_id": row["session_id"], "deleted_records": row["records"]},
         )
+
+
+def course_page_published(sender, instance, **kwargs) -> None:
+    """A published course page may change what trainees were told: a session's new time is
+    announced (``session_schedule_published``), and a run's new number of places is offered
+    to its waiting list. Both after the publish commits, so they read what was published."""
+    from django.db import transaction
+
+    from courses.models import CourseRunPage, SessionPage
+    from courses.services import session_schedule_published, waiting_list_offer_places
+
+    if isinstance(instance, SessionPage):
+        transaction.on_commit(lambda: session_schedule_published(session=instance))
+    elif isinstance(instance, CourseRunPage):
+        transaction.on_commit(lambda: waiting_list_offer_places(course_run=instance))

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import trainer_required
-from courses import selectors
+from courses import selectors, services
 from courses.attendance_import import (
     DEFAULT_SHARE_PERCENT,
     MAX_BYTES,
@@ -23,10 +23,11 @@ from courses.attendance_import import (
     parse_report,
     share_of,
 )
-from courses.calendar import ics_calendar, session_event
+from courses.calendar import ics_calendar, run_calendar, session_event
 from courses.forms import (
     AttendanceReportForm,
     ImportConfirmForm,
+    MoveForm,
     RegisterForm,
     ids_text,
     preview_token,
@@ -37,7 +38,9 @@ from courses.models import (
     Enrolment,
     FootstepLibraryPage,
     FootstepModulePage,
+    SessionChange,
     SessionPage,
+    WaitingListEntry,
 )
 from courses.services import (
     NOT_STARTED,
@@ -50,12 +53,17 @@ from courses.services import (
 @login_required
 def dashboard(request):
     progress = selectors.trainee_dashboard(request.user)
+    waiting = selectors.trainee_waiting_lists(request.user)
     return render(
         request,
         "courses/dashboard.html",
         {
             "progress": progress,
-            "open_runs": selectors.open_runs(excluding=[p.run.pk for p in progress]),
+            "waiting_lists": waiting,
+            "withdrawn": selectors.withdrawn_enrolments(request.user),
+            "open_runs": selectors.open_runs(
+                excluding=[p.run.pk for p in progress] + [row.run.pk for row in waiting]
+            ),
             "modules": FootstepModulePage.published(),
         },
     )
@@ -71,20 +79,113 @@ def enrol(request, run_id: int):
     try:
         enrolment_create(user=request.user, course_run=run)
     except ValidationError as error:
-        level = messages.INFO if error.code == "already_enrolled" else messages.ERROR
+        level = messages.INFO if error.code in ("already_enrolled", "full") else messages.ERROR
         messages.add_message(request, level, " ".join(error.messages))
         return redirect(run.get_url(request))
     messages.success(request, f"You are enrolled on {run.title}. Your sessions are below.")
     return redirect("courses:dashboard")
 
 
-def _event(request, session: SessionPage, run: CourseRunPage, *, with_link: bool):
-    return session_event(
-        session,
-        run,
-        page_url=request.build_absolute_uri(session.get_url(request)),
-        host=request.get_host().split(":")[0],
-        with_link=with_link,
+@login_required
+@require_http_methods(["GET", "POST"])
+def waiting_list_join(request, run_id: int):
+    run = get_object_or_404(CourseRunPage.objects.live(), pk=run_id)
+    if request.method == "GET":
+        return redirect(run.get_url(request))
+    try:
+        entry = services.waiting_list_join(user=request.user, course_run=run)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect(run.get_url(request))
+    position = selectors.waiting_list_position(entry)
+    messages.success(
+        request,
+        f"You are on the waiting list for {run.title}, number {position}. We will email you "
+        "if a place frees; you then have "
+        f"{services.offer_hours()} hours to accept it.",
+    )
+    return redirect("courses:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_offer(request, entry_id: int):
+    """A trainee's waiting-list entry: their position, or an offered place to accept or
+    decline (the link in the offer email), or leaving the list."""
+    entry = get_object_or_404(
+        WaitingListEntry.objects.select_related("course_run"), pk=entry_id, user=request.user
+    )
+    run = entry.course_run
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                services.waiting_list_accept(entry=entry)
+                messages.success(
+                    request, f"You are enrolled on {run.title}. Your sessions are below."
+                )
+                return redirect("courses:dashboard")
+            if action in ("decline", "leave"):
+                services.waiting_list_leave(entry=entry)
+                messages.success(
+                    request,
+                    f"You declined the place on {run.title}; it goes to the next person."
+                    if entry.is_offered
+                    else f"You have left the waiting list for {run.title}.",
+                )
+                return redirect("courses:dashboard")
+            messages.error(request, "Choose whether to accept or decline the place.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        entry.refresh_from_db()
+    status = 200 if request.method == "GET" else 400
+    return render(
+        request,
+        "courses/place_offer.html",
+        {
+            "entry": entry,
+            "run": run,
+            "position": selectors.waiting_list_position(entry),
+            "expired": entry.is_offered and entry.offer_expires_at <= timezone.now(),
+            "offer_hours": services.offer_hours(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, enrolment_id: int):
+    """Confirm, then withdraw from a run (before its first mandatory workshop)."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("course_run"), pk=enrolment_id, user=request.user
+    )
+    run = enrolment.course_run
+    error = None
+    if request.method == "POST":
+        try:
+            services.enrolment_withdraw(enrolment=enrolment)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                f"You have withdrawn from {run.title}. Your place has gone to the waiting "
+                "list. Your questionnaire answers are kept as before.",
+            )
+            return redirect("courses:dashboard")
+    deadline = services.withdrawal_deadline(run)
+    return render(
+        request,
+        "courses/withdraw.html",
+        {
+            "enrolment": enrolment,
+            "run": run,
+            "deadline": deadline,
+            "too_late": deadline is not None and deadline <= timezone.now(),
+            "error": error,
+        },
+        status=400 if error else 200,
     )
 
 
@@ -98,7 +199,8 @@ def session_calendar(request, session_id: int):
     """One published session as .ics; public, but the joining link only for those who may join."""
     session = get_object_or_404(SessionPage.objects.live(), pk=session_id).specific
     run = session.get_parent().specific
-    event = _event(request, session, run, with_link=session.can_join(request.user))
+    change = SessionChange.objects.filter(session=session).first()
+    event = session_event(session, run, change=change, with_link=session.can_join(request.user))
     body = ics_calendar([event], name=run.title, now=timezone.now())
     return _calendar_response(body, slugify(f"{run.title} {session.title}"))
 
@@ -110,9 +212,7 @@ def enrolment_calendar(request, enrolment_id: int):
         Enrolment.objects.select_related("course_run"), pk=enrolment_id, user=request.user
     )
     run = enrolment.course_run
-    events = [_event(request, session, run, with_link=True) for session in run.sessions()]
-    body = ics_calendar(events, name=run.title, now=timezone.now())
-    return _calendar_response(body, slugify(run.title))
+    return _calendar_response(run_calendar(run, now=timezone.now()), slugify(run.title))
 
 
 def modules(request):
@@ -173,6 +273,101 @@ def _save_register(request, form, session, rows, *, minutes=None) -> RegisterCha
 def _register_rows(form, rows) -> list:
     checked = {str(pk) for pk in (form["attended"].value() or [])}
     return [(row, str(row.enrolment.pk) in checked) for row in rows]
+
+
+@trainer_required
+def run_places(request, run_id: int):
+    """A run's places for its trainers: who is enrolled (each can be moved), who withdrew,
+    the waiting list in order, and its sessions (each can be cancelled)."""
+    run = get_object_or_404(selectors.course_runs_visible_to(request.user), pk=run_id)
+    enrolments = run.enrolments.select_related("user").order_by("status", "enrolled_at")
+    sessions = run.sessions(live_only=False)
+    changes = selectors.session_changes(sessions)
+    return render(
+        request,
+        "courses/run_places.html",
+        {
+            "run": run,
+            "places": selectors.run_places(run),
+            "enrolments": enrolments,
+            "waiting_list": run.waiting_list.filter(status__in=WaitingListEntry.OPEN)
+            .select_related("user")
+            .order_by("joined_at", "id"),
+            "sessions": [(session, changes.get(session.pk)) for session in sessions],
+            "below_minimum": selectors.is_below_minimum(
+                run,
+                enrolled=selectors.run_places(run).enrolled,
+                now=timezone.now(),
+            ),
+        },
+    )
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def enrolment_move(request, enrolment_id: int):
+    visible = selectors.course_runs_visible_to(request.user)
+    enrolment = get_object_or_404(
+        Enrolment.objects.active()
+        .filter(course_run__in=visible)
+        .select_related("course_run", "user"),
+        pk=enrolment_id,
+    )
+    form = MoveForm(
+        request.POST if request.method == "POST" else None, enrolment=enrolment, runs=visible
+    )
+    if request.method == "POST" and form.is_valid():
+        from_run = enrolment.course_run
+        try:
+            services.enrolment_move(
+                enrolment=enrolment, to_run=form.cleaned_data["to_run"], moved_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("to_run", error)
+        else:
+            messages.success(
+                request,
+                f"{enrolment.user.get_full_name() or enrolment.user.email} moved to "
+                f"{form.cleaned_data['to_run'].title}. Their attendance so far still counts.",
+            )
+            return redirect("courses:run_places", run_id=from_run.pk)
+    return render(
+        request,
+        "courses/enrolment_move.html",
+        {"enrolment": enrolment, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@trainer_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, session_id: int):
+    session, run = _session_for_register(request, session_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.session_cancel(session=session, cancelled_by=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                f"{session.title} is cancelled. Everyone enrolled is being emailed a "
+                "calendar cancellation.",
+            )
+            return redirect("courses:run_places", run_id=run.pk)
+    return render(
+        request,
+        "courses/session_cancel.html",
+        {
+            "session": session,
+            "run": run,
+            "enrolled": Enrolment.objects.active().filter(course_run=run).count(),
+            "cancelled": selectors.session_cancelled(session),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 @trainer_required

@@ -1,5 +1,6 @@
-"""Admin wiring: the footsteps as a snippet, the "Course runs" counts view, register buttons,
-and the page tree limited to the runs of a member of staff's organisations."""
+"""Admin wiring: the footsteps as a snippet, the "Course runs" counts view, register, cancel
+and places buttons, and the page tree limited to the runs of a member of staff's
+organisations."""
 
 from functools import reduce
 from operator import or_
@@ -94,5 +95,19 @@ def register_button(page, user, next_url=None):
             "Register",
             reverse("courses:register", args=[page.pk]),
             attrs={"aria-label": f"Attendance register for '{page.title}'"},
+            priority=60,
+        )
+
+        yield ListingButton(
+            "Cancel session",
+            reverse("courses:session_cancel", args=[page.pk]),
+            attrs={"aria-label": f"Cancel '{page.title}' and tell its trainees"},
+            priority=70,
+        )
+    if isinstance(page, CourseRunPage) and is_trainer(user):
+        yield ListingButton(
+            "Places",
+            reverse("courses:run_places", args=[page.pk]),
+            attrs={"aria-label": f"Places, waiting list and trainees of '{page.title}'"},
             priority=60,
         )

@@ -32,9 +32,11 @@ from courses.models import (
     FootstepLibraryPage,
     FootstepModulePage,
     QASessionPage,
+    WaitingListEntry,
     WorkshopPage,
 )
-from courses.services import attendance_mark, enrolment_create
+from courses.selectors import run_places
+from courses.services import attendance_mark, enrolment_create, waiting_list_join
 from demo import content
 from demo.documents import setback_plan_pdf
 from demo.mfa import demo_authenticator
@@ -125,6 +127,8 @@ class RunPlan:
     follow_up_months: tuple[int, ...] = (3,)
     # Optional Q&A sessions the demo trainee attended, on the runs they took.
     demo_trainee_optional: int | None = None
+    places: int | None = None
+    minimum_enrolments: int | None = None
 
 
 # Dates count from the day the demo is loaded, so each run is in the same state whenever
@@ -136,7 +140,21 @@ OPEN_RUN = RunPlan(
     "Bristol, North Somerset and South Gloucestershire",
     organisation="Bristol, North Somerset and South Gloucestershire ICB",
     first_workshop_in_days=14,
+    # Nobody else enrolled two weeks before it starts: trainers see it flagged.
+    minimum_enrolments=8,
 )
+# A full run with a waiting list, three weeks out: the demo trainee can join the list.
+FULL_RUN = RunPlan(
+    "exeter-cohort",
+    "Exeter cohort",
+    "Devon integrated care board",
+    organisation="Devon ICB",
+    first_workshop_in_days=21,
+    places=6,
+    minimum_enrolments=4,
+)
+FULL_RUN_ENROLLED = 6
+FULL_RUN_WAITING = 3
 PAST_RUN = RunPlan(
     "tyneside-cohort",
     "Tyneside cohort",
@@ -166,7 +184,7 @@ SIX_MONTH_RUN = RunPlan(
     follow_up_months=(3, 6, 12),
     demo_trainee_optional=2,
 )
-RUNS = [OPEN_RUN, PAST_RUN, LONGITUDINAL_RUN, SIX_MONTH_RUN]
+RUNS = [OPEN_RUN, PAST_RUN, LONGITUDINAL_RUN, SIX_MONTH_RUN, FULL_RUN]
 WORKSHOP_GAP_DAYS = 14
 QA_DAYS_AFTER_SECOND_WORKSHOP = (14, 35, 56)
 WORKSHOP_FOOTSTEPS = [range(1, 6), range(6, 11)]
@@ -357,6 +375,8 @@ def _course_run(index: CourseIndexPage, plan: RunPlan) -> CourseRunPage:
         enrolment_open=True,
         starts_on=_at(first, 9).date(),
         ends_on=_at(qa_days[-1], 9).date(),
+        places=plan.places,
+        minimum_enrolments=plan.minimum_enrolments,
     )
     run.follow_up_waves = [FollowUpWave(months=months) for months in plan.follow_up_months]
     _publish(index, run)
@@ -443,6 +463,35 @@ def load_enrolments() -> str:
             attendance_mark(session=session, enrolment=enrolment, attended=True, marked_by=trainer)
         done.append(f"{run.title} ({len(workshops) + len(optional)} sessions attended)")
     return f"{trainee.email} on " + ", ".join(done) if done else "already enrolled"
+
+
+def _placeholder_trainee(n: int):
+    """A demo trainee who cannot sign in (no password), to fill the full run."""
+    email = f"exeter-trainee-{n}@demo.tenfootsteps.org"
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(username=email, email=email, first_name="Exeter", last_name=f"Trainee {n}")
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        user.groups.add(Group.objects.get(name=TRAINEE))
+    return user
+
+
+def load_waiting_list() -> str:
+    """Fill the full run's places and put three more trainees on its waiting list, through
+    the services (in the order they joined)."""
+    run = run_for(FULL_RUN)
+    for n in range(1, FULL_RUN_ENROLLED + FULL_RUN_WAITING + 1):
+        user = _placeholder_trainee(n)
+        if n <= FULL_RUN_ENROLLED:
+            enrol(user, run)
+        elif not WaitingListEntry.objects.filter(user=user, course_run=run).exists():
+            waiting_list_join(user=user, course_run=run)
+    places = run_places(run)
+    return f"{run.title}: {places.enrolled} of {run.places} places taken, {places.waiting} waiting"
 
 
 def close_past_runs() -> str:

@@ -19,6 +19,7 @@ ORGANISATIONS = [
     ("Leeds training hub", Kind.TRAINING_HUB, "West Yorkshire ICB"),
     ("South West", Kind.REGION, None),
     ("Bristol, North Somerset and South Gloucestershire ICB", Kind.ICB, "South West"),
+    ("Devon ICB", Kind.ICB, "South West"),
 ]
 
 

@@ -250,6 +250,10 @@ TASKS = {
 
 WAGTAIL_SITE_NAME = "Ten Footsteps"
 # The address people reach the site at: every link in an email, and Wagtail's admin links.
+# How long a trainee offered a place from a waiting list holds it before it passes to the
+# next person (expired by ``manage.py expire_place_offers``, run every few minutes).
+WAITING_LIST_OFFER_HOURS = int(env("WAITING_LIST_OFFER_HOURS", "48"))
+
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "pptx", "txt", "rtf", "xlsx", "png", "jpg"]

@@ -61,6 +61,21 @@ def test_session_listing_has_a_register_button_for_trainers(client, trainer, aut
     html = client.get(reverse("wagtailadmin_explore", args=[run.pk])).content.decode()
     for workshop in factories.workshops(run):
         assert reverse("courses:register", args=[workshop.pk]) in html
+        assert reverse("courses:session_cancel", args=[workshop.pk]) in html
+
+
+def test_run_listing_has_a_places_button_for_trainers(client, trainer, authoring_tree):
+    run = factories.make_course_run()
+    client.force_login(trainer)
+    html = client.get(reverse("wagtailadmin_explore", args=[run.get_parent().pk])).content.decode()
+    assert reverse("courses:run_places", args=[run.pk]) in html
+
+
+def test_the_run_form_has_places_and_a_minimum(client, superuser):
+    run = factories.make_course_run()
+    client.force_login(superuser)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[run.pk])).content.decode()
+    assert 'name="places"' in html and 'name="minimum_enrolments"' in html
 
 
 def test_trainers_can_view_but_not_edit_the_footsteps(client, trainer, superuser):

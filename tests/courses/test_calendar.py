@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.calendar import MAX_OCTETS, CalendarEvent, escape_text, fold, ics_calendar
+from courses.calendar import CANCEL, CalendarEvent, ics_calendar
 from tests import factories
+
+MAX_OCTETS = 75  # RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding CRLF.
 
 
 def unfold(text: str) -> list[str]:
@@ -15,18 +17,25 @@ def unfold(text: str) -> list[str]:
     return text.replace("\r\n ", "").split("\r\n")
 
 
-def test_text_is_escaped():
-    assert escape_text("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
-    assert escape_text("one\r\ntwo\rthree") == "one\\ntwo\\nthree"
+def _event(**fields) -> CalendarEvent:
+    start = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+    return CalendarEvent(
+        **{
+            "uid": "session-1@example.org",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=4),
+            "summary": "Workshop",
+            **fields,
+        }
+    )
 
 
 @pytest.mark.parametrize("text", ["x" * 74, "x" * 75, "x" * 76, "y" * 300, "é" * 120, "ab👣" * 40])
 def test_folding_keeps_lines_within_75_octets_and_never_splits_a_character(text):
-    folded = fold(f"SUMMARY:{text}")
-    lines = folded.split("\r\n")
+    body = ics_calendar([_event(summary=text)], name="Run", now=datetime(2026, 5, 1, tzinfo=UTC))
+    lines = body.split("\r\n")
     assert all(len(line.encode()) <= MAX_OCTETS for line in lines)
-    assert all(line.startswith(" ") for line in lines[1:])
-    assert "".join([lines[0], *(line[1:] for line in lines[1:])]) == f"SUMMARY:{text}"
+    assert f"SUMMARY:{text}" in unfold(body)
 
 
 def test_calendar_has_the_required_properties_in_utc_with_crlf():
@@ -114,3 +123,16 @@ def test_enrolment_ics_holds_every_published_session_of_the_run(client, trainee)
     assert lines.count("BEGIN:VEVENT") == 3
     assert len({line for line in lines if line.startswith("UID:")}) == 3
     assert "X-WR-CALNAME:" + run.title in lines
+
+
+def test_a_cancellation_says_so_with_its_sequence():
+    body = ics_calendar(
+        [_event(sequence=3, cancelled=True)], name="Run", now=datetime.now(UTC), method=CANCEL
+    )
+    lines = unfold(body)
+    assert "METHOD:CANCEL" in lines and "STATUS:CANCELLED" in lines and "SEQUENCE:3" in lines
+
+
+def test_text_is_escaped():
+    body = ics_calendar([_event(summary="a;b,c\\d\ne")], name="Run", now=datetime.now(UTC))
+    assert "SUMMARY:a\\;b\\,c\\\\d\\ne" in unfold(body)

@@ -25,6 +25,7 @@ from courses.models import (
     Enrolment,
     FollowUpWave,
     FootstepModulePage,
+    WaitingListEntry,
 )
 from courses.waves import Wave
 from demo import content, loaders
@@ -46,6 +47,7 @@ def snapshot() -> dict:
         "revisions": Revision.objects.count(),
         "documents": get_document_model().objects.count(),
         "enrolments": Enrolment.objects.count(),
+        "waiting_list": WaitingListEntry.objects.count(),
         "attendance": Attendance.objects.count(),
         "follow_up_waves": list(FollowUpWave.objects.order_by("pk").values_list("page", "months")),
         "participants": list(
@@ -247,6 +249,18 @@ class LoadDemoTests(TestCase):
         open_run = CourseRunPage.objects.get(slug=loaders.OPEN_RUN.slug)
         self.client.post(f"/runs/{open_run.pk}/enrol/")
         self.assertTrue(Enrolment.objects.filter(user=trainee, course_run=open_run).exists())
+
+    def test_a_full_run_with_a_waiting_list_the_demo_trainee_can_join(self):
+        run = CourseRunPage.objects.get(slug=loaders.FULL_RUN.slug)
+        places = selectors.run_places(run)
+        self.assertEqual((places.places, places.enrolled, places.waiting), (6, 6, 3))
+        self.assertTrue(places.is_full)
+        trainee = loaders.user_for(loaders.TRAINEE_ACCOUNT)
+        self.client.force_login(trainee)
+        self.assertContains(self.client.get(run.url), "Join the waiting list")
+        self.client.post(f"/runs/{run.pk}/waiting-list/")
+        entry = WaitingListEntry.objects.get(user=trainee, course_run=run)
+        self.assertEqual(selectors.waiting_list_position(entry), 4)
 
     def test_trainers_may_author_the_course_and_the_library(self):
         trainer = loaders.user_for(loaders.TRAINER_ACCOUNT)

@@ -30,7 +30,7 @@ from django.utils import timezone
 from analytics.models import DownloadJob
 from assessments import services
 from assessments.models import ITEM_CODES, Certificate, ImportJob
-from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage
+from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage, WaitingListEntry
 from tests import factories
 
 PROJECT_MODULES = (
@@ -76,6 +76,7 @@ class Scenario:
     import_job: ImportJob  # started by the evaluator
     download_job: DownloadJob  # asked for by the evaluator, still queued
     users: dict = field(repr=False)
+    waiting_entry: WaitingListEntry | None = None  # the owner's, on a full run
 
 
 def _none(s: Scenario) -> dict:
@@ -134,10 +135,44 @@ ACCESS: dict[str, Entry] = {
     "runs/<id:run_id>/enrol/": Entry(
         get=(LOGIN,) + (REDIRECT,) * 7, kwargs=lambda s: {"run_id": s.run.pk}
     ),
+    # Joining a waiting list: refused with a message on the run's page, or joined.
+    "runs/<id:run_id>/waiting-list/": Entry(
+        get=(LOGIN,) + (REDIRECT,) * 7, kwargs=lambda s: {"run_id": s.run.pk}
+    ),
+    # The owner's first workshop is long past: withdrawing is refused on the page (400).
+    "my/enrolments/<id:enrolment_id>/withdraw/": Entry(
+        get=OWNER_ONLY,
+        post=(LOGIN, 400, *(404,) * 6),
+        kwargs=_own,
+        missing={"enrolment_id": MISSING_ID},
+    ),
+    # An empty POST chooses neither accept nor decline: the page again, with a message.
+    "my/waiting-list/<id:entry_id>/": Entry(
+        get=OWNER_ONLY,
+        post=(LOGIN, 400, *(404,) * 6),
+        kwargs=lambda s: {"entry_id": s.waiting_entry.pk},
+        missing={"entry_id": MISSING_ID},
+    ),
     "sessions/<id:session_id>/calendar.ics": Entry(
         get=EVERYONE_200, kwargs=lambda s: {"session_id": s.workshop.pk}
     ),
     "trainer/runs/": Entry(get=TRAINERS),
+    "trainer/runs/<id:run_id>/places/": Entry(
+        get=RUN_TRAINERS, kwargs=lambda s: {"run_id": s.run.pk}, scoped={"run_id": MISSING_ID}
+    ),
+    # An empty POST names no run: the form again with its error.
+    "trainer/enrolments/<id:enrolment_id>/move/": Entry(
+        get=RUN_TRAINERS,
+        post=(LOGIN, 403, 403, 400, 403, 400, 404, 403),
+        kwargs=lambda s: {"enrolment_id": s.other_enrolment.pk},
+        scoped={"enrolment_id": MISSING_ID},
+    ),
+    "trainer/sessions/<id:session_id>/cancel/": Entry(
+        get=RUN_TRAINERS,
+        post=(LOGIN, 403, 403, REDIRECT, 403, REDIRECT, 404, 403),
+        kwargs=lambda s: {"session_id": s.workshop.pk},
+        scoped={"session_id": MISSING_ID},
+    ),
     "trainer/sessions/<id:session_id>/register/": Entry(
         get=RUN_TRAINERS,
         # An empty register is valid: everybody marked absent, then back to the register.
@@ -338,6 +373,8 @@ def _build_scenario() -> Scenario:
         data={**ratings, "resource_use": "used", "programme_feedback": "", "clinical_use": ""},
     )
     evaluator = factories.EvaluatorFactory()
+    full_run = factories.make_course_run(places=1)
+    factories.enrol(other, full_run)
     return Scenario(
         run=run,
         own_run=own_run,
@@ -362,6 +399,7 @@ def _build_scenario() -> Scenario:
             "restricted_trainer": factories.limit_to(factories.TrainerFactory(), ours),
             "restricted_evaluator": factories.limit_to(factories.EvaluatorFactory(), ours),
         },
+        waiting_entry=WaitingListEntry.objects.create(user=owner, course_run=full_run),
     )
 
 
@@ -483,7 +521,9 @@ def test_a_restricted_evaluators_statistics_pool_only_their_organisations_runs(a
     assert statistics["all_course_runs"] is False
     pooled = json.loads(as_role("evaluator").get("/evaluation/download/statistics.json").content)
     assert pooled["all_course_runs"] is True
-    assert set(pooled["course_runs"]) == {scenario.run.slug, scenario.own_run.slug}
+    every_run = set(CourseRunPage.objects.values_list("slug", flat=True))
+    assert {scenario.run.slug, scenario.own_run.slug} < every_run  # and the full run's
+    assert set(pooled["course_runs"]) == every_run
 
 
 def test_a_restricted_trainers_run_list_shows_only_their_runs(as_role, scenario):

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             ("Organisations", load_organisations),
             ("Trainer permissions", loaders.grant_trainer_permissions),
             ("Demo trainee's enrolment", loaders.load_enrolments),
+            ("A full run with a waiting list", loaders.load_waiting_list),
             ("Questionnaire cohorts", load_cohorts),
             ("Close enrolment on past runs", loaders.close_past_runs),
         ]
