@@ -11,11 +11,9 @@ from assessments.validators import MESSAGES, RATING_MAX, RATING_MIN
 from courses.waves import Wave
 
 BLANK = ""
-# The template adds "least confident" / "most confident" under 1 and 5.
-RATING_CHOICES = [
-    *[(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)],
-    (BLANK, "Leave blank"),
-]
+# No "leave blank" choice: a statement left blank is a radio group with nothing chosen, and
+# nothing is chosen until the trainee chooses (the template says what 1 and 5 mean).
+RATING_CHOICES = [(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -34,6 +32,10 @@ class ConsentForm(forms.Form):
 
 class QuestionnaireForm(forms.Form):
     """The 14 confidence statements of an instrument, one radio group each (blank allowed)."""
+
+    # The submit buttons' ``action``: send (after a check for statements left blank), send
+    # as it is once the trainee has seen that list, or keep a draft and leave.
+    SEND, SEND_ANYWAY, SAVE_DRAFT = "send", "send_anyway", "save_draft"
 
     service_fields: dict[str, str] = {}  # service error key -> form field, where they differ
 
@@ -57,6 +59,14 @@ class QuestionnaireForm(forms.Form):
                 grouped.append((statement.footstep, []))
             grouped[-1][1].append(self[statement.code])
         return grouped
+
+    def unanswered(self) -> list:
+        """The bound rating fields left blank, in questionnaire order (call after is_valid)."""
+        return [self[s.code] for s in self.statements if not self.cleaned_data.get(s.code)]
+
+    def draft_answers(self) -> dict[str, str]:
+        """What was typed into this form's fields, as it was typed, for a draft."""
+        return {name: self.data.get(name, "") for name in self.fields}
 
     def ratings(self) -> dict:
         return {

@@ -11,7 +11,14 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from assessments.models import FollowUpEmail, Instrument, Participant, Response, Statement
+from assessments.models import (
+    FollowUpEmail,
+    Instrument,
+    Participant,
+    QuestionnaireDraft,
+    Response,
+    Statement,
+)
 from courses.models import CourseRunPage, Enrolment
 from courses.selectors import (
     enrolments_with_progress,
@@ -307,3 +314,8 @@ def reliable_change_se() -> float | None:
     if _reliable_change_se_source is None:
         return None
     return _reliable_change_se_source()
+
+
+def questionnaire_draft(enrolment: Enrolment, wave: Wave) -> QuestionnaireDraft | None:
+    """The trainee's unsent answers to ``wave``, if they saved any."""
+    return QuestionnaireDraft.objects.filter(enrolment=enrolment, wave=wave.name).first()

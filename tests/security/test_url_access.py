@@ -132,6 +132,13 @@ ACCESS: dict[str, Entry] = {
         kwargs=lambda s: {"enrolment_id": s.enrolment.pk, "wave": "month_3"},
         missing={"enrolment_id": MISSING_ID},
     ),
+    # The autosave: POST only; the owner's 3-month follow-up is sent, so no draft (409).
+    "my/enrolments/<id:enrolment_id>/questionnaires/<wave:wave>/draft/": Entry(
+        get=(LOGIN, 405, 404, 404, 404, 404),
+        post=(LOGIN, 409, 404, 404, 404, 404),
+        kwargs=lambda s: {"enrolment_id": s.enrolment.pk, "wave": "month_3"},
+        missing={"enrolment_id": MISSING_ID},
+    ),
     # The two-wave design's addresses only redirect to the questionnaire, which checks.
     "my/enrolments/<id:enrolment_id>/baseline/": Entry(get=(REDIRECT,) * 6, kwargs=_own),
     "my/enrolments/<id:enrolment_id>/follow-up/": Entry(get=(REDIRECT,) * 6, kwargs=_own),
