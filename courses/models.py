@@ -30,6 +30,10 @@ class Footstep(models.Model):
 
     number = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=100)
+    short_title = models.CharField(
+        max_length=20,
+        help_text="The footstep's name where its title does not fit: a chart's axis on a phone.",
+    )
     description = models.TextField()
 
     class Meta:
