@@ -1,4 +1,4 @@
-from accounts.roles import is_evaluator, is_trainer
+from accounts.roles import is_evaluator, is_trainee, is_trainer
 
 
 def roles(request):
@@ -6,4 +6,8 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None:
         return {}
-    return {"user_is_trainer": is_trainer(user), "user_is_evaluator": is_evaluator(user)}
+    return {
+        "user_is_trainee": is_trainee(user),
+        "user_is_trainer": is_trainer(user),
+        "user_is_evaluator": is_evaluator(user),
+    }

@@ -175,7 +175,7 @@ class TestChartPage:
         client.force_login(waves_enrolment.user)
         html = client.get(chart_url(waves_enrolment)).content.decode()
         six = reverse("assessments:questionnaire", args=[waves_enrolment.pk, "month_6"])
-        assert f'<a class="button" href="{six}">Fill in your 6-month follow-up</a>' in html
+        assert f'<a class="nhsuk-button" href="{six}">Fill in your 6-month follow-up</a>' in html
         assert "After your 6-month follow-up, this chart will show it too." in html
         html = client.get(chart_url(enrolment)).content.decode()
         assert "Your 3-month follow-up opens on" in html
