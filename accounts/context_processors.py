@@ -1,4 +1,6 @@
-from accounts.roles import is_evaluator, is_trainee, is_trainer
+from django.utils.functional import SimpleLazyObject
+
+from accounts.roles import is_evaluator, is_trainee, is_trainer, landing_url
 
 
 def roles(request):
@@ -7,7 +9,9 @@ def roles(request):
     if user is None:
         return {}
     return {
-        "user_is_trainee": is_trainee(user),
+        # A query, so only when a template asks.
+        "user_is_trainee": SimpleLazyObject(lambda: is_trainee(user)),
+        "user_landing_url": SimpleLazyObject(lambda: landing_url(user)),
         "user_is_trainer": is_trainer(user),
         "user_is_evaluator": is_evaluator(user),
     }
