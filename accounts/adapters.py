@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from accounts.roles import TRAINEE
+from accounts.roles import TRAINEE, landing_url
 from accounts.security import is_own_path
 
 
@@ -18,6 +18,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.groups.add(Group.objects.get_or_create(name=TRAINEE)[0])
         return user
+
+    def get_login_redirect_url(self, request):
+        # Without a ?next=, each role lands on its own work (allauth reads ?next= first).
+        return landing_url(request.user)
 
     def is_safe_url(self, url):
         # ?next= may only lead to a path on this site, never to another host.

@@ -23,6 +23,7 @@ from assessments.certificates import certificate_pdf
 from assessments.forms import ConsentForm, form_for
 from assessments.models import Certificate
 from courses.models import CourseRunPage, Enrolment
+from courses.selectors import completed_module_ids
 from courses.waves import BASELINE, Wave
 
 
@@ -228,6 +229,7 @@ def chart(request, enrolment_id: int):
             "waves_in_words": charts.waves_in_words(waves),
             "chart": figure,
             "suggestions": charts.lowest_footsteps(scores),
+            "modules_done": completed_module_ids(request.user),
             "reliable_change": reliable_change,
             "next_follow_up": _next_follow_up(enrolment, responses),
             "certificate_reasons": selectors.certificate_eligibility(enrolment),

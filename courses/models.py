@@ -448,6 +448,10 @@ class FootstepModulePage(Page):
         context["next_module"] = (
             modules[here + 1] if here is not None and here + 1 < len(modules) else None
         )
+        # The trainee's own mark, outside the cached content.
+        context["module_done"] = (
+            request.user.is_authenticated and self.completions.filter(user=request.user).exists()
+        )
         return context
 
 
@@ -502,3 +506,23 @@ class Attendance(models.Model):
             raise ValidationError(
                 "This trainee is not enrolled on the run this session belongs to."
             )
+
+
+class ModuleCompletion(models.Model):
+    """A trainee marked a footstep module as done (their own note; no row means not done)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions"
+    )
+    module = models.ForeignKey(
+        FootstepModulePage, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="one_completion_per_module")
+        ]
+
+    def __str__(self):
+        return f"{self.user} finished {self.module}"

@@ -19,3 +19,10 @@ register(
         "are kept without your name."
     ),
 )
+register(
+    "courses.ModuleCompletion",
+    title="Footstep modules you marked as done",
+    user_fields=["user"],
+    fields=["module__title", "completed_at"],
+    deletion="Deleted with your account.",
+)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
@@ -24,6 +24,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from courses.content_cache import course_content
 from courses.models import (
@@ -31,6 +32,8 @@ from courses.models import (
     Attendance,
     CourseRunPage,
     Enrolment,
+    FootstepModulePage,
+    ModuleCompletion,
     SessionPage,
     WorkshopPage,
 )
@@ -111,10 +114,20 @@ def open_runs(*, excluding: Iterable[int] = ()) -> list[CourseRunPage]:
     return [run for run in runs if run.pk not in excluded]
 
 
+# The dashboard shows a session's joining link from this long before it starts.
+JOINING_LINK_AHEAD = timedelta(days=7)
+
+
 @dataclass(frozen=True)
 class SessionProgress:
+    """One session of a trainee's run: whether they attended, and where it stands in time."""
+
     session: SessionPage
     attended: bool
+    # It has ended: the dashboard says attended or not instead of offering a calendar file.
+    is_past: bool = False
+    # It has not ended and starts within JOINING_LINK_AHEAD: its joining link is shown.
+    join_soon: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,12 +154,21 @@ class EnrolmentProgress:
         return bool(self.enrolment.mandatory_completed)
 
 
-def trainee_dashboard(user) -> list[EnrolmentProgress]:
+def _session_progress(session: SessionPage, attended: bool, now: datetime) -> SessionProgress:
+    is_past = session.ends_at <= now
+    join_soon = (
+        bool(session.joining_url) and not is_past and session.starts_at - JOINING_LINK_AHEAD <= now
+    )
+    return SessionProgress(session, attended, is_past=is_past, join_soon=join_soon)
+
+
+def trainee_dashboard(user, *, now: datetime | None = None) -> list[EnrolmentProgress]:
     """The user's enrolments, newest first, with each run's published sessions and attendance.
 
     Six queries whatever the number of enrolments or sessions; each run comes with its
     questionnaire schedule.
     """
+    now = now or timezone.now()
     enrolments = list(
         enrolments_with_progress(Enrolment.objects.filter(user=user))
         .select_related("course_run")
@@ -174,11 +196,47 @@ def trainee_dashboard(user) -> list[EnrolmentProgress]:
         EnrolmentProgress(
             enrolment=e,
             sessions=[
-                SessionProgress(s, (e.pk, s.pk) in attended) for s in by_run[e.course_run.path]
+                _session_progress(s, (e.pk, s.pk) in attended, now)
+                for s in by_run[e.course_run.path]
             ],
         )
         for e in enrolments
     ]
+
+
+def completed_module_ids(user) -> set[int]:
+    """The footstep modules the user marked as done (page ids)."""
+    if not user.is_authenticated:
+        return set()
+    return set(ModuleCompletion.objects.filter(user=user).values_list("module_id", flat=True))
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    module: FootstepModulePage
+    done: bool
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    """The published footstep modules in order, each with whether the trainee marked it done."""
+
+    rows: list[ModuleRow]
+
+    @property
+    def done(self) -> int:
+        return sum(row.done for row in self.rows)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def module_progress(user) -> ModuleProgress:
+    """ "4 of 10 done": the published modules with the user's marks, in one query (the
+    modules themselves come from the content cache)."""
+    done = completed_module_ids(user)
+    return ModuleProgress([ModuleRow(m, m.pk in done) for m in FootstepModulePage.published()])
 
 
 @dataclass(frozen=True)

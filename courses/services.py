@@ -1,4 +1,5 @@
-"""Writes for the course: enrolment and attendance. Views and the demo loader go through here."""
+"""Writes for the course: enrolment, attendance and module progress. Views and the demo
+loader go through here."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from django.db import IntegrityError, transaction
 from accounts.models import AuditEvent
 from accounts.roles import is_trainee
 from accounts.services import audit_record
-from courses.models import Attendance, CourseRunPage, Enrolment, FollowUpWave, SessionPage
+from courses.models import (
+    Attendance,
+    CourseRunPage,
+    Enrolment,
+    FollowUpWave,
+    FootstepModulePage,
+    ModuleCompletion,
+    SessionPage,
+)
 
 CLOSED = "Enrolment on this course run is closed."
 ALREADY_ENROLLED = "You are already enrolled on this course run."
@@ -21,6 +30,7 @@ NOT_ENROLLED = (
     "Reload the register and try again."
 )
 NOT_STARTED = "You can take the register once the session has started."
+MODULES_ARE_FOR_TRAINEES = "Only trainees keep track of the modules they have done."
 
 
 @transaction.atomic
@@ -154,3 +164,27 @@ def schedule_follow_ups_add(*, run: CourseRunPage, months: Iterable[int], user=N
         FollowUpWave.objects.bulk_create([FollowUpWave(page=run, months=m) for m in missing])
     else:
         revision.publish(user=user, log_action=False)
+
+
+@transaction.atomic
+def module_completion_set(*, user, module: FootstepModulePage, done: bool) -> bool:
+    """Mark a published footstep module as done for a trainee, or not done (an undo).
+
+    Idempotent: marking twice keeps one row (the unique constraint settles a race). Returns
+    whether anything changed. Raises ValidationError (``not_trainee``) for other accounts.
+    """
+    if not is_trainee(user):
+        raise ValidationError(MODULES_ARE_FOR_TRAINEES, code="not_trainee")
+    existing = ModuleCompletion.objects.filter(user=user, module=module)
+    if not done:
+        return existing.delete()[0] > 0
+    if existing.exists():
+        return False
+    completion = ModuleCompletion(user=user, module=module)
+    completion.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            completion.save()
+    except IntegrityError:
+        return False
+    return True

@@ -11,6 +11,7 @@ urlpatterns = [
         name="enrolment_calendar",
     ),
     path("modules/", views.modules, name="modules"),
+    path("modules/<id:module_id>/done/", views.module_done, name="module_done"),
     path("runs/<id:run_id>/enrol/", views.enrol, name="enrol"),
     path("sessions/<id:session_id>/calendar.ics", views.session_calendar, name="session_calendar"),
     path("trainer/runs/", views.trainer_runs, name="trainer_runs"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from assessments import charts, selectors, services
 from assessments.certificates import certificate_pdf
 from assessments.models import ITEM_CODES, Certificate, Response
-from courses.models import Footstep
+from courses.models import Footstep, ModuleCompletion
 from courses.waves import BASELINE, Wave
 from tests import factories
 from tests.assessments.conftest import (
@@ -175,6 +175,17 @@ class TestChartPage:
         assert "Footstep 4: Setting goals" in note
         assert "Footstep 3" not in note.split("</section>")[0]
 
+    def test_the_footsteps_to_revisit_say_whether_their_module_is_done(self, client, enrolment):
+        done = factories.make_module(Footstep.objects.get(number=1))
+        factories.make_module(Footstep.objects.get(number=2))
+        ModuleCompletion.objects.create(user=enrolment.user, module=done)
+        with_baseline(enrolment, s1=1, s2=2, s5=2)
+        client.force_login(enrolment.user)
+        html = client.get(chart_url(enrolment)).content.decode()
+        items = html[html.index('id="revisit"') :].split("</ul>")[0].split("<li>")[1:]
+        assert "Done" in items[0] and "Not done" not in items[0]
+        assert "Not done" in items[1]
+
     def test_after_follow_up_both_waves_are_overlaid_with_the_change(self, client, past_enrolment):
         with_baseline(past_enrolment)
         services.response_submit(enrolment=past_enrolment, wave="month_3", data=follow_up_answers())
@@ -229,7 +240,7 @@ class TestChartPage:
         client.force_login(waves_enrolment.user)
         html = client.get(chart_url(waves_enrolment)).content.decode()
         six = reverse("assessments:questionnaire", args=[waves_enrolment.pk, "month_6"])
-        assert f'<a class="button" href="{six}">Fill in your 6-month follow-up</a>' in html
+        assert f'<a class="nhsuk-button" href="{six}">Fill in your 6-month follow-up</a>' in html
         assert "After your 6-month follow-up, this chart will show it too." in html
         html = client.get(chart_url(enrolment)).content.decode()
         assert "Your 3-month follow-up opens on" in html

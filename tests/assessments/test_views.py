@@ -441,56 +441,72 @@ class TestLaterWaves:
         assert not Response.objects.exists()
 
 
-def panel_items(html: str) -> list[str]:
-    """The dashboard's questionnaire items, one per wave then the certificate."""
-    panel = html[html.index('<ul class="task-list">') :].split("</ul>", 1)[0]
-    return panel.split("<li>")[1:]
+def panel_items(html: str) -> dict[str, str]:
+    """The dashboard's task list: each step's item by its name (baseline, month_6, ...)."""
+    panel = html[html.index('<ul class="nhsuk-task-list"') :].split("</ul>", 1)[0]
+    items = panel.split('<li class="nhsuk-task-list__item')[1:]
+    return {re.search(r'data-step="([^"]+)"', item)[1]: item for item in items}
 
 
 class TestDashboardPanel:
-    def test_one_item_per_wave_of_the_schedule_with_its_state(self, client, waves_enrolment):
+    def test_one_item_per_step_with_its_state(self, client, waves_enrolment):
         with_baseline(waves_enrolment)
         client.force_login(waves_enrolment.user)
-        items = panel_items(client.get(reverse("courses:dashboard")).content.decode())
-        assert [re.search("<strong>(.*?)</strong>", item)[1] for item in items] == [
-            "Baseline questionnaire",
-            "3-month follow-up",
-            "6-month follow-up",
-            "12-month follow-up",
-            "Certificate",
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        items = panel_items(html)
+        assert list(items) == [
+            "enrol",
+            "baseline",
+            "workshop_1",
+            "workshop_2",
+            "month_3",
+            "month_6",
+            "month_12",
+            "certificate",
         ]
-        baseline, three, six, twelve, certificate = items
-        assert "Sent" in baseline and url("chart", waves_enrolment) in baseline
-        assert url("baseline", waves_enrolment) not in baseline  # closed: no review
-        assert "Closed" in three and "It closed on" in three
-        assert "Due" in six and f'href="{url("month_6", waves_enrolment)}"' in six
-        assert "Fill in the 6-month follow-up questionnaire" in six
-        assert "Opens on" in twelve and url("month_12", waves_enrolment) not in twelve
+        assert "Sent" in items["baseline"] and url("chart", waves_enrolment) in items["baseline"]
+        assert url("baseline", waves_enrolment) not in items["baseline"]  # closed: no review
+        assert "Closed" in items["month_3"] and "It closed on" in items["month_3"]
+        assert (
+            "Due" in items["month_6"]
+            and f'href="{url("month_6", waves_enrolment)}"' in items["month_6"]
+        )
+        assert (
+            "Opens on" in items["month_12"]
+            and url("month_12", waves_enrolment) not in items["month_12"]
+        )
         assert (
             "Still to do: Attend both mandatory workshops. "
-            "Submit the 3-month follow-up questionnaire." in certificate
+            "Submit the 3-month follow-up questionnaire." in items["certificate"]
         )
+        # The next thing to do comes before the list, as a link.
+        next_step = html[html.index("next-step") : html.index('<ul class="nhsuk-task-list"')]
+        assert "Fill in the 6-month follow-up questionnaire until" in next_step
+        assert f'href="{url("month_6", waves_enrolment)}"' in next_step
 
     def test_a_sent_wave_links_to_its_review_while_open(self, client, waves_enrolment):
         with_baseline(waves_enrolment)
         submit_follow_up(waves_enrolment, 6)
         client.force_login(waves_enrolment.user)
-        six = panel_items(client.get(reverse("courses:dashboard")).content.decode())[2]
-        assert "Sent" in six and "See how your confidence changed" in six
-        assert f'href="{url("month_6", waves_enrolment)}">Review or correct your answers' in six
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        six = panel_items(html)["month_6"]
+        assert "Sent" in six and f'href="{url("month_6", waves_enrolment)}"' in six
+        assert "You can review or correct your answers while it is open." in six
+        assert "See your confidence chart" in html
 
     def test_follow_ups_wait_for_the_baseline(self, client, waves_enrolment):
         client.force_login(waves_enrolment.user)
         items = panel_items(client.get(reverse("courses:dashboard")).content.decode())
-        assert sum("Follows the baseline questionnaire." in item for item in items) == 3
+        assert sum("Follows the baseline questionnaire." in item for item in items.values()) == 3
 
     def test_the_certificate_once_the_first_follow_up_is_in(self, client, past_enrolment):
         with_baseline(past_enrolment)
         attend_workshops(past_enrolment)
         submit_follow_up(past_enrolment, 3)
         client.force_login(past_enrolment.user)
-        certificate = panel_items(client.get(reverse("courses:dashboard")).content.decode())[-1]
-        assert url("certificate", past_enrolment) in certificate
+        items = panel_items(client.get(reverse("courses:dashboard")).content.decode())
+        assert url("certificate", past_enrolment) in items["certificate"]
+        assert "Download your certificate (PDF)" in items["certificate"]
 
     def test_the_schedules_cost_no_query_per_enrolment(self, client, trainee):
         def dashboard_queries() -> int:

@@ -27,7 +27,14 @@ from django.utils import timezone
 from analytics.models import DownloadJob
 from assessments import services
 from assessments.models import ITEM_CODES, Certificate, ImportJob
-from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage
+from courses.models import (
+    Attendance,
+    CourseRunPage,
+    Enrolment,
+    Footstep,
+    FootstepModulePage,
+    SessionPage,
+)
 from tests import factories
 
 PROJECT_MODULES = (
@@ -60,6 +67,7 @@ class Scenario:
     certificate: Certificate
     import_job: ImportJob  # started by the evaluator
     download_job: DownloadJob  # asked for by the evaluator, still queued
+    module: FootstepModulePage
     users: dict = field(repr=False)
 
 
@@ -110,6 +118,12 @@ ACCESS: dict[str, Entry] = {
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
     "modules/": Entry(get=(REDIRECT,) * 6),
+    # POST only; empty data is refused with a message on the module page.
+    "modules/<id:module_id>/done/": Entry(
+        get=SIGNED_IN_405,
+        post=(LOGIN,) + (REDIRECT,) * 5,
+        kwargs=lambda s: {"module_id": s.module.pk},
+    ),
     "runs/<id:run_id>/enrol/": Entry(
         get=(LOGIN,) + (REDIRECT,) * 5, kwargs=lambda s: {"run_id": s.run.pk}
     ),
@@ -259,6 +273,7 @@ def outcome(response) -> int | str:
 
 def _build_scenario() -> Scenario:
     factories.footstep_library()
+    module = factories.make_module(Footstep.objects.get(number=1))
     run = factories.make_course_run(first_workshop_in_days=-120)
     workshops = factories.workshops(run)
     owner = factories.TraineeFactory()
@@ -301,6 +316,7 @@ def _build_scenario() -> Scenario:
         download_job=DownloadJob.objects.create(
             requested_by=evaluator, requested_at=timezone.now(), what="responses", file_format="csv"
         ),
+        module=module,
         users={
             "anonymous": None,
             "owner": owner,

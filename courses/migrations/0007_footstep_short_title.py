@@ -23,7 +23,7 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("courses", "0005_follow_up_waves")]
+    dependencies = [("courses", "0006_module_completion")]
 
     operations = [
         migrations.AddField(
