@@ -138,14 +138,15 @@ def _at(wave: Wave) -> str:
 
 def axis_label(score: FootstepScore) -> str:
     """A footstep's axis: its short name (``Footstep.short_title``, which fits a phone), and
-    "not scored" under it, with when if it was scored at other waves."""
+    "(not scored)" under it, with when if it was scored at other waves. No italics: plotly
+    would set them in a style attribute, which the Content-Security-Policy blocks."""
     lines = textwrap.wrap(score.footstep.short_title, AXIS_LABEL_WIDTH)
     waves = list(score.scores)
     missing = [w for w in waves if score.scores[w] is None]
-    if missing:
-        lines.append(f"<i>{NOT_SCORED}</i>")
-        if len(missing) < len(waves):
-            lines += [f"<i>{_at(w)}</i>" for w in missing]
+    if len(missing) == len(waves):
+        lines.append(f"({NOT_SCORED})")
+    elif missing:
+        lines += [f"({NOT_SCORED}", f"{', '.join(_at(w) for w in missing)})"]
     return "<br>".join(lines)
 
 

@@ -26,47 +26,64 @@
   var status = form.querySelector("[data-autosave-status]");
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var timer = null;
+  var saving = false; // one save at a time, so an older one never lands after a newer one
+  var dirty = false; // changed since the last save started
 
+  function values() {
+    var body = new FormData(form); // with the CSRF token's hidden field
+    body.delete("action");
+    return body;
+  }
   function save() {
     timer = null;
-    var body = new FormData(form);
-    body.delete("action");
+    if (saving || !dirty) return;
+    saving = true;
+    dirty = false;
     fetch(url, {
       method: "POST",
-      body: body,
-      headers: { "X-CSRFToken": token, "X-Requested-With": "fetch" },
+      body: values(),
+      headers: { "X-CSRFToken": token },
       credentials: "same-origin",
     })
       .then(function (response) {
         return response.json().then(function (data) {
-          status.textContent = response.ok
-            ? "Your answers were saved at " + data.saved_at + "."
-            : data.error || "";
+          if (!response.ok) throw new Error(data.error || "");
+          if (!dirty) status.textContent = "Your answers were saved at " + data.saved_at + ".";
         });
       })
-      .catch(function () {
-        status.textContent = "Your latest answers could not be saved: check your connection.";
+      .catch(function (error) {
+        status.textContent =
+          error.message || "Your latest answers could not be saved: check your connection.";
+      })
+      .then(function () {
+        saving = false;
+        if (dirty) save();
       });
   }
-  function later(delay) {
+  function changed(delay) {
+    dirty = true;
+    status.textContent = "Saving your answers…";
     if (timer) clearTimeout(timer);
     timer = setTimeout(save, delay);
   }
   // A choice is saved at once; typing, once the person pauses.
-  form.addEventListener("change", function () { later(0); });
+  form.addEventListener("change", function () { changed(0); });
   form.addEventListener("input", function (event) {
-    if (event.target.type !== "radio") later(1500);
+    if (event.target.type !== "radio") changed(1500);
   });
-  // Leaving with unsaved typing: send it now (the page may not get another chance).
+  // Leaving with changes not saved yet: the browser sends them even as the page goes.
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && timer) {
-      clearTimeout(timer);
-      save();
+    if (document.visibilityState === "hidden" && dirty) {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      dirty = false;
+      navigator.sendBeacon(url, values());
     }
   });
-  // A send replaces the draft: an autosave still waiting must not race it.
+  // Sending replaces the draft: a save still waiting must not race it.
   form.addEventListener("submit", function () {
     if (timer) clearTimeout(timer);
     timer = null;
+    dirty = false;
   });
 })();
