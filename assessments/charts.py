@@ -181,6 +181,9 @@ def personal_chart(scores: list[FootstepScore]) -> dict:
     layout = {
         "template": PLOTLY_TEMPLATE,
         "polar": {
+            # An empty centre spreads the low scores apart, so the scale's numbers clear a
+            # point at 1 or 2 too.
+            "hole": 0.2,
             "radialaxis": {
                 "range": [0, RATING_MAX],
                 "tickvals": list(range(RATING_MIN, RATING_MAX + 1)),

@@ -5,13 +5,15 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import Response
+from assessments import services
+from assessments.models import QuestionnaireDraft, Response
 from courses.services import attendance_record
 from tests import factories
-from tests.browser.helpers import PHONE, assert_fits, last_email_link
+from tests.browser.helpers import DESKTOP, PHONE, assert_fits, last_email_link, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -216,3 +218,50 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
         "wave", flat=True
     )
     assert sorted(waves) == ["baseline", "month_3"]
+
+
+@pytest.mark.browser_context_args(viewport=DESKTOP)
+def test_the_questionnaire_keeps_focus_in_view_and_comes_back_later(page, shoot, console):
+    """On a desktop, with the keyboard: focus never hides under the sticky counter; "Save and
+    come back later" keeps the answers; a statement left blank is listed, sent anyway, and
+    its footstep is marked not scored on the chart."""
+    trainee = factories.TraineeFactory()
+    enrolment = factories.enrol(trainee, factories.make_course_run())
+    services.consent_record(enrolment=enrolment, consented=True)
+    sign_in(page, trainee.email)
+    page.goto(reverse("assessments:questionnaire", args=[enrolment.pk, "baseline"]))
+    counter = page.locator("#questionnaire-progress")
+    expect(counter).to_have_text("0 of 14 answered")
+    shoot(page, "01-questionnaire-desktop")
+
+    # Tab moves from one statement's scale to the next; each stays clear of the counter.
+    page.locator("#id_s1_0").focus()
+    page.keyboard.press("Space")
+    for code in range(2, 15):
+        page.keyboard.press("Tab")
+        expect(page.locator(f"#id_s{code}_0")).to_be_focused()
+        if code != 14:  # left blank
+            page.keyboard.press("ArrowRight" if code % 2 else "Space")
+        counter_box = counter.bounding_box()
+        focused = page.locator(f"#q-s{code} legend").bounding_box()
+        assert focused["y"] >= counter_box["y"] + counter_box["height"], f"s{code} is hidden"
+    expect(counter).to_have_text("13 of 14 answered")
+    page.get_by_role("button", name="Save and come back later").click()
+    expect(page.get_by_role("status")).to_contain_text("Your answers to the baseline")
+    assert not Response.objects.exists()
+
+    page.goto(reverse("assessments:questionnaire", args=[enrolment.pk, "baseline"]))
+    expect(page.get_by_text("These are the answers you saved on")).to_be_visible()
+    expect(counter).to_have_text("13 of 14 answered")
+    page.get_by_role("combobox", name="Your profession").select_option("pharmacist")
+    page.get_by_label("Number").fill("4")
+    page.locator("fieldset", has_text="self-management resources").get_by_label("Yes").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator("#unanswered-summary")).to_contain_text("You have not answered 1 statement")
+    shoot(page, "02-unanswered-desktop")
+    page.get_by_role("button", name="Send anyway").click()
+    expect(page.locator("#confidence-chart .main-svg").first).to_be_attached()
+    expect(page.locator("#confidence-chart").get_by_text("(not scored)")).to_be_visible()
+    shoot(page, "03-chart-desktop")
+    assert not QuestionnaireDraft.objects.exists()
+    console.assert_clean()
