@@ -94,6 +94,12 @@ class TestBaselinePage:
         # No statement starts with an answer, and there is no "leave blank" choice.
         assert ">Leave blank<" not in html
         assert not re.search(r'name="s\d+"[^>]*checked', html)
+        # The "0 of 14 answered" counter waits for its script (it would not update without it).
+        assert (
+            '<p class="questionnaire__progress" id="questionnaire-progress" aria-live="polite" '
+            "hidden>" in html
+        )
+        assert '<script src="/static/js/questionnaire.js"></script>' in html
 
     def test_valid_answers_are_saved_and_lead_to_the_chart(self, client, consented):
         client.force_login(consented.user)
