@@ -100,7 +100,7 @@ def questionnaire(request, enrolment_id: int, wave: Wave):
     window = selectors.wave_window(enrolment.course_run, wave)
     form_class = form_for(wave)
     has_baseline = wave.is_baseline or participant.responses.filter(wave=BASELINE.name).exists()
-    draft = None if response is not None else selectors.questionnaire_draft(enrolment, wave)
+    draft = None
     unanswered = []
 
     if request.method == "POST":
@@ -131,8 +131,9 @@ def questionnaire(request, enrolment_id: int, wave: Wave):
         initial = None
         if response is not None:
             initial = form_class.initial_from(response)
-        elif draft is not None:
-            initial = draft.answers
+        else:
+            draft = selectors.questionnaire_draft(enrolment, wave)
+            initial = draft.answers if draft is not None else None
         form = form_class(initial=initial, statements=statements)
 
     return render(
@@ -148,7 +149,7 @@ def questionnaire(request, enrolment_id: int, wave: Wave):
             "window_state": window.state(),
             "has_baseline": has_baseline,
             "revise": response is not None,
-            "draft": draft if request.method == "GET" else None,
+            "draft": draft,
             "unanswered": unanswered,
         },
     )
