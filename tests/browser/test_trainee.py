@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Response
+from courses.models import Footstep
 from courses.services import attendance_record
 from tests import factories
 from tests.browser.helpers import PHONE, assert_fits, last_email_link
@@ -40,6 +41,8 @@ def _move_the_clock(run) -> None:
 
 def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, console):
     run = factories.make_course_run(title="Bristol spring cohort", slug="bristol-spring")
+    for number in (1, 2, 3):
+        factories.make_module(Footstep.objects.get(number=number))
     trainer = factories.TrainerFactory()
 
     # Sign up from the home page.
@@ -64,6 +67,8 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     shoot(page, "04-confirm-email")
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="My training")).to_be_visible()
+    assert_fits(page)
+    shoot(page, "04b-dashboard-not-enrolled")
 
     # Enrol from the course index, through the run's page.
     page.goto(run.get_parent().url)
@@ -74,8 +79,27 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     shoot(page, "06-course-run")
     page.get_by_role("button", name="Enrol on Bristol spring cohort").click()
     expect(page.get_by_text("You are enrolled on Bristol spring cohort")).to_be_visible()
+    # The next thing to do comes first, then the steps.
+    expect(page.locator(".next-step")).to_contain_text("Fill in the baseline questionnaire before")
+    expect(page.locator("[data-step=enrol]")).to_contain_text("Completed")
     assert_fits(page)
     shoot(page, "07-dashboard-enrolled")
+    console.collect()
+
+    # Two footstep modules read and marked as done, one undone and done again.
+    for title in ("Building knowledge about pain", "Acceptance"):
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
+        page.get_by_role("region", name="The ten footsteps").get_by_role("link", name=title).click()
+        assert_fits(page)
+        page.get_by_role("button", name="Mark this module as done").click()
+        expect(page.get_by_role("status")).to_contain_text("is marked as done")
+    page.get_by_role("button", name="Mark as not done").click()
+    expect(page.get_by_role("status")).to_contain_text("is marked as not done")
+    page.get_by_role("button", name="Mark this module as done").click()
+    assert_fits(page)
+    shoot(page, "07b-module-done")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
+    expect(page.get_by_text("2 of 3 done.")).to_be_visible()
     console.collect()
 
     # Consent with the keyboard only: Tab from the top of the page to the first answer, Space
@@ -133,7 +157,9 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
             session=workshop, enrolment_ids_attended={enrolment.pk}, marked_by=trainer
         )
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
-    expect(page.get_by_text("Mandatory workshops attended")).to_be_visible()
+    steps = page.locator(".nhsuk-task-list")
+    expect(steps.locator("[data-step=workshop_1]")).to_contain_text("Attended")
+    expect(steps.locator("[data-step=month_3]")).to_contain_text("Due")
     assert_fits(page)
     shoot(page, "12-dashboard-follow-up-due")
     page.get_by_role("link", name="Fill in the 3-month follow-up questionnaire").click()
@@ -165,6 +191,7 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
         ".pdf"
     )
     page.goto("/certificates/verify/")
+    assert_fits(page)
     page.get_by_label("Verification code").fill(code)
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_role("heading", name="This certificate is genuine")).to_be_visible()

@@ -114,7 +114,7 @@ def test_a_trainer_authors_a_module_and_takes_the_register(
     expect(page.get_by_role("status")).to_contain_text("2 marked present, 0 marked absent")
     expect(page.get_by_label(trainees[0].get_full_name())).to_be_checked()
     expect(page.get_by_label(trainees[2].get_full_name())).not_to_be_checked()
-    page.get_by_role("main").get_by_role("link", name="Course runs").click()
+    page.get_by_role("main").get_by_role("link", name="Back to course runs").click()
     expect(run_region.get_by_role("row", name="Workshop 1")).to_contain_text("2 / 3")
     expect(run_region.get_by_role("row", name="Workshop 2")).to_contain_text("0 / 3")
     shoot(page, "09-runs-after")
