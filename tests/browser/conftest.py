@@ -13,9 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, DESKTOP, PHONE, Axe, Console, check_accessibility
+from tests.browser.helpers import (
+    ARTIFACTS,
+    AXE_SCRIPT,
+    DESKTOP,
+    PHONE,
+    ROOT,
+    Axe,
+    Console,
+    check_accessibility,
+)
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
+NHSUK_CSS = ROOT / "static" / "vendor" / "nhsuk" / "nhsuk.min.css"
 # Every screenshot is taken at both widths: the phone and the desktop.
 SCREENSHOT_VIEWPORTS = (PHONE, DESKTOP)
 # What axe found across the run, for the summary: (test, violations, Wagtail's findings).
@@ -80,6 +90,9 @@ def _one_connection_per_database(request, django_db_setup):
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium).")
+    for needed in (AXE_SCRIPT, NHSUK_CSS):
+        if not needed.exists():
+            pytest.fail(f"{needed} is missing: run `make install` (npm ci, make nhsuk).")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,

@@ -142,7 +142,7 @@ class Axe:
         ours = sorted(
             {
                 path
-                for path in map(lambda url: urlsplit(url).path, self.unchecked)
+                for path in (urlsplit(url).path for url in self.unchecked)
                 if path not in self.checked_paths and not path.startswith(REPORTED_ONLY)
             }
         )

@@ -47,6 +47,9 @@ def test_a_trainer_authors_a_module_and_takes_the_register(
         factories.enrol(trainee, run)
 
     sign_in(page, trainer.email, totp_user=trainer)
+    # A trainer lands on their course runs.
+    expect(page.get_by_role("heading", name="Course runs")).to_be_visible()
+    assert page.url.endswith("/trainer/runs/")
     page.goto(f"/admin/pages/{library.pk}/")
     shoot(page, "01-admin-library")
     page.get_by_role("link", name="Add child page").first.click()
