@@ -102,6 +102,20 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     expect(page.get_by_text("2 of 3 done.")).to_be_visible()
     console.collect()
 
+    # The other pages a trainee reads: a workshop, the footstep library, their account.
+    page.locator(".schedule").get_by_role("link", name="Workshop 1", exact=True).click()
+    expect(page.get_by_role("heading", name="Workshop 1")).to_be_visible()
+    assert_fits(page)
+    shoot(page, "07c-workshop")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Footsteps").click()
+    assert_fits(page)
+    shoot(page, "07d-footstep-library")
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Account").click()
+    assert_fits(page)
+    shoot(page, "07e-account")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
+    console.collect()
+
     # Consent with the keyboard only: Tab from the top of the page to the first answer, Space
     # to choose it, Tab to the button and Enter to send.
     page.get_by_role("link", name="Fill in the baseline questionnaire").click()
