@@ -32,3 +32,9 @@ def nhsuk_widget(field):
     existing = field.field.widget.attrs.get("class")
     attrs["class"] = f"{existing} {css}" if existing else css
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def startswith(value, prefix) -> bool:
+    """``{% if request.path|startswith:"/my/" %}``: the header marks a section as current."""
+    return str(value).startswith(str(prefix))

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import QuestionnaireDraft, Response
+from courses.models import Footstep
 from courses.services import attendance_record
 from tests import factories
 from tests.browser.helpers import DESKTOP, PHONE, assert_fits, last_email_link, sign_in
@@ -45,6 +46,8 @@ def _move_the_clock(run) -> None:
 
 def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, console):
     run = factories.make_course_run(title="Bristol spring cohort", slug="bristol-spring")
+    for number in (1, 2, 3):
+        factories.make_module(Footstep.objects.get(number=number))
     trainer = factories.TrainerFactory()
 
     # Sign up from the home page.
@@ -69,6 +72,8 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     shoot(page, "04-confirm-email")
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="My training")).to_be_visible()
+    assert_fits(page)
+    shoot(page, "04b-dashboard-not-enrolled")
 
     # Enrol from the course index, through the run's page.
     page.goto(run.get_parent().url)
@@ -79,8 +84,41 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     shoot(page, "06-course-run")
     page.get_by_role("button", name="Enrol on Bristol spring cohort").click()
     expect(page.get_by_text("You are enrolled on Bristol spring cohort")).to_be_visible()
+    # The next thing to do comes first, then the steps.
+    expect(page.locator(".next-step")).to_contain_text("Fill in the baseline questionnaire before")
+    expect(page.locator("[data-step=enrol]")).to_contain_text("Completed")
     assert_fits(page)
     shoot(page, "07-dashboard-enrolled")
+    console.collect()
+
+    # Two footstep modules read and marked as done, one undone and done again.
+    for title in ("Building knowledge about pain", "Acceptance"):
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
+        page.get_by_role("region", name="The ten footsteps").get_by_role("link", name=title).click()
+        assert_fits(page)
+        page.get_by_role("button", name="Mark this module as done").click()
+        expect(page.get_by_role("status")).to_contain_text("is marked as done")
+    page.get_by_role("button", name="Mark as not done").click()
+    expect(page.get_by_role("status")).to_contain_text("is marked as not done")
+    page.get_by_role("button", name="Mark this module as done").click()
+    assert_fits(page)
+    shoot(page, "07b-module-done")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
+    expect(page.get_by_text("2 of 3 done.")).to_be_visible()
+    console.collect()
+
+    # The other pages a trainee reads: a workshop, the footstep library, their account.
+    page.locator(".schedule").get_by_role("link", name="Workshop 1", exact=True).click()
+    expect(page.get_by_role("heading", name="Workshop 1")).to_be_visible()
+    assert_fits(page)
+    shoot(page, "07c-workshop")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Footsteps").click()
+    assert_fits(page)
+    shoot(page, "07d-footstep-library")
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Account").click()
+    assert_fits(page)
+    shoot(page, "07e-account")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
     console.collect()
 
     # Consent with the keyboard only: Tab from the top of the page to the first answer, Space
@@ -171,7 +209,9 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
             session=workshop, enrolment_ids_attended={enrolment.pk}, marked_by=trainer
         )
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
-    expect(page.locator("[data-step=workshop_2]")).to_contain_text("Attended")
+    steps = page.locator(".nhsuk-task-list")
+    expect(steps.locator("[data-step=workshop_1]")).to_contain_text("Attended")
+    expect(steps.locator("[data-step=month_3]")).to_contain_text("Due")
     assert_fits(page)
     shoot(page, "12-dashboard-follow-up-due")
     page.get_by_role("link", name="Fill in the 3-month follow-up questionnaire").click()
@@ -203,6 +243,7 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
         ".pdf"
     )
     page.goto("/certificates/verify/")
+    assert_fits(page)
     page.get_by_label("Verification code").fill(code)
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_role("heading", name="This certificate is genuine")).to_be_visible()
