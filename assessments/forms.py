@@ -106,6 +106,7 @@ class BaselineForm(QuestionnaireForm):
         max_digits=8,
         decimal_places=2,
         help_text="A number, with the unit next to it: for example 3 weeks, 6 months, 2.5 years.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-5"}),
         error_messages={
             "required": "Tell us how long you have supported people with persistent pain.",
             "invalid": "Enter a number, for example 3 or 2.5.",
@@ -142,6 +143,10 @@ class BaselineForm(QuestionnaireForm):
         "prior_training",
         "uses_resources",
     ]
+
+    def experience_fields(self) -> list:
+        """The number and its unit: one question, asked in one fieldset."""
+        return [self["experience_amount"], self["experience_unit"]]
 
     def answers(self) -> dict:
         data = self.cleaned_data

@@ -143,12 +143,13 @@ class TestBaselinePage:
         # On the field too, in the design system's words, described by it; no browser pop-ups.
         assert '<form method="post" novalidate' in html
         assert (
-            '<span class="nhsuk-error-message" id="id_experience_amount-error">'
+            '<span class="nhsuk-error-message" id="id_experience_amount_error">'
             '<span class="nhsuk-u-visually-hidden">Error:</span> More than 60 years' in html
         )
         amount = re.search(r'<input[^>]+name="experience_amount"[^>]*>', html)[0]
         assert "nhsuk-input--error" in amount
-        assert 'aria-describedby="id_experience_amount-hint id_experience_amount-error"' in amount
+        described = 'aria-describedby="id_experience_amount_helptext id_experience_amount_error"'
+        assert described in amount
         assert not Response.objects.exists()
 
     def test_a_missing_choice_is_shown_on_its_field(self, client, consented):
@@ -158,11 +159,11 @@ class TestBaselinePage:
         ).content.decode()
         select = re.search(r'<select[^>]+name="profession"[^>]*>', html)[0]
         assert 'class="nhsuk-select nhsuk-select--error"' in select
-        assert 'id="id_profession-error"' in html
+        assert 'id="id_profession_error"' in html
         assert (
-            '<fieldset class="nhsuk-fieldset" aria-describedby="id_uses_resources-error">' in html
+            '<fieldset class="nhsuk-fieldset" aria-describedby="id_uses_resources_error">' in html
         )
-        assert 'id="id_uses_resources-error"' in html
+        assert 'id="id_uses_resources_error"' in html
         assert 'href="#id_uses_resources_0">Choose yes or no.</a>' in html
 
     def test_double_submit_stores_one_response_and_explains(self, client, consented):
