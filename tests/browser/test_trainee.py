@@ -270,6 +270,7 @@ def test_the_questionnaire_keeps_focus_in_view_and_comes_back_later(page, shoot,
     enrolment = factories.enrol(trainee, factories.make_course_run())
     services.consent_record(enrolment=enrolment, consented=True)
     sign_in(page, trainee.email)
+    assert_fits(page)  # and axe, on the dashboard the trainee lands on
     page.goto(reverse("assessments:questionnaire", args=[enrolment.pk, "baseline"]))
     counter = page.locator("#questionnaire-progress")
     expect(counter).to_have_text("0 of 14 answered")
@@ -289,6 +290,7 @@ def test_the_questionnaire_keeps_focus_in_view_and_comes_back_later(page, shoot,
     expect(counter).to_have_text("13 of 14 answered")
     page.get_by_role("button", name="Save and come back later").click()
     expect(page.get_by_role("status")).to_contain_text("Your answers to the baseline")
+    assert_fits(page)
     assert not Response.objects.exists()
 
     page.goto(reverse("assessments:questionnaire", args=[enrolment.pk, "baseline"]))
