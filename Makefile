@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: install install-dev browser node plotly nginx r documents demo test lint format bench
+.PHONY: install install-dev browser node plotly nhsuk nginx r documents demo test lint format bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -17,9 +17,11 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-install: $(STAMP) plotly
+install: $(STAMP) plotly nhsuk
 
-# Debian's Node.js and npm build the chart pages' plotly.js (frontend/plotly.js).
+# Debian's Node.js and npm build the chart pages' plotly.js (frontend/plotly.js) and the NHS.UK
+# design system's files (frontend/nhsuk.*); package-lock.json pins them, and axe-core for the
+# browser tests.
 node:
 	@command -v npm >/dev/null || { \
 		echo "Installing Node.js and npm from Debian's packages..."; \
@@ -35,9 +37,20 @@ $(NODE_STAMP): package.json package-lock.json | node
 	touch $(NODE_STAMP)
 
 $(PLOTLY_BUNDLE): $(NODE_STAMP) frontend/plotly.js
-	npm run --silent build
+	npm run --silent build:plotly
 
 plotly: $(PLOTLY_BUNDLE)
+
+# nhsuk-frontend (the NHS.UK design system) at the locked version: its stylesheet built from
+# its Sass with our settings (frontend/nhsuk.scss), its scripts started by frontend/nhsuk.js,
+# its icons; served from static/vendor/nhsuk/.
+NHSUK_STAMP := static/vendor/nhsuk/.built
+
+$(NHSUK_STAMP): $(NODE_STAMP) frontend/nhsuk.scss frontend/nhsuk.js
+	npm run --silent build:nhsuk
+	touch $(NHSUK_STAMP)
+
+nhsuk: $(NHSUK_STAMP)
 
 # Debian's Chromium drives the browser tests and the chart's PNG/SVG export (kaleido).
 browser:

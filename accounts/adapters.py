@@ -4,7 +4,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from accounts.emails import email_context, email_send_later, email_subject, public_url, tidy_text
-from accounts.roles import TRAINEE
+from accounts.roles import TRAINEE, landing_url
 from accounts.security import is_own_path
 
 
@@ -17,6 +17,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.groups.add(Group.objects.get_or_create(name=TRAINEE)[0])
         return user
+
+    def get_login_redirect_url(self, request):
+        # Without a ?next=, each role lands on its own work (allauth reads ?next= first).
+        return landing_url(request.user)
 
     def is_safe_url(self, url):
         # ?next= may only lead to a path on this site, never to another host.

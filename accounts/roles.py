@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from wagtail.models import Collection, GroupCollectionPermission
 
 TRAINEE = "Trainees"
@@ -110,6 +111,17 @@ def is_evaluator(user) -> bool:
 
 def can_import(user) -> bool:
     return user.is_authenticated and user.has_perm(IMPORT_RESPONSES)
+
+
+def landing_url(user) -> str:
+    """Where someone lands after signing in: their own work. Trainers on their course runs,
+    evaluators on the evaluation dashboard, everyone else (trainees) on their training.
+    URL names, not imports: this app imports none of the apps above it."""
+    if is_trainer(user):
+        return reverse("courses:trainer_runs")
+    if is_evaluator(user):
+        return reverse("analytics:dashboard")
+    return reverse("courses:dashboard")
 
 
 def role_required(check: Callable[[object], bool]):

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import cycle
@@ -122,55 +123,103 @@ PLOTLY_TEMPLATE = json.loads(
 
 def _closed(values: list) -> list:
     """Repeat the first point so the polygon closes."""
-    return [*values, values[0]]
+    return [*values, values[0]] if values else []
+
+
+NOT_SCORED = "not scored"
+
+
+AXIS_LABEL_WIDTH = 10  # characters a line; longer names wrap, so they fit beside a phone's chart
+
+
+def _at(wave: Wave) -> str:
+    return "at baseline" if wave.is_baseline else f"at {wave.months} month{'s' * (wave.months > 1)}"
+
+
+def axis_label(score: FootstepScore) -> str:
+    """A footstep's axis: its short name (``Footstep.short_title``, which fits a phone), and
+    "(not scored)" under it, with when if it was scored at other waves. No italics: plotly
+    would set them in a style attribute, which the Content-Security-Policy blocks."""
+    lines = textwrap.wrap(score.footstep.short_title, AXIS_LABEL_WIDTH)
+    waves = list(score.scores)
+    missing = [w for w in waves if score.scores[w] is None]
+    if len(missing) == len(waves):
+        lines.append(f"({NOT_SCORED})")
+    elif missing:
+        lines += [f"({NOT_SCORED}", f"{', '.join(_at(w) for w in missing)})"]
+    return "<br>".join(lines)
 
 
 def personal_chart(scores: list[FootstepScore]) -> dict:
     """10 footstep axes scored 1–5, a closed line per wave answered (the baseline dashed).
 
+    A footstep without a score at a wave is left out of that wave's line, which joins the
+    footsteps on either side, so the shape still reads; its axis stays, marked "not scored".
     Plain plotly JSON data for ``json_script`` (static/js/charts.js draws it with our own
     plotly.js): built as dicts, it skips plotly's Python-side validation, a third of the
     page's time; a test checks that plotly's validation returns it unchanged.
     """
-    labels = [f"{s.footstep.number}. {s.footstep.title}" for s in scores]
-    traces = [
-        {
-            "type": "scatterpolar",
-            "r": _closed([s.scores[wave] for s in scores]),
-            "theta": _closed(labels),
-            "name": wave.label,
-            "mode": "lines+markers",
-            "line": {"color": style.colour, "dash": style.dash, "width": 3},
-            "marker": {"size": 8, "symbol": style.marker},
-            "fill": "toself",
-            "opacity": 0.75,
-            "connectgaps": False,
-            "hovertemplate": "%{theta}: %{r:.1f}<extra>" + wave.label + "</extra>",
-        }
-        for wave, style in line_styles(waves_of(scores)).items()
-    ]
+    labels = [axis_label(s) for s in scores]
+    traces = []
+    for wave, style in line_styles(waves_of(scores)).items():
+        scored = [(label, s.scores[wave]) for label, s in zip(labels, scores, strict=True)]
+        scored = [(label, value) for label, value in scored if value is not None]
+        traces.append(
+            {
+                "type": "scatterpolar",
+                "r": _closed([value for _, value in scored]),
+                "theta": _closed([label for label, _ in scored]),
+                "name": wave.label,
+                "mode": "lines+markers",
+                "line": {"color": style.colour, "dash": style.dash, "width": 3},
+                "marker": {"size": 8, "symbol": style.marker},
+                "fill": "toself",
+                "opacity": 0.75,
+                "hovertemplate": "%{theta}: %{r:.1f}<extra>" + wave.label + "</extra>",
+            }
+        )
     layout = {
         "template": PLOTLY_TEMPLATE,
         "polar": {
+            # An empty centre spreads the low scores apart, so the scale's numbers clear a
+            # point at 1 or 2 too.
+            "hole": 0.2,
             "radialaxis": {
                 "range": [0, RATING_MAX],
                 "tickvals": list(range(RATING_MIN, RATING_MAX + 1)),
-                # Between the first two footstep axes, so tick labels do not cover a name.
-                "angle": 72,
-                "tickangle": 72,
+                # Upright, halfway between the first two footsteps' spokes (36° apart), where
+                # no point lies; without the axis line, which they would sit on.
+                "angle": 63,
+                "tickangle": 63,
+                "showline": False,
+                "side": "counterclockwise",
+                "tickfont": {"size": 11, "color": "#4b5766"},
             },
-            "angularaxis": {"direction": "clockwise", "rotation": 90},
+            # Every footstep keeps its axis, in order, scored or not.
+            "angularaxis": {
+                "direction": "clockwise",
+                "rotation": 90,
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": labels,
+                # Invisible ticks push the names clear of a point at 5 on the rim.
+                "ticks": "outside",
+                "ticklen": 8,
+                "tickcolor": "rgba(0,0,0,0)",
+            },
         },
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0},
-        "margin": {"l": 70, "r": 70, "t": 40, "b": 70},
+        "margin": {"l": 90, "r": 90, "t": 50, "b": 70},
         "font": {"family": "system-ui, sans-serif", "size": 13, "color": "#1d2733"},
         "showlegend": True,
         "height": 520,
         "meta": {
-            # Narrow screens (static/js/charts.js) show footstep numbers; the table beside the
-            # chart names them.
-            "short_labels": _closed([str(s.footstep.number) for s in scores]),
-            "narrow_layout": {"margin": {"l": 40, "r": 40, "t": 30, "b": 70}, "height": 420},
+            # Narrow screens (static/js/charts.js): the same short names, smaller.
+            "narrow_layout": {
+                "margin": {"l": 70, "r": 70, "t": 50, "b": 70},
+                "height": 420,
+                "font": {"size": 11},
+            },
         },
     }
     return {"data": traces, "layout": layout}

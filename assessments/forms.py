@@ -11,11 +11,9 @@ from assessments.validators import MESSAGES, RATING_MAX, RATING_MIN
 from courses.waves import Wave
 
 BLANK = ""
-# The template adds "least confident" / "most confident" under 1 and 5.
-RATING_CHOICES = [
-    *[(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)],
-    (BLANK, "Leave blank"),
-]
+# No "leave blank" choice: a statement left blank is a radio group with nothing chosen, and
+# nothing is chosen until the trainee chooses (the template says what 1 and 5 mean).
+RATING_CHOICES = [(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # 100,000 participants with a baseline and a follow-up make about 12 MB.
 IMPORT_MAX_BYTES = 16 * 1024 * 1024
@@ -35,6 +33,10 @@ class ConsentForm(forms.Form):
 
 class QuestionnaireForm(forms.Form):
     """The 14 confidence statements of an instrument, one radio group each (blank allowed)."""
+
+    # The submit buttons' ``action``: send (after a check for statements left blank), send
+    # as it is once the trainee has seen that list, or keep a draft and leave.
+    SEND, SEND_ANYWAY, SAVE_DRAFT = "send", "send_anyway", "save_draft"
 
     service_fields: dict[str, str] = {}  # service error key -> form field, where they differ
 
@@ -58,6 +60,14 @@ class QuestionnaireForm(forms.Form):
                 grouped.append((statement.footstep, []))
             grouped[-1][1].append(self[statement.code])
         return grouped
+
+    def unanswered(self) -> list:
+        """The bound rating fields left blank, in questionnaire order (call after is_valid)."""
+        return [self[s.code] for s in self.statements if not self.cleaned_data.get(s.code)]
+
+    def draft_answers(self) -> dict[str, str]:
+        """What was typed into this form's fields, as it was typed, for a draft."""
+        return {name: self.data.get(name, "") for name in self.fields}
 
     def ratings(self) -> dict:
         return {
@@ -97,6 +107,7 @@ class BaselineForm(QuestionnaireForm):
         max_digits=8,
         decimal_places=2,
         help_text="A number, with the unit next to it: for example 3 weeks, 6 months, 2.5 years.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-5"}),
         error_messages={
             "required": "Tell us how long you have supported people with persistent pain.",
             "invalid": "Enter a number, for example 3 or 2.5.",
@@ -133,6 +144,10 @@ class BaselineForm(QuestionnaireForm):
         "prior_training",
         "uses_resources",
     ]
+
+    def experience_fields(self) -> list:
+        """The number and its unit: one question, asked in one fieldset."""
+        return [self["experience_amount"], self["experience_unit"]]
 
     def answers(self) -> dict:
         data = self.cleaned_data

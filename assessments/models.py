@@ -335,3 +335,31 @@ class ImportJob(models.Model):
     @property
     def more_errors(self) -> int:
         return self.error_count - len(self.errors)
+
+
+class QuestionnaireDraft(models.Model):
+    """What a trainee has typed into a wave's questionnaire and not sent yet.
+
+    Kept so nothing is lost between visits (a phone's session does not last); tied to the
+    enrolment, so it goes with the account. Not research data: it is never read by the
+    analysis, and it is deleted when the wave is sent. ``answers`` holds the form's raw values
+    (field name -> text), checked again when they are sent.
+    """
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="questionnaire_drafts"
+    )
+    wave = models.CharField(max_length=10, validators=[waves.validate_name])
+    answers = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "wave"], name="one_draft_per_wave"),
+            models.CheckConstraint(
+                condition=models.Q(wave__in=waves.NAMES), name="draft_known_wave"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draft {self.wave} of {self.enrolment}"

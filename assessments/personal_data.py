@@ -83,3 +83,10 @@ register(
         "is removed a day after the import."
     ),
 )
+register(
+    "assessments.QuestionnaireDraft",
+    title="Questionnaire answers saved but not sent",
+    user_fields=["enrolment__user"],
+    fields=["enrolment__course_run__title", "wave", "answers", "updated_at"],
+    deletion="Deleted with your account (and as soon as you send the questionnaire).",
+)

@@ -10,9 +10,17 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import FollowUpEmail, Instrument, Participant, Response, Statement
+from assessments.models import (
+    FollowUpEmail,
+    Instrument,
+    Participant,
+    QuestionnaireDraft,
+    Response,
+    Statement,
+)
 from courses.hooks import RunFigure
 from courses.models import CourseRunPage, Enrolment
 from courses.selectors import (
@@ -333,3 +341,222 @@ def reliable_change_se() -> float | None:
     if _reliable_change_se_source is None:
         return None
     return _reliable_change_se_source()
+
+
+def questionnaire_draft(enrolment: Enrolment, wave: Wave) -> QuestionnaireDraft | None:
+    """The trainee's unsent answers to ``wave``, if they saved any."""
+    return QuestionnaireDraft.objects.filter(enrolment=enrolment, wave=wave.name).first()
+
+
+class StepStatus(enum.StrEnum):
+    """Where one of a trainee's steps stands (the task list's status column)."""
+
+    DONE = "done"
+    TO_DO = "to_do"
+    # Open later, or waiting for an earlier step.
+    NOT_YET = "not_yet"
+    # Its time has passed without it (a closed questionnaire, a workshop not attended).
+    MISSED = "missed"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One of a trainee's steps on a run: enrol, baseline, each workshop, each follow-up,
+    the certificate. ``action`` is the sentence that names it as the next thing to do."""
+
+    name: str
+    title: str
+    status: StepStatus
+    status_text: str
+    hint: str = ""
+    url: str = ""
+    action: str = ""
+    wave: Wave | None = None
+    response: Response | None = None
+
+
+@dataclass(frozen=True)
+class TraineeSteps:
+    steps: list[Step]
+
+    @property
+    def next(self) -> Step | None:
+        """What to do next: the first step to do now, else the first still to come."""
+        for status in (StepStatus.TO_DO, StepStatus.NOT_YET):
+            for step in self.steps:
+                if step.status is status and step.action:
+                    return step
+        return None
+
+
+def _when(moment: datetime, now: datetime, *, time: bool = True) -> str:
+    """ "15 December, 09:30" (the year only when it is not this year), in UK time."""
+    moment = timezone.localtime(moment)
+    text = f"{moment.day} {moment:%B}"
+    if moment.year != timezone.localtime(now).year:
+        text += f" {moment.year}"
+    return f"{text}, {moment:%H:%M}" if time else text
+
+
+def _wave_step(
+    item, wave: Wave, window: Window, response, participant, has_baseline: bool, now
+) -> Step:
+    enrolment = item.enrolment
+    fill = reverse("assessments:questionnaire", args=[enrolment.pk, wave.name])
+    state = window.state(now)
+    common = {"name": wave.name, "title": wave.title, "wave": wave, "response": response}
+    if response is not None:
+        return Step(
+            **common,
+            status=StepStatus.DONE,
+            status_text="Sent",
+            hint="You can review or correct your answers while it is open."
+            if state.is_open
+            else "",
+            url=fill if state.is_open else reverse("assessments:chart", args=[enrolment.pk]),
+        )
+    if not wave.is_baseline and not has_baseline:
+        return Step(
+            **common,
+            status=StepStatus.NOT_YET,
+            status_text="Cannot start yet",
+            hint="Follows the baseline questionnaire.",
+        )
+    if state.is_open:
+        if window.closes_at is None:
+            deadline = ""
+        elif wave.is_baseline:
+            deadline = f"before {_when(window.closes_at, now)}"
+        else:
+            deadline = f"until {_when(window.closes_at, now, time=False)}"
+        # Consent comes first, asked once per enrolment.
+        url = (
+            fill if participant is not None else reverse("assessments:consent", args=[enrolment.pk])
+        )
+        return Step(
+            **common,
+            status=StepStatus.TO_DO,
+            status_text="To do" if wave.is_baseline else "Due",
+            hint=f"Open {deadline}." if deadline else "",
+            url=url,
+            action=f"Fill in the {wave.noun} questionnaire" + (f" {deadline}" if deadline else ""),
+        )
+    if state.is_not_yet:
+        if window.opens_at is not None:
+            opens = f"Opens on {_when(window.opens_at, now, time=False)}."
+            action = f"Fill in the {wave.noun} questionnaire from {_when(window.opens_at, now)}"
+        else:
+            opens = f"Opens {wave.label} the last mandatory workshop."
+            action = ""
+        return Step(
+            **common,
+            status=StepStatus.NOT_YET,
+            status_text="Not open yet",
+            hint=opens,
+            action=action,
+        )
+    return Step(
+        **common,
+        status=StepStatus.MISSED,
+        status_text="Closed",
+        hint=f"It closed on {_when(window.closes_at, now, time=False)}.",
+    )
+
+
+def _workshop_step(row, number: int, now) -> Step:
+    session = row.session
+    title = session.title
+    when = _when(session.starts_at, now)
+    if row.attended:
+        return Step(
+            f"workshop_{number}", title, StepStatus.DONE, "Attended", hint=when, url=session.url
+        )
+    if session.ends_at <= now:
+        return Step(
+            f"workshop_{number}",
+            title,
+            StepStatus.MISSED,
+            "Not attended",
+            hint=f"{when}. If you were there, ask your trainer to correct the register.",
+            url=session.url,
+        )
+    return Step(
+        f"workshop_{number}",
+        title,
+        StepStatus.NOT_YET if session.starts_at > now else StepStatus.TO_DO,
+        "Coming up" if session.starts_at > now else "Now",
+        hint=f"{when} (UK time).",
+        url=session.url,
+        action=f"Join {session.title} on {when}",
+    )
+
+
+def trainee_steps(
+    item, participant: Participant | None, *, now: datetime | None = None
+) -> TraineeSteps:
+    """A trainee's steps on one run, in order, with their status: enrol, the baseline, each
+    mandatory workshop, each follow-up of the run's schedule, the certificate.
+
+    ``item`` is a ``courses.selectors.EnrolmentProgress`` (its sessions give the windows and
+    the attendance), ``participant`` the trainee's record on the run (its responses
+    prefetched) or None before the consent question. No query of its own beyond reversing
+    URLs; the rules are those of the windows (``wave_window``), attendance
+    (``courses.selectors``) and the certificate (``certificate_missing``).
+    """
+    now = now or timezone.now()
+    run = item.run
+    enrolment = item.enrolment
+    workshop_rows = [row for row in item.sessions if row.session.is_mandatory]
+    workshops = [row.session for row in workshop_rows]
+    responses = {} if participant is None else {r.wave: r for r in participant.responses.all()}
+    has_baseline = BASELINE.name in responses
+    steps = [
+        Step(
+            "enrol",
+            f"Enrol on {run.title}",
+            StepStatus.DONE,
+            "Completed",
+            hint=f"Enrolled on {_when(enrolment.enrolled_at, now, time=False)}.",
+        )
+    ]
+    schedule = run.schedule
+    waves = {wave.name: wave for wave in schedule}
+
+    def wave_step(wave: Wave) -> Step:
+        return _wave_step(
+            item,
+            wave,
+            wave_window(run, wave, workshops),
+            responses.get(wave.name),
+            participant,
+            has_baseline,
+            now,
+        )
+
+    steps.append(wave_step(waves[BASELINE.name]))
+    steps.extend(_workshop_step(row, n, now) for n, row in enumerate(workshop_rows, start=1))
+    steps.extend(wave_step(wave) for wave in schedule if not wave.is_baseline)
+    missing = certificate_missing(
+        run, mandatory_completed=item.mandatory_completed, answered=responses
+    )
+    if missing:
+        steps.append(
+            Step(
+                "certificate",
+                "Certificate",
+                StepStatus.NOT_YET,
+                "Cannot start yet",
+                hint="Still to do: " + " ".join(missing),
+            )
+        )
+    else:
+        steps.append(
+            Step(
+                "certificate",
+                "Download your certificate (PDF)",
+                StepStatus.DONE,
+                "Ready",
+                url=reverse("assessments:certificate", args=[enrolment.pk]),
+            )
+        )
+    return TraineeSteps(steps)

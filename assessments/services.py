@@ -14,6 +14,7 @@ from assessments.models import (
     CertificateReadyEmail,
     FollowUpEmail,
     Participant,
+    QuestionnaireDraft,
     Response,
     new_code,
 )
@@ -30,7 +31,9 @@ from assessments.selectors import (
 from assessments.signals import research_data_changed_on_commit
 from assessments.tasks import certificate_ready_email_send, follow_up_email_send
 from assessments.validators import (
+    MESSAGES,
     NUL_MESSAGE,
+    TEXT_MAX_LENGTH,
     clean_rating,
     clean_text,
     clean_years_experience,
@@ -111,6 +114,8 @@ def _clean_answers(wave: Wave, data: dict) -> dict:
 
     for code in ITEM_CODES:
         check(code, clean_rating)
+    if not errors and all(cleaned[code] is None for code in ITEM_CODES):
+        errors[ITEM_CODES[0]] = [MESSAGES["form"]["all_blank"]]
 
     if wave.is_baseline:
         profession = data.get("profession") or ""
@@ -256,7 +261,46 @@ def response_submit(
             raise
         if existing is None and wave == certificate_wave(enrolment.course_run):
             certificate_ready_email_enqueue(enrolment=enrolment)
+        # Sent: the draft has done its job (and must not outlive the answers it led to).
+        QuestionnaireDraft.objects.filter(enrolment=enrolment, wave=wave.name).delete()
     return response
+
+
+def _draft_value(value) -> str:
+    # PostgreSQL's JSON cannot hold NUL; a draft is kept as typed otherwise, up to the
+    # longest answer the questionnaire accepts.
+    return str(value).replace("\x00", "")[:TEXT_MAX_LENGTH]
+
+
+def questionnaire_draft_save(
+    *, enrolment: Enrolment, wave: Wave, answers: dict[str, str], now: datetime | None = None
+) -> QuestionnaireDraft:
+    """Keep what the trainee has typed into a wave not sent yet, replacing the last draft.
+
+    ``answers``: form field -> raw value (the form says which fields count). Raises
+    ``ValidationError`` when there is nothing to draft for: no consent answer yet, the wave
+    already sent (a late autosave after the send must not bring a draft back), or closed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The lock that response_submit takes: a draft and the send it leads to never overlap.
+        participant = Participant.objects.select_for_update().filter(enrolment=enrolment).first()
+        if participant is None:
+            raise ValidationError("Answer the consent question before the questionnaire.")
+        if Response.objects.filter(participant=participant, wave=wave.name).exists():
+            raise ValidationError(f"You have already sent the {wave.noun} questionnaire.")
+        if not wave_window(enrolment.course_run, wave).state(now).is_open:
+            raise ValidationError(f"The {wave.noun} questionnaire is not open.")
+        draft = QuestionnaireDraft.objects.filter(enrolment=enrolment, wave=wave.name).first()
+        draft = draft or QuestionnaireDraft(enrolment=enrolment, wave=wave.name)
+        draft.answers = {
+            str(field)[:50]: _draft_value(value) for field, value in answers.items() if value
+        }
+        draft.updated_at = now
+        # Two tabs saving at once wait for each other on the participant's lock.
+        draft.full_clean(validate_constraints=False)
+        draft.save()
+    return draft
 
 
 def _unused_certificate_code() -> str:

@@ -30,6 +30,11 @@ urlpatterns = [
         views.questionnaire,
         name="questionnaire",
     ),
+    path(
+        "my/enrolments/<id:enrolment_id>/questionnaires/<wave:wave>/draft/",
+        views.questionnaire_draft,
+        name="questionnaire_draft",
+    ),
     # Addresses of the two-wave design, still in emails people have received.
     path(
         "my/enrolments/<id:enrolment_id>/baseline/",

@@ -24,6 +24,10 @@ MESSAGES = {
     "form": {
         "rating": f"Choose a rating from {RATING_MIN} (least confident) to {RATING_MAX} "
         "(most confident), or leave the statement blank.",
+        # Blanks are allowed (the study's rule), but a questionnaire with no rating at all
+        # carries nothing to score or compare.
+        "all_blank": "You have not answered any of the statements. Choose a rating for at "
+        "least one of them before sending.",
         "years_missing": "Tell us how long you have supported people with persistent pain.",
         "years_not_number": "Enter a number of years, for example 2 or 0.5.",
         "years_negative": "Years of experience cannot be negative.",

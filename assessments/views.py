@@ -4,12 +4,16 @@ Views stay thin: reads come from ``selectors``, writes go through ``services``. 
 pages are looked up by enrolment *and* user, so anyone else's answer 404.
 """
 
+from contextlib import suppress
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +23,12 @@ from assessments.certificates import certificate_pdf
 from assessments.forms import ConsentForm, form_for
 from assessments.models import Certificate
 from courses.models import Enrolment
-from courses.selectors import CPD_HOURS_RULE, course_runs_visible_to, cpd_hours
+from courses.selectors import (
+    CPD_HOURS_RULE,
+    completed_module_ids,
+    course_runs_visible_to,
+    cpd_hours,
+)
 from courses.waves import BASELINE, Wave
 from home.models import ProgrammeSettings
 
@@ -59,13 +68,33 @@ def consent(request, enrolment_id: int):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def questionnaire(request, enrolment_id: int, wave: Wave):
-    """Fill in a wave, or review and correct it while it is open; read-only once closed."""
+def _wave_enrolment(request, enrolment_id: int, wave: Wave) -> Enrolment:
+    """The trainee's own enrolment, on a run whose schedule asks ``wave``."""
     enrolment = _own_enrolment(request, enrolment_id)
     if wave not in enrolment.course_run.schedule:
         raise Http404("This course run has no such questionnaire.")
+    return enrolment
+
+
+def _draft_keep(enrolment: Enrolment, wave: Wave, form) -> None:
+    """Keep what a send that did not go through carried, so the trainee finds it again."""
+    # Refused when there is nothing to draft for (sent meanwhile, closed): the page says why.
+    with suppress(ValidationError):
+        services.questionnaire_draft_save(
+            enrolment=enrolment, wave=wave, answers=form.draft_answers()
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire(request, enrolment_id: int, wave: Wave):
+    """Fill in a wave, or review and correct it while it is open; read-only once closed.
+
+    Statements may be left blank (the study's rule), but a send with some left blank first
+    lists them, and the trainee chooses to answer them or to send anyway. Until it is sent,
+    what they type is kept as a draft.
+    """
+    enrolment = _wave_enrolment(request, enrolment_id, wave)
     participant = selectors.participant_for_enrolment(enrolment)
     if participant is None:
         return redirect("assessments:consent", enrolment_id=enrolment.pk)
@@ -77,24 +106,40 @@ def questionnaire(request, enrolment_id: int, wave: Wave):
     window = selectors.wave_window(enrolment.course_run, wave)
     form_class = form_for(wave)
     has_baseline = wave.is_baseline or participant.responses.filter(wave=BASELINE.name).exists()
+    draft = None
+    unanswered = []
 
     if request.method == "POST":
         form = form_class(request.POST, statements=statements)
+        action = request.POST.get("action", form_class.SEND)
+        if action == form_class.SAVE_DRAFT:
+            return _draft_save_and_leave(request, enrolment, wave, form, window)
         if form.is_valid():
-            try:
-                services.response_submit(
-                    enrolment=enrolment,
-                    wave=wave,
-                    data=form.answers(),
-                    revise=request.POST.get("revise") == "1",
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, "Your answers are saved.")
-                return redirect("assessments:chart", enrolment_id=enrolment.pk)
+            unanswered = form.unanswered()
+            # All blank goes on to the service, which refuses it with its own message.
+            if action == form_class.SEND_ANYWAY or len(unanswered) in (0, len(statements)):
+                unanswered = []
+                try:
+                    services.response_submit(
+                        enrolment=enrolment,
+                        wave=wave,
+                        data=form.answers(),
+                        revise=request.POST.get("revise") == "1",
+                    )
+                except ValidationError as error:
+                    form.add_service_errors(error)
+                else:
+                    messages.success(request, "Your answers are saved.")
+                    return redirect("assessments:chart", enrolment_id=enrolment.pk)
+        if response is None:
+            _draft_keep(enrolment, wave, form)
     else:
-        initial = form_class.initial_from(response) if response is not None else None
+        initial = None
+        if response is not None:
+            initial = form_class.initial_from(response)
+        else:
+            draft = selectors.questionnaire_draft(enrolment, wave)
+            initial = draft.answers if draft is not None else None
         form = form_class(initial=initial, statements=statements)
 
     return render(
@@ -110,8 +155,50 @@ def questionnaire(request, enrolment_id: int, wave: Wave):
             "window_state": window.state(),
             "has_baseline": has_baseline,
             "revise": response is not None,
+            "draft": draft,
+            "unanswered": unanswered,
         },
     )
+
+
+def _draft_save_and_leave(request, enrolment: Enrolment, wave: Wave, form, window):
+    """The "Save and come back later" button (it works without JavaScript)."""
+    try:
+        services.questionnaire_draft_save(
+            enrolment=enrolment, wave=wave, answers=form.draft_answers()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:questionnaire", enrolment_id=enrolment.pk, wave=wave)
+    until = f" before {_when(window.closes_at)}" if window.closes_at else ""
+    messages.success(
+        request,
+        f"Your answers to the {wave.noun} questionnaire are saved. Come back to finish and "
+        f"send them{until}.",
+    )
+    return redirect("courses:dashboard")
+
+
+@login_required
+def questionnaire_draft(request, enrolment_id: int, wave: Wave):
+    """Autosave (static/js/questionnaire.js): keep the form's current values as the draft."""
+    # Someone else's enrolment is a 404 whatever the method, like one that does not exist.
+    enrolment = _wave_enrolment(request, enrolment_id, wave)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    statements = selectors.statements_for(selectors.current_instrument())
+    form = form_for(wave)(request.POST, statements=statements)
+    try:
+        draft = services.questionnaire_draft_save(
+            enrolment=enrolment, wave=wave, answers=form.draft_answers()
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=409)
+    return JsonResponse({"saved_at": date_format(timezone.localtime(draft.updated_at), "H:i")})
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
 
 
 @login_required
@@ -149,6 +236,7 @@ def chart(request, enrolment_id: int):
             "waves_in_words": charts.waves_in_words(waves),
             "chart": figure,
             "suggestions": charts.lowest_footsteps(scores),
+            "modules_done": completed_module_ids(request.user),
             "reliable_change": reliable_change,
             "next_follow_up": _next_follow_up(enrolment, responses),
             "certificate_reasons": selectors.certificate_eligibility(enrolment),

@@ -32,6 +32,10 @@ class Footstep(models.Model):
 
     number = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=100)
+    short_title = models.CharField(
+        max_length=20,
+        help_text="The footstep's name where its title does not fit: a chart's axis on a phone.",
+    )
     description = models.TextField()
 
     class Meta:
@@ -538,6 +542,10 @@ class FootstepModulePage(Page):
         context["next_module"] = (
             modules[here + 1] if here is not None and here + 1 < len(modules) else None
         )
+        # The trainee's own mark, outside the cached content.
+        context["module_done"] = (
+            request.user.is_authenticated and self.completions.filter(user=request.user).exists()
+        )
         return context
 
 
@@ -743,3 +751,23 @@ class SessionReminder(models.Model):
 
     def __str__(self):
         return f"Reminder of {self.session} to {self.enrolment}"
+
+
+class ModuleCompletion(models.Model):
+    """A trainee marked a footstep module as done (their own note; no row means not done)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions"
+    )
+    module = models.ForeignKey(
+        FootstepModulePage, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="one_completion_per_module")
+        ]
+
+    def __str__(self):
+        return f"{self.user} finished {self.module}"

@@ -60,3 +60,10 @@ register(
     fields=["session__title", "session__starts_at", "sent_at"],
     deletion="Deleted with your account.",
 )
+register(
+    "courses.ModuleCompletion",
+    title="Footstep modules you marked as done",
+    user_fields=["user"],
+    fields=["module__title", "completed_at"],
+    deletion="Deleted with your account.",
+)

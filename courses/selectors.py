@@ -35,6 +35,8 @@ from courses.models import (
     Attendance,
     CourseRunPage,
     Enrolment,
+    FootstepModulePage,
+    ModuleCompletion,
     SessionChange,
     SessionPage,
     WaitingListEntry,
@@ -209,11 +211,21 @@ def open_runs(*, excluding: Iterable[int] = ()) -> list[CourseRunPage]:
     return [run for run in runs if run.pk not in excluded]
 
 
+# The dashboard shows a session's joining link from this long before it starts.
+JOINING_LINK_AHEAD = timedelta(days=7)
+
+
 @dataclass(frozen=True)
 class SessionProgress:
+    """One session of a trainee's run: whether they attended, and where it stands in time."""
+
     session: SessionPage
     attended: bool
     cancelled: bool = False
+    # It has ended: the dashboard says attended or not instead of offering a calendar file.
+    is_past: bool = False
+    # It has not ended and starts within JOINING_LINK_AHEAD: its joining link is shown.
+    join_soon: bool = False
 
 
 @dataclass(frozen=True)
@@ -246,12 +258,28 @@ class EnrolmentProgress:
         return first is None or not first.has_started
 
 
-def trainee_dashboard(user) -> list[EnrolmentProgress]:
+def _session_progress(
+    session: SessionPage, attended: bool, now: datetime, *, cancelled: bool
+) -> SessionProgress:
+    is_past = session.ends_at <= now
+    join_soon = (
+        not cancelled
+        and bool(session.joining_url)
+        and not is_past
+        and session.starts_at - JOINING_LINK_AHEAD <= now
+    )
+    return SessionProgress(
+        session, attended, cancelled=cancelled, is_past=is_past, join_soon=join_soon
+    )
+
+
+def trainee_dashboard(user, *, now: datetime | None = None) -> list[EnrolmentProgress]:
     """The user's enrolments, newest first, with each run's published sessions and attendance.
 
     Seven queries whatever the number of enrolments or sessions; each run comes with its
     questionnaire schedule.
     """
+    now = now or timezone.now()
     enrolments = list(
         enrolments_with_progress(Enrolment.objects.active().filter(user=user))
         .select_related("course_run")
@@ -284,12 +312,47 @@ def trainee_dashboard(user) -> list[EnrolmentProgress]:
         EnrolmentProgress(
             enrolment=e,
             sessions=[
-                SessionProgress(s, (e.pk, s.pk) in attended, s.pk in cancelled)
+                _session_progress(s, (e.pk, s.pk) in attended, now, cancelled=s.pk in cancelled)
                 for s in by_run[e.course_run.path]
             ],
         )
         for e in enrolments
     ]
+
+
+def completed_module_ids(user) -> set[int]:
+    """The footstep modules the user marked as done (page ids)."""
+    if not user.is_authenticated:
+        return set()
+    return set(ModuleCompletion.objects.filter(user=user).values_list("module_id", flat=True))
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    module: FootstepModulePage
+    done: bool
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    """The published footstep modules in order, each with whether the trainee marked it done."""
+
+    rows: list[ModuleRow]
+
+    @property
+    def done(self) -> int:
+        return sum(row.done for row in self.rows)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+
+def module_progress(user) -> ModuleProgress:
+    """ "4 of 10 done": the published modules with the user's marks, in one query (the
+    modules themselves come from the content cache)."""
+    done = completed_module_ids(user)
+    return ModuleProgress([ModuleRow(m, m.pk in done) for m in FootstepModulePage.published()])
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Writes for the course: enrolment, places and the waiting list, withdrawal, moving between
-runs, attendance and changes to sessions. Views, signals and the demo loader go through here.
+runs, attendance, module progress and changes to sessions. Views, signals and the demo loader
+go through here.
 
 Places are race-free because every write that takes or frees a place (enrolling, joining the
 waiting list, offering, accepting, declining, withdrawing, moving, expiring offers) first
@@ -29,6 +30,8 @@ from courses.models import (
     CourseRunPage,
     Enrolment,
     FollowUpWave,
+    FootstepModulePage,
+    ModuleCompletion,
     SessionChange,
     SessionPage,
     SessionReminder,
@@ -69,6 +72,7 @@ ALREADY_ON_TARGET = (
     "cannot be moved there."
 )
 ALREADY_CANCELLED = "This session has already been cancelled."
+MODULES_ARE_FOR_TRAINEES = "Only trainees keep track of the modules they have done."
 
 
 def offer_hours() -> int:
@@ -625,3 +629,27 @@ def session_reminders_enqueue(*, now: datetime | None = None) -> list[SessionRem
                 continue  # another run of the command queued this reminder first
             queued.append(reminder)
     return queued
+
+
+@transaction.atomic
+def module_completion_set(*, user, module: FootstepModulePage, done: bool) -> bool:
+    """Mark a published footstep module as done for a trainee, or not done (an undo).
+
+    Idempotent: marking twice keeps one row (the unique constraint settles a race). Returns
+    whether anything changed. Raises ValidationError (``not_trainee``) for other accounts.
+    """
+    if not is_trainee(user):
+        raise ValidationError(MODULES_ARE_FOR_TRAINEES, code="not_trainee")
+    existing = ModuleCompletion.objects.filter(user=user, module=module)
+    if not done:
+        return existing.delete()[0] > 0
+    if existing.exists():
+        return False
+    completion = ModuleCompletion(user=user, module=module)
+    completion.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            completion.save()
+    except IntegrityError:
+        return False
+    return True

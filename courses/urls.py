@@ -13,6 +13,7 @@ urlpatterns = [
     path("my/enrolments/<id:enrolment_id>/withdraw/", views.withdraw, name="withdraw"),
     path("my/waiting-list/<id:entry_id>/", views.place_offer, name="place_offer"),
     path("modules/", views.modules, name="modules"),
+    path("modules/<id:module_id>/done/", views.module_done, name="module_done"),
     path("runs/<id:run_id>/enrol/", views.enrol, name="enrol"),
     path("runs/<id:run_id>/waiting-list/", views.waiting_list_join, name="waiting_list_join"),
     path("sessions/<id:session_id>/calendar.ics", views.session_calendar, name="session_calendar"),

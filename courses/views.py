@@ -47,6 +47,7 @@ from courses.services import (
     RegisterChanges,
     attendance_record,
     enrolment_create,
+    module_completion_set,
 )
 
 
@@ -64,7 +65,7 @@ def dashboard(request):
             "open_runs": selectors.open_runs(
                 excluding=[p.run.pk for p in progress] + [row.run.pk for row in waiting]
             ),
-            "modules": FootstepModulePage.published(),
+            "modules": selectors.module_progress(request.user),
         },
     )
 
@@ -220,6 +221,27 @@ def modules(request):
     if library is None:
         raise Http404("The footstep library has not been published yet.")
     return redirect(library.get_url(request))
+
+
+@login_required
+@require_http_methods(["POST"])
+def module_done(request, module_id: int):
+    """Mark a footstep module as done (``done=1``) or not done again (``done=0``)."""
+    module = get_object_or_404(FootstepModulePage.objects.live(), pk=module_id)
+    done = request.POST.get("done")
+    if done not in ("0", "1"):
+        messages.error(request, "Choose whether the module is done or not.")
+        return redirect(module.get_url(request))
+    try:
+        module_completion_set(user=request.user, module=module, done=done == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if done == "1":
+            messages.success(request, f"“{module.title}” is marked as done.")
+        else:
+            messages.success(request, f"“{module.title}” is marked as not done.")
+    return redirect(module.get_url(request))
 
 
 @trainer_required

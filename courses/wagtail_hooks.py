@@ -31,7 +31,7 @@ class FootstepViewSet(SnippetViewSet):
     menu_label = "Footsteps"
     add_to_admin_menu = True
     menu_order = 210
-    list_display = ["number", "title", "description"]
+    list_display = ["number", "title", "short_title", "description"]
     inspect_view_enabled = True
     ordering = ["number"]
 

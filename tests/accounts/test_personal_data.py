@@ -9,7 +9,8 @@ from django.db import models
 
 from accounts import personal_data
 from accounts.models import AuditEvent
-from assessments.models import Certificate, FollowUpEmail, Participant, Response
+from accounts.services import account_delete
+from assessments.models import Certificate, FollowUpEmail, Participant, QuestionnaireDraft, Response
 from courses.models import Attendance, Enrolment
 from tests import factories
 
@@ -138,6 +139,15 @@ def test_download_holds_everything_about_me(client, trainee_with_history, other_
     assert records["assessments.followupemail"][0]["wave"] == "month_3"
     assert other_trainee.email not in json.dumps(records)
     assert AuditEvent.objects.filter(actor=me, action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_a_questionnaire_draft_is_downloaded_and_goes_with_the_account(client, trainee):
+    enrolment = factories.enrol(trainee, factories.make_course_run())
+    QuestionnaireDraft.objects.create(enrolment=enrolment, wave="baseline", answers={"s1": "4"})
+    [draft] = download(client, trainee)["assessments.questionnairedraft"]
+    assert draft["wave"] == "baseline" and draft["answers"] == {"s1": "4"}
+    account_delete(user=trainee)
+    assert not QuestionnaireDraft.objects.exists()
 
 
 def test_download_leaves_out_credentials(client, trainer):

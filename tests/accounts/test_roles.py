@@ -15,8 +15,10 @@ from accounts.roles import (
     is_evaluator,
     is_trainee,
     is_trainer,
+    landing_url,
     sync_role_groups,
 )
+from tests import factories
 
 PNG_1X1 = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -93,3 +95,28 @@ def test_evaluators_cannot_upload_documents(client, evaluator):
     response = client.get(reverse("wagtaildocs:add"))
     assert response.status_code in (302, 403)
     assert not get_document_model().objects.exists()
+
+
+def test_each_role_lands_on_its_own_work(trainee, trainer, evaluator, superuser):
+    assert landing_url(trainee) == reverse("courses:dashboard")
+    assert landing_url(trainer) == reverse("courses:trainer_runs")
+    assert landing_url(evaluator) == reverse("analytics:dashboard")
+    assert landing_url(superuser) == reverse("courses:trainer_runs")
+
+
+def test_signing_in_lands_on_it_unless_next_says_otherwise(client, trainee, trainer):
+    login = reverse("account_login")
+    response = client.post(login, {"login": trainee.email, "password": factories.PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("courses:dashboard")
+    client.logout()
+    # A trainer signs in with an authenticator code, then lands on the course runs.
+    response = client.post(login, {"login": trainer.email, "password": factories.PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": factories.totp_code(trainer)})
+    assert response["Location"] == reverse("courses:trainer_runs")
+    client.logout()
+    account = reverse("accounts:account")
+    response = client.post(
+        f"{login}?next={account}", {"login": trainee.email, "password": factories.PASSWORD}
+    )
+    assert response["Location"] == account

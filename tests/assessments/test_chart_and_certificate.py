@@ -16,7 +16,7 @@ from wagtail.models import Site
 from assessments import certificates, charts, selectors, services
 from assessments.certificates import certificate_pdf
 from assessments.models import ITEM_CODES, Certificate, Response
-from courses.models import Attendance, Footstep, QASessionPage
+from courses.models import Attendance, Footstep, ModuleCompletion, QASessionPage
 from courses.waves import BASELINE, Wave
 from home.models import ProgrammeSettings
 from tests import factories
@@ -88,10 +88,10 @@ class TestScores:
 def test_the_chart_is_plain_data_that_plotly_would_leave_unchanged():
     """Built without plotly's Python validation; validating it adds, drops and changes nothing,
     plotly's default look (its template) included."""
-    titles = {f.number: f.title for f in Footstep.objects.all()}
+    footsteps = {f.number: f for f in Footstep.objects.all()}
     scores = [
         charts.FootstepScore(
-            Footstep(number=n, title=titles[n]),
+            footsteps[n],
             {BASELINE: float(n % 5 + 1), Wave(3): None if n == 4 else 2.5, Wave(6): 3.0},
         )
         for n in range(1, 11)
@@ -100,6 +100,59 @@ def test_the_chart_is_plain_data_that_plotly_would_leave_unchanged():
     assert json.loads(go.Figure(figure).to_json()) == json.loads(json.dumps(figure))
     assert figure["layout"]["template"] == json.loads(go.Figure().to_json())["layout"]["template"]
     assert [t["type"] for t in figure["data"]] == ["scatterpolar"] * 3
+
+
+class TestTheChartsShape:
+    """A footstep not scored leaves the line joining its neighbours and its axis marked."""
+
+    @staticmethod
+    def scores(baseline: dict, follow_up: dict | None = None) -> list:
+        return [
+            charts.FootstepScore(
+                footstep,
+                {BASELINE: baseline.get(footstep.number, 3.0)}
+                | ({} if follow_up is None else {Wave(3): follow_up.get(footstep.number, 4.0)}),
+            )
+            for footstep in Footstep.objects.order_by("number")
+        ]
+
+    def test_the_line_joins_the_scored_footsteps_and_closes(self):
+        figure = charts.personal_chart(self.scores({1: None, 5: None, 6: 2.5}))
+        (trace,) = figure["data"]
+        assert None not in trace["r"]
+        assert trace["theta"][0] == trace["theta"][-1] == "Acceptance"
+        assert trace["r"][:5] == [3.0, 3.0, 3.0, 2.5, 3.0]  # 2, 3, 4, 6, 7: 5 is skipped
+        assert len(trace["theta"]) == 9  # 8 footsteps scored, closed
+
+    def test_every_axis_is_kept_with_its_short_name_in_order(self):
+        figure = charts.personal_chart(self.scores({5: None}, {5: None, 7: None}))
+        axis = figure["layout"]["polar"]["angularaxis"]
+        assert axis["categoryorder"] == "array"
+        assert axis["categoryarray"] == [
+            "Knowledge",
+            "Acceptance",
+            "Pacing",
+            "Goals",
+            "Getting<br>active<br>(not scored)",
+            "Moods",
+            "Sleep<br>(not scored<br>at 3 months)",
+            "Food &<br>relations",
+            "Relaxation",
+            "Setbacks",
+        ]
+        assert "short_labels" not in figure["layout"]["meta"]  # the same names on a phone
+        # Line breaks only: plotly sets <i> or <b> in a style attribute, which CSP blocks.
+        assert not any("<" in label.replace("<br>", "") for label in axis["categoryarray"])
+
+    def test_a_wave_without_any_footstep_scored_draws_no_line(self):
+        figure = charts.personal_chart(self.scores(dict.fromkeys(range(1, 11))))
+        assert figure["data"][0]["r"] == [] and figure["data"][0]["theta"] == []
+
+    def test_the_scales_numbers_sit_between_the_first_two_spokes(self):
+        radial = charts.personal_chart(self.scores({}))["layout"]["polar"]["radialaxis"]
+        # Footstep 1's spoke is at 90 degrees, footstep 2's at 54 (clockwise, 36 apart).
+        assert 54 < radial["angle"] < 90 and radial["tickangle"] == radial["angle"]
+        assert radial["showline"] is False
 
 
 class TestChartPage:
@@ -118,7 +171,10 @@ class TestChartPage:
         assert "not scored" in html  # footstep 10, s14 left blank
         figure = figure_of(page)
         assert len(figure["data"]) == 1
-        assert len(figure["data"][0]["theta"]) == 11  # 10 axes, closed
+        # Footstep 10 is left out of the line, which closes on the 9 others; its axis stays.
+        assert len(figure["data"][0]["theta"]) == 10
+        axes = figure["layout"]["polar"]["angularaxis"]["categoryarray"]
+        assert axes[0] == "Knowledge" and axes[9] == "Setbacks<br>(not scored)"
         assert figure["layout"]["polar"]["radialaxis"]["tickvals"] == [1, 2, 3, 4, 5]
 
     def test_note_points_to_the_modules_of_the_lowest_footsteps(self, client, enrolment):
@@ -131,6 +187,17 @@ class TestChartPage:
         assert "Footstep 2: Acceptance" in note
         assert "Footstep 4: Setting goals" in note
         assert "Footstep 3" not in note.split("</section>")[0]
+
+    def test_the_footsteps_to_revisit_say_whether_their_module_is_done(self, client, enrolment):
+        done = factories.make_module(Footstep.objects.get(number=1))
+        factories.make_module(Footstep.objects.get(number=2))
+        ModuleCompletion.objects.create(user=enrolment.user, module=done)
+        with_baseline(enrolment, s1=1, s2=2, s5=2)
+        client.force_login(enrolment.user)
+        html = client.get(chart_url(enrolment)).content.decode()
+        items = html[html.index('id="revisit"') :].split("</ul>")[0].split("<li>")[1:]
+        assert "Done" in items[0] and "Not done" not in items[0]
+        assert "Not done" in items[1]
 
     def test_after_follow_up_both_waves_are_overlaid_with_the_change(self, client, past_enrolment):
         with_baseline(past_enrolment)
@@ -186,7 +253,7 @@ class TestChartPage:
         client.force_login(waves_enrolment.user)
         html = client.get(chart_url(waves_enrolment)).content.decode()
         six = reverse("assessments:questionnaire", args=[waves_enrolment.pk, "month_6"])
-        assert f'<a class="button" href="{six}">Fill in your 6-month follow-up</a>' in html
+        assert f'<a class="nhsuk-button" href="{six}">Fill in your 6-month follow-up</a>' in html
         assert "After your 6-month follow-up, this chart will show it too." in html
         html = client.get(chart_url(enrolment)).content.decode()
         assert "Your 3-month follow-up opens on" in html

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import ITEM_CODES, FollowUpEmail, Participant, Response
+from assessments.models import ITEM_CODES, FollowUpEmail, Participant, QuestionnaireDraft, Response
 from courses.models import SessionReminder
 from courses.services import session_reminders_enqueue
 from courses.waves import BASELINE
@@ -141,3 +141,36 @@ def test_two_runs_of_the_session_reminder_command_at_once_send_each_reminder_onc
     assert sorted(len(queued) for queued in outcomes) == [0, 1], outcomes
     assert SessionReminder.objects.get().enrolment == enrolment
     assert len(mail.outbox) == 1
+
+
+def test_drafts_saved_at_once_or_while_the_wave_is_sent_never_outlive_it(enrolment):
+    services.consent_record(enrolment=enrolment, consented=True)
+
+    def draft():
+        return services.questionnaire_draft_save(
+            enrolment=enrolment, wave=BASELINE, answers={"s1": "2"}
+        )
+
+    outcomes = race(draft)  # two tabs autosaving at the same moment
+    assert all(isinstance(o, QuestionnaireDraft) for o in outcomes), outcomes
+    assert QuestionnaireDraft.objects.filter(enrolment=enrolment).count() == 1
+
+    # A late autosave racing the send: whichever goes first, no draft is left behind.
+    jobs = iter(
+        [
+            lambda: services.response_submit(
+                enrolment=enrolment, wave="baseline", data=baseline_answers()
+            ),
+            draft,
+        ]
+    )
+    pick = threading.Lock()
+
+    def next_job():
+        with pick:
+            job = next(jobs)
+        return job()
+
+    race(next_job)
+    assert Response.objects.filter(participant__enrolment=enrolment).count() == 1
+    assert not QuestionnaireDraft.objects.exists()

@@ -291,10 +291,10 @@ class TestTrainerViewOfWaves:
             user: table[table.index(user.get_full_name()) :].split("</tr>")[0]
             for user in (both, invited, reminded, no_baseline)
         }
-        assert re.findall(r'<span class="badge[^"]*">([^<]+)', rows[both]) == ["Done"] * 2 + [
+        assert re.findall(r'<strong class="nhsuk-tag[^"]*">([^<]+)', rows[both]) == ["Done"] * 2 + [
             "Not due yet"
         ]
-        assert re.findall(r'<span class="badge[^"]*">([^<]+)', rows[invited]) == [
+        assert re.findall(r'<strong class="nhsuk-tag[^"]*">([^<]+)', rows[invited]) == [
             "Missed (closed)",
             "Due, invited",
             "Not due yet",

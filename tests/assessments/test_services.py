@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from assessments import selectors, services
-from assessments.models import Certificate, Participant, Response
+from assessments.models import ITEM_CODES, Certificate, Participant, QuestionnaireDraft, Response
 from assessments.selectors import (
     WindowState,
     baseline_window,
@@ -89,6 +89,18 @@ class TestBaselineValidation:
         assert response.s1 == 3 and response.s2 is None and response.s9 is None
         assert str(response.years_experience) == "0.06"
         assert response.instrument.is_current
+
+    def test_every_statement_blank_is_refused(self, enrolment):
+        with pytest.raises(ValidationError) as excinfo:
+            submit_baseline(enrolment, **dict.fromkeys(ITEM_CODES))
+        assert errors_of(excinfo)["s1"] == [MESSAGES["form"]["all_blank"]]
+        assert not Response.objects.exists()
+
+    def test_sending_deletes_the_waves_draft_only(self, enrolment):
+        for wave in (BASELINE, DEFAULT_FOLLOW_UP):
+            QuestionnaireDraft.objects.create(enrolment=enrolment, wave=wave.name, answers={})
+        submit_baseline(enrolment)
+        assert list(QuestionnaireDraft.objects.values_list("wave", flat=True)) == ["month_3"]
 
     @pytest.mark.parametrize("rating", [0, 6, -1, 2.5, "7", "three", True])
     def test_rating_outside_1_to_5_is_refused(self, enrolment, rating):

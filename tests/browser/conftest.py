@@ -1,7 +1,9 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live server.
 
-Each test saves screenshots of its key pages under test-artifacts/screenshots/, and the
-folder is printed at the end of the run.
+Each test saves screenshots of its key pages at 390 and 1280 px under
+test-artifacts/screenshots/, and axe-core's report on every page it visited under
+test-artifacts/axe/ (helpers.Axe: a violation on our pages fails the test; Wagtail's editor
+is reported only); both folders are printed at the end of the run.
 """
 
 import os
@@ -11,9 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import DESKTOP, Console
+from tests.browser.helpers import (
+    ARTIFACTS,
+    AXE_SCRIPT,
+    DESKTOP,
+    PHONE,
+    ROOT,
+    Axe,
+    Console,
+    check_accessibility,
+)
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+NHSUK_CSS = ROOT / "static" / "vendor" / "nhsuk" / "nhsuk.min.css"
+# Every screenshot is taken at both widths: the phone and the desktop.
+SCREENSHOT_VIEWPORTS = (PHONE, DESKTOP)
+# What axe found across the run, for the summary: (test, violations, Wagtail's findings).
+_axe_totals: list[tuple[str, int, int]] = []
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
@@ -74,6 +90,9 @@ def _one_connection_per_database(request, django_db_setup):
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium).")
+    for needed in (AXE_SCRIPT, NHSUK_CSS):
+        if not needed.exists():
+            pytest.fail(f"{needed} is missing: run `make install` (npm ci, make nhsuk).")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -114,20 +133,36 @@ def screenshots(request) -> Path:
 def page(page, request, screenshots):
     # Fail in seconds, not Playwright's default 30, when something is not on the page.
     page.set_default_timeout(10_000)
+    axe = Axe(page)
     yield page
     report = request.node.stash.get(_call_report, None)
     if report is not None and report.failed:
         page.screenshot(path=str(screenshots / "FAILED.png"), full_page=True)
+        return
+    try:
+        axe.assert_clean()
+    finally:
+        axe.write_report(screenshots.name)
+        _axe_totals.append((request.node.name, len(axe.violations), len(axe.reported)))
 
 
 @pytest.fixture
 def shoot(screenshots):
-    """``shoot(page, "name")`` saves a full-page screenshot for people to look at."""
+    """``shoot(page, "name")`` saves full-page screenshots at 390 and 1280 px
+    (``name-390.png``, ``name-1280.png``) for people to look at, after axe checked the
+    page at each width; the page goes back to its own width afterwards."""
 
     def take(page, name: str) -> Path:
-        path = screenshots / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        original = page.viewport_size
+        for viewport in SCREENSHOT_VIEWPORTS:
+            if viewport["width"] != page.viewport_size["width"]:
+                page.set_viewport_size(viewport)
+            # Once per document at its own width (a step may have checked it already).
+            check_accessibility(page, force=viewport["width"] != original["width"])
+            path = screenshots / f"{name}-{viewport['width']}.png"
+            page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size(original)
+        return screenshots / f"{name}-{original['width']}.png"
 
     return take
 
@@ -140,3 +175,8 @@ def console(page):
 def pytest_terminal_summary(terminalreporter):
     if SCREENSHOTS.exists():
         terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")
+    for test, violations, reported in _axe_totals:
+        terminalreporter.write_line(
+            f"axe (WCAG 2.2 A/AA) {test}: {violations} violations on our pages, "
+            f"{reported} on Wagtail's editor (reported, not failed): {ARTIFACTS / 'axe'}"
+        )

@@ -52,9 +52,13 @@ def test_an_evaluator_reads_the_dashboard_and_downloads_pseudonymised_rows(
     flow = participant_flow(data, data.primary_wave)
     evaluator = factories.EvaluatorFactory()
 
+    page.goto("/accounts/login/")
+    assert_fits(page)
+    shoot(page, "00-sign-in")
     sign_in(page, evaluator.email, totp_user=evaluator)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Evaluation").click()
+    # An evaluator lands on the evaluation, not on a trainee's dashboard.
     expect(page.get_by_role("heading", name="Evaluation of the training")).to_be_visible()
+    assert page.url.endswith("/evaluation/")
     page.get_by_label(run.title).check()
     page.get_by_role("button", name="Show results").click()
     expect(page.get_by_text(f"Showing {run.title}, as calculated at")).to_be_visible()

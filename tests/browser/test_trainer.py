@@ -47,6 +47,9 @@ def test_a_trainer_authors_a_module_and_takes_the_register(
         factories.enrol(trainee, run)
 
     sign_in(page, trainer.email, totp_user=trainer)
+    # A trainer lands on their course runs.
+    expect(page.get_by_role("heading", name="Course runs")).to_be_visible()
+    assert page.url.endswith("/trainer/runs/")
     page.goto(f"/admin/pages/{library.pk}/")
     shoot(page, "01-admin-library")
     page.get_by_role("link", name="Add child page").first.click()
@@ -114,7 +117,7 @@ def test_a_trainer_authors_a_module_and_takes_the_register(
     expect(page.get_by_role("status")).to_contain_text("2 marked present, 0 marked absent")
     expect(page.get_by_label(trainees[0].get_full_name())).to_be_checked()
     expect(page.get_by_label(trainees[2].get_full_name())).not_to_be_checked()
-    page.get_by_role("main").get_by_role("link", name="Course runs").click()
+    page.get_by_role("main").get_by_role("link", name="Back to course runs").click()
     expect(run_region.get_by_role("row", name="Workshop 1")).to_contain_text("2 / 3")
     expect(run_region.get_by_role("row", name="Workshop 2")).to_contain_text("0 / 3")
     shoot(page, "09-runs-after")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses import selectors
-from courses.models import Attendance, Enrolment, QASessionPage
+from courses.models import Attendance, Enrolment, Footstep, ModuleCompletion, QASessionPage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +278,30 @@ def test_the_overview_query_count_does_not_grow_with_runs():
         overview = selectors.trainer_overview()
     assert len(overview.runs) == 5 and len(overview.without_joining_link) == 5
     assert len(five) == len(one) <= 7
+
+
+def test_sessions_say_whether_they_are_past_and_when_their_joining_link_shows(trainee):
+    run = factories.make_course_run(first_workshop_in_days=-14)  # workshop 2 is today
+    factories.enrol(trainee, run)
+    first, second = factories.workshops(run)
+    sessions = {row.session.pk: row for row in selectors.trainee_dashboard(trainee)[0].sessions}
+    assert sessions[first.pk].is_past and not sessions[first.pk].join_soon
+    week_before = second.starts_at - selectors.JOINING_LINK_AHEAD
+    too_early = selectors.trainee_dashboard(trainee, now=week_before - timedelta(minutes=1))
+    in_time = selectors.trainee_dashboard(trainee, now=week_before)
+    assert not {r.session.pk: r for r in too_early[0].sessions}[second.pk].join_soon
+    assert {r.session.pk: r for r in in_time[0].sessions}[second.pk].join_soon
+    # The Q&A session has no joining link, so nothing to show however close it is.
+    qa = next(r for r in in_time[0].sessions if not r.session.is_mandatory)
+    assert not qa.join_soon
+
+
+def test_module_progress_counts_the_trainees_own_marks(trainee, other_trainee):
+    modules = [factories.make_module(f) for f in Footstep.objects.order_by("number")[:4]]
+    for module in modules[:2]:
+        ModuleCompletion.objects.create(user=trainee, module=module)
+    ModuleCompletion.objects.create(user=other_trainee, module=modules[3])
+    progress = selectors.module_progress(trainee)
+    assert (progress.done, progress.total) == (2, 4)
+    assert [row.done for row in progress.rows] == [True, True, False, False]
+    assert selectors.completed_module_ids(other_trainee) == {modules[3].pk}

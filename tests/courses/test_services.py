@@ -4,19 +4,22 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from courses.models import Attendance, Enrolment, QASessionPage
+from courses.models import Attendance, Enrolment, Footstep, ModuleCompletion, QASessionPage
 from courses.services import (
     ALREADY_ENROLLED,
     CLOSED,
+    MODULES_ARE_FOR_TRAINEES,
     NOT_A_TRAINEE,
     NOT_ENROLLED,
     NOT_STARTED,
     attendance_mark,
     attendance_record,
     enrolment_create,
+    module_completion_set,
 )
 from tests import factories
 
@@ -285,3 +288,28 @@ def test_a_double_submit_saves_once_and_the_second_is_accepted(trainer, past_run
         )
         assert changes.marked_present == expected
     assert Attendance.objects.count() == 1 and attendance_events().count() == 1
+
+
+class TestModuleCompletion:
+    @pytest.fixture
+    def module(self):
+        return factories.make_module(Footstep.objects.get(number=3))
+
+    def test_a_trainee_marks_a_module_done_once_and_can_undo_it(self, trainee, module):
+        assert module_completion_set(user=trainee, module=module, done=True) is True
+        assert module_completion_set(user=trainee, module=module, done=True) is False
+        assert ModuleCompletion.objects.filter(user=trainee, module=module).count() == 1
+        assert module_completion_set(user=trainee, module=module, done=False) is True
+        assert not ModuleCompletion.objects.exists()
+        assert module_completion_set(user=trainee, module=module, done=False) is False
+
+    def test_only_trainees_keep_track_and_nothing_is_saved_otherwise(self, trainer, module):
+        with pytest.raises(ValidationError) as error:
+            module_completion_set(user=trainer, module=module, done=True)
+        assert error.value.messages == [MODULES_ARE_FOR_TRAINEES]
+        assert not ModuleCompletion.objects.exists()
+
+    def test_the_database_keeps_one_mark_per_trainee_and_module(self, trainee, module):
+        ModuleCompletion.objects.create(user=trainee, module=module)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ModuleCompletion.objects.create(user=trainee, module=module)

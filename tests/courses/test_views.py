@@ -10,7 +10,14 @@ from wagtail import hooks
 
 from accounts.models import AuditEvent
 from courses.hooks import RUN_LINKS_HOOK, RunLink
-from courses.models import Attendance, CourseRunPage, Enrolment, Footstep, QASessionPage
+from courses.models import (
+    Attendance,
+    CourseRunPage,
+    Enrolment,
+    Footstep,
+    ModuleCompletion,
+    QASessionPage,
+)
 from courses.services import ALREADY_ENROLLED, CLOSED, NOT_A_TRAINEE, NOT_ENROLLED
 from tests import factories
 
@@ -431,3 +438,112 @@ def test_evaluator_sees_no_trainee_name_or_email_on_any_course_page(client, worl
         for person in trainees:
             for identifying in (person.email, person.get_full_name()):
                 assert identifying not in body, (url, identifying)
+
+
+class TestModuleDone:
+    @pytest.fixture
+    def modules(self):
+        return [factories.make_module(f) for f in Footstep.objects.order_by("number")[:3]]
+
+    def done_url(self, module):
+        return reverse("courses:module_done", args=[module.pk])
+
+    def test_a_trainee_marks_a_module_done_and_undoes_it_from_its_page(
+        self, client, trainee, modules
+    ):
+        client.force_login(trainee)
+        page = client.get(modules[0].url).content.decode()
+        assert f'action="{self.done_url(modules[0])}"' in page
+        assert "Mark this module as done" in page
+        response = client.post(self.done_url(modules[0]), {"done": "1"}, follow=True)
+        assert response.redirect_chain[-1][0] == modules[0].url
+        page = response.content.decode()
+        assert "is marked as done" in page and "Mark as not done" in page
+        assert ModuleCompletion.objects.filter(user=trainee).count() == 1
+        client.post(self.done_url(modules[0]), {"done": "0"})
+        assert not ModuleCompletion.objects.exists()
+
+    def test_the_dashboard_says_how_many_and_which(self, client, trainee, modules):
+        for module in modules[:2]:
+            ModuleCompletion.objects.create(user=trainee, module=module)
+        client.force_login(trainee)
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        assert "2 of 3 done." in html
+        footsteps = html[html.index('<ol class="footstep-links">') :].split("</ol>")[0]
+        items = footsteps.split("<li")[1:]
+        assert ["Done" in item and "Not done" not in item for item in items] == [True, True, False]
+
+    def test_bad_input_and_other_roles_change_nothing(self, client, trainee, trainer, modules):
+        client.force_login(trainee)
+        response = client.post(self.done_url(modules[0]), {"done": "yes"}, follow=True)
+        assert "Choose whether the module is done or not." in response.content.decode()
+        assert client.post(self.done_url(modules[0])).status_code == 302
+        assert client.get(self.done_url(modules[0])).status_code == 405
+        missing = reverse("courses:module_done", args=[987654])
+        assert client.post(missing, {"done": "1"}).status_code == 404
+        client.force_login(trainer)
+        page = client.get(modules[0].url).content.decode()
+        assert "Mark this module as done" not in page
+        response = client.post(self.done_url(modules[0]), {"done": "1"}, follow=True)
+        assert "Only trainees keep track" in response.content.decode()
+        assert not ModuleCompletion.objects.exists()
+
+    def test_the_post_needs_its_csrf_token(self, trainee, modules):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(trainee)
+        assert client.post(self.done_url(modules[0]), {"done": "1"}).status_code == 403
+        assert not ModuleCompletion.objects.exists()
+
+
+class TestStaffLandOnTheirWork:
+    def test_the_dashboard_tells_staff_where_their_work_is_not_to_enrol(
+        self, client, trainer, evaluator
+    ):
+        factories.make_course_run()  # open for enrolment
+        client.force_login(trainer)
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        assert "Enrol on" not in html and "Choose a course run below to enrol" not in html
+        assert reverse("courses:trainer_runs") in html
+        client.force_login(evaluator)
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        assert "Enrol on" not in html and reverse("analytics:dashboard") in html
+
+    def test_the_home_page_and_a_run_page_send_staff_to_their_work(
+        self, client, trainer, evaluator
+    ):
+        run = factories.make_course_run()
+        client.force_login(trainer)
+        home = client.get("/").content.decode()
+        assert "Go to your course runs" in home and "Join a course run" not in home
+        run_page = client.get(run.url).content.decode()
+        assert "Enrol on" not in run_page and "Only trainees' accounts enrol" in run_page
+        client.force_login(evaluator)
+        assert "Go to the evaluation dashboard" in client.get("/").content.decode()
+
+    def test_a_trainee_is_still_invited_to_enrol(self, client, trainee):
+        run = factories.make_course_run()
+        client.force_login(trainee)
+        assert f"Enrol on {run.title}" in client.get(reverse("courses:dashboard")).content.decode()
+        assert "Go to my training" in client.get("/").content.decode()
+
+
+class TestDashboardSchedule:
+    def test_joining_links_for_the_next_seven_days_and_attendance_for_past_sessions(
+        self, client, trainee
+    ):
+        run = factories.make_course_run(first_workshop_in_days=-10)  # workshop 2 in 4 days
+        enrolment = factories.enrol(trainee, run)
+        first, second = factories.workshops(run)
+        Attendance.objects.create(enrolment=enrolment, session=first)
+        client.force_login(trainee)
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        items = html[html.index('<ol class="schedule">') :].split("</ol>")[0].split("<li")[1:]
+        past, soon, later = items
+        assert "Attended" in past and "Add to calendar" not in past
+        assert "https://meet.example.org/ws" in soon and "Add to calendar" in soon
+        assert "Join" not in later and "Add to calendar" in later
+        Attendance.objects.all().delete()
+        html = client.get(reverse("courses:dashboard")).content.decode()
+        assert "Not attended" in html

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from accounts.roles import landing_url
 from assessments.models import Participant, Response
 from courses.selectors import enrolments_with_progress
 from demo import loaders
@@ -61,11 +62,15 @@ class ReadmeDemoTests(TestCase):
                 self.assertEqual(row["authenticator app"] == "none", not account.authenticator)
 
     @override_settings(DEBUG=True)  # demo_code runs in development only
-    def test_each_role_lands_on_my_training_with_the_links_the_readme_lists(self):
-        landing = reverse(settings.LOGIN_REDIRECT_URL)
-        self.assertIn(f"*My training* (`{landing}`, `LOGIN_REDIRECT_URL`)", prose("Demo accounts"))
+    def test_each_role_lands_on_its_own_work_with_the_links_the_readme_lists(self):
+        text = prose("Demo accounts")
+        trainee_landing = reverse(settings.LOGIN_REDIRECT_URL)
+        self.assertIn(f"*My training* (`{trainee_landing}`, `LOGIN_REDIRECT_URL`)", text)
         for row, account in zip(accounts_table(), loaders.ACCOUNTS, strict=True):
+            self.client.logout()
             with self.subTest(account=account.email):
+                landing = landing_url(get_user_model().objects.get(email=account.email))
+                self.assertIn(f"(`{landing}`", text)
                 response = self.client.post(
                     reverse("account_login"),
                     {"login": account.email, "password": account.password},
@@ -78,12 +83,12 @@ class ReadmeDemoTests(TestCase):
                         reverse("mfa_authenticate"), {"code": code.getvalue().strip()}
                     )
                 self.assertEqual(response["Location"], landing)
-                page = self.client.get(landing).content.decode()
-                self.assertIn("<h1>My training</h1>", page)
+                page = self.client.get(landing)
+                self.assertEqual(page.status_code, 200)
+                html = page.content.decode()
                 listed = row["menu links after signing in"]
                 for name, path in ROLE_LINKS.items():
-                    self.assertEqual(f'href="{path}"' in page, name in listed, name)
-                self.client.logout()
+                    self.assertEqual(f'href="{path}"' in html, name in listed, name)
 
     def test_the_cohort_counts_are_the_demo_cohorts(self):
         text = prose("Demo content (`manage.py load_demo`)")

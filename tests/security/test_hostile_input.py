@@ -44,8 +44,10 @@ from assessments.models import (
     FollowUpEmail,
     ImportJob,
     Participant,
+    QuestionnaireDraft,
     Response,
 )
+from assessments.validators import TEXT_MAX_LENGTH
 from courses.models import Attendance, Enrolment
 from tests import factories
 
@@ -299,6 +301,25 @@ class QuestionnaireTests(HostileTestCase):
         response = self.client.post(reverse(name, args=[enrolment.pk, *args]), data)
         return before, response
 
+    def assertNotSentWithReason(self, response, before: dict) -> None:
+        """A questionnaire not sent says why: its errors, or the statements left blank (the
+        trainee then answers them or sends anyway). Nothing but the draft changes, and the
+        draft holds text only, without NUL."""
+        self.assertEqual(response.status_code, 200)
+        if response.context["unanswered"]:
+            self.assertIn("You have not answered", response.content.decode())
+        else:
+            self.assertFormErrorsShown(response)
+        self.assertUnchanged(before)
+        self.assertDraftsAreSane()
+
+    def assertDraftsAreSane(self) -> None:
+        for draft in QuestionnaireDraft.objects.all():
+            for field, value in draft.answers.items():
+                self.assertIsInstance(value, str)
+                self.assertNotIn("\x00", field + value)
+                self.assertLessEqual(len(value), TEXT_MAX_LENGTH)
+
     def assertSavedResponseIsSane(self, before: dict, enrolment: Enrolment, wave: str) -> None:
         self.assertEqual(changed_tables(before), ["assessments.Response"])
         saved = Response.objects.get(participant__enrolment=enrolment, wave=wave)
@@ -332,9 +353,18 @@ class QuestionnaireTests(HostileTestCase):
         if response.status_code == 302:
             self.assertSavedResponseIsSane(before, self.open_enrolment, "baseline")
             return
+        self.assertNotSentWithReason(response, before)
+
+    @hostile
+    @given(data=tampered(BASELINE))
+    def test_draft(self, data):
+        before, response = self.submit(
+            "assessments:questionnaire_draft", self.open_enrolment, data, "baseline"
+        )
         self.assertEqual(response.status_code, 200)
-        self.assertFormErrorsShown(response)
         self.assertUnchanged(before)
+        self.assertDraftsAreSane()
+        self.assertLessEqual(set(QuestionnaireDraft.objects.get().answers), set(BASELINE))
 
     @hostile
     @given(data=tampered(FOLLOW_UP))
@@ -346,9 +376,7 @@ class QuestionnaireTests(HostileTestCase):
         if response.status_code == 302:
             self.assertSavedResponseIsSane(before, self.past_enrolment, "month_3")
             return
-        self.assertEqual(response.status_code, 200)
-        self.assertFormErrorsShown(response)
-        self.assertUnchanged(before)
+        self.assertNotSentWithReason(response, before)
 
     @hostile
     @given(

@@ -30,7 +30,15 @@ from django.utils import timezone
 from analytics.models import DownloadJob
 from assessments import services
 from assessments.models import ITEM_CODES, Certificate, ImportJob
-from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage, WaitingListEntry
+from courses.models import (
+    Attendance,
+    CourseRunPage,
+    Enrolment,
+    Footstep,
+    FootstepModulePage,
+    SessionPage,
+    WaitingListEntry,
+)
 from tests import factories
 
 PROJECT_MODULES = (
@@ -75,6 +83,7 @@ class Scenario:
     certificate: Certificate
     import_job: ImportJob  # started by the evaluator
     download_job: DownloadJob  # asked for by the evaluator, still queued
+    module: FootstepModulePage
     users: dict = field(repr=False)
     waiting_entry: WaitingListEntry | None = None  # the owner's, on a full run
 
@@ -132,6 +141,12 @@ ACCESS: dict[str, Entry] = {
         get=OWNER_ONLY, kwargs=_own, missing={"enrolment_id": MISSING_ID}
     ),
     "modules/": Entry(get=(REDIRECT,) * 8),
+    # POST only; empty data is refused with a message on the module page.
+    "modules/<id:module_id>/done/": Entry(
+        get=SIGNED_IN_405,
+        post=(LOGIN,) + (REDIRECT,) * 7,
+        kwargs=lambda s: {"module_id": s.module.pk},
+    ),
     "runs/<id:run_id>/enrol/": Entry(
         get=(LOGIN,) + (REDIRECT,) * 7, kwargs=lambda s: {"run_id": s.run.pk}
     ),
@@ -198,6 +213,13 @@ ACCESS: dict[str, Entry] = {
     ),
     "my/enrolments/<id:enrolment_id>/questionnaires/<wave:wave>/": Entry(
         get=OWNER_ONLY,
+        kwargs=lambda s: {"enrolment_id": s.enrolment.pk, "wave": "month_3"},
+        missing={"enrolment_id": MISSING_ID},
+    ),
+    # The autosave: POST only; the owner's 3-month follow-up is sent, so no draft (409).
+    "my/enrolments/<id:enrolment_id>/questionnaires/<wave:wave>/draft/": Entry(
+        get=(LOGIN, 405, *(404,) * 6),
+        post=(LOGIN, 409, *(404,) * 6),
         kwargs=lambda s: {"enrolment_id": s.enrolment.pk, "wave": "month_3"},
         missing={"enrolment_id": MISSING_ID},
     ),
@@ -339,6 +361,7 @@ def outcome(response) -> int | str:
 
 def _build_scenario() -> Scenario:
     factories.footstep_library()
+    module = factories.make_module(Footstep.objects.get(number=1))
     region = factories.organisation("North East and Yorkshire", kind="region")
     theirs = factories.organisation("ICB A", parent=region)
     ours = factories.organisation("ICB B", parent=region)
@@ -388,6 +411,7 @@ def _build_scenario() -> Scenario:
         download_job=DownloadJob.objects.create(
             requested_by=evaluator, requested_at=timezone.now(), what="responses", file_format="csv"
         ),
+        module=module,
         users={
             "anonymous": None,
             "owner": owner,
