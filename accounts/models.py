@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         ATTENDANCE = "attendance", "Attendance change"
         ROLE = "role", "Role change"
         DELETION = "deletion", "Account deletion"
+        QUALITATIVE = "qualitative", "Qualitative analysis change"
 
     # Detail keys that point at a person; dropped when the subject's account is deleted.
     IDENTIFYING_DETAIL = ("user_id", "enrolment_id")

@@ -12,7 +12,7 @@ records, and accounts deleted after consenting).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -293,6 +293,24 @@ def _months() -> Case:
     )
 
 
+FreeTextRedactor = Callable[[str, Sequence[int], Sequence[str]], list[str]]
+_free_text_redactor: FreeTextRedactor | None = None
+
+
+def register_free_text_redactor(redactor: FreeTextRedactor) -> None:
+    """Set the function that redacts free text for evaluators (``qualitative.redaction``):
+    (field, response ids, texts) -> the texts as evaluators may read them."""
+    global _free_text_redactor
+    _free_text_redactor = redactor
+
+
+def _free_text_redact(field: str, response_ids: list[int], texts: list[str]) -> list[str]:
+    if _free_text_redactor is None:
+        # Never hand out free text unredacted: the qualitative app registers the redactor.
+        raise RuntimeError("No free-text redactor is registered (is qualitative installed?).")
+    return _free_text_redactor(field, response_ids, texts)
+
+
 def evaluation_data(
     *, course_runs: Sequence[CourseRunRef] | None = None, row_level: bool = False
 ) -> EvaluationData:
@@ -372,12 +390,13 @@ def evaluation_data(
         texts = list(
             consenting_responses.annotate(months=_months())
             .order_by("participant_id", "months")
-            .values_list(*FREE_TEXT_FIELDS)
+            .values_list("id", *FREE_TEXT_FIELDS)
         )
         rank = np.lexsort((months, responses[:, 0]))
-        for i, name in enumerate(FREE_TEXT_FIELDS):
+        response_ids = [row[0] for row in texts]
+        for i, name in enumerate(FREE_TEXT_FIELDS, start=1):
             column = np.empty(months.size, dtype=object)
-            column[rank] = [row[i] for row in texts]
+            column[rank] = _free_text_redact(name, response_ids, [row[i] for row in texts])
             free_text[name] = column
 
     return EvaluationData(

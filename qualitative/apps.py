@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class QualitativeConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "qualitative"
+
+    def ready(self):
+        from analytics import selectors as analytics_selectors
+        from qualitative.redaction import free_text_redact
+
+        # Row-level exports (analytics) carry free text only as evaluators may see it; the
+        # redaction lives here, so analytics asks for it through this registration.
+        analytics_selectors.register_free_text_redactor(free_text_redact)
