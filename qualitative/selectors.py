@@ -124,3 +124,153 @@ def coder_of(user) -> Coder | None:
 
 def wave_label(name: str) -> str:
     return Wave.parse(name).title
+
+
+def disagreements(course_runs: Sequence[CourseRunRef] | None = None) -> list[dict]:
+    """Units two coders both finished with different codes, side by side.
+
+    Only finished readings count, so no coder sees another's codes while still coding.
+    """
+    readings = (
+        Reading.objects.filter(unit__in=units_of(course_runs), finished_at__isnull=False)
+        .select_related("coder", "unit__participant")
+        .prefetch_related("codings__code__theme")
+    )
+    by_unit: dict[int, list[Reading]] = defaultdict(list)
+    for reading in readings:
+        by_unit[reading.unit_id].append(reading)
+    out = []
+    for group in by_unit.values():
+        group.sort(key=lambda r: r.coder.label)
+        for a, b in combinations(group, 2):
+            codes_a = {c.code.label for c in a.codings.all()}
+            codes_b = {c.code.label for c in b.codings.all()}
+            if codes_a != codes_b:
+                out.append(
+                    {
+                        "unit": a.unit,
+                        "coders": (a.coder.label, b.coder.label),
+                        "only_first": sorted(codes_a - codes_b),
+                        "only_second": sorted(codes_b - codes_a),
+                        "both": sorted(codes_a & codes_b),
+                    }
+                )
+    out.sort(key=lambda d: (d["unit"].participant.code, d["unit"].wave, d["unit"].field))
+    return out
+
+
+def _masked(count: int, threshold: int) -> int | str:
+    return f"<{threshold}" if count < threshold else count
+
+
+def theme_overview(course_runs: Sequence[CourseRunRef] | None = None) -> dict:
+    """The dashboard's qualitative figures: the theme table by wave and experience group,
+    the quote bank and the joint display, with the dashboard's small-number rule."""
+    from django.conf import settings
+
+    from assessments.models import Response
+    from qualitative.redaction import platform_redactor
+
+    threshold = settings.ANALYTICS_SMALL_NUMBER_THRESHOLD
+    units = units_of(course_runs)
+    summary = qualitative_summary(course_runs)
+    years = dict(
+        Response.objects.filter(
+            wave="baseline", participant__in=units.values("participant_id")
+        ).values_list("participant_id", "years_experience")
+    )
+    group_of = {
+        pid: experience_group(float(y) if y is not None else None) for pid, y in years.items()
+    }
+    codings = (
+        Coding.objects.filter(reading__unit__in=units)
+        .select_related("code__theme", "reading__unit__participant")
+        .order_by("reading__unit__participant__code", "pk")
+    )
+    by_code: dict[str, dict] = {}
+    wave_names = sorted({u.wave for u in units.only("wave")}, key=lambda w: Wave.parse(w))
+    redactor = platform_redactor()
+    for coding in codings:
+        unit = coding.reading.unit
+        entry = by_code.setdefault(
+            coding.code.label,
+            {"waves": defaultdict(set), "groups": defaultdict(set), "quotes": {}},
+        )
+        pid = unit.participant_id
+        entry["waves"][unit.wave].add(pid)
+        entry["groups"][group_of.get(pid) or "not stated"].add(pid)
+        key = (unit.pk, coding.start, coding.end)
+        entry["quotes"].setdefault(
+            key,
+            {
+                "text": redactor(coding.quote),
+                "participant": unit.participant.code,
+                "wave": Wave.parse(unit.wave).title,
+                "group": group_of.get(pid) or "not stated",
+            },
+        )
+    groups = [*EXPERIENCE_GROUPS, "not stated"]
+    rows = []
+    for code in summary["codes"]:
+        entry = by_code.get(code["code"], {"waves": {}, "groups": {}, "quotes": {}})
+        joint = dict(code["joint"])
+        for side in ("with", "without"):
+            if joint[f"n_{side}"] < threshold:
+                joint[f"mean_change_{side}"] = None
+            joint[f"n_{side}"] = _masked(joint[f"n_{side}"], threshold)
+        rows.append(
+            {
+                "code": code["code"],
+                "theme": code["theme"],
+                "name": code["code"].split("/", 1)[1],
+                "units": _masked(code["units"], threshold),
+                "participants": _masked(code["participants"], threshold),
+                "waves": [_masked(len(entry["waves"].get(w, ())), threshold) for w in wave_names],
+                "groups": [_masked(len(entry["groups"].get(g, ())), threshold) for g in groups],
+                "joint": joint,
+                # Quotes of a code raised by fewer people than the threshold stay hidden.
+                "quotes": list(entry["quotes"].values())
+                if code["participants"] >= threshold
+                else [],
+                "quotes_withheld": code["participants"] < threshold,
+            }
+        )
+    return {
+        "rows": rows,
+        "waves": [Wave.parse(w).title for w in wave_names],
+        "groups": groups,
+        "units": summary["units"],
+        "coders": summary["coders"],
+        "threshold": threshold,
+        "map": thematic_map(rows),
+    }
+
+
+def thematic_map(rows: list[dict]) -> dict:
+    """Themes and their codes laid out for the SVG diagram (columns of boxes)."""
+    themes: dict[str, list[str]] = {}
+    for row in rows:
+        themes.setdefault(row["theme"], []).append(row["name"])
+    width, box_h, gap = 220, 34, 12
+    columns = []
+    for i, (theme, codes) in enumerate(themes.items()):
+        x = 10 + i * (width + 20)
+        columns.append(
+            {
+                "theme": theme,
+                "x": x,
+                "cx": x + width / 2,
+                "codes": [
+                    {"name": name, "y": 110 + j * (box_h + gap), "cy": 110 + j * (box_h + gap)}
+                    for j, name in enumerate(codes)
+                ],
+            }
+        )
+    tallest = max((len(c) for c in themes.values()), default=0)
+    return {
+        "columns": columns,
+        "width": max(10 + len(themes) * (width + 20), 240),
+        "height": 120 + tallest * (box_h + gap),
+        "box_width": width,
+        "box_height": box_h,
+    }

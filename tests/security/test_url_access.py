@@ -28,6 +28,8 @@ from analytics.models import DownloadJob
 from assessments import services
 from assessments.models import ITEM_CODES, Certificate, ImportJob
 from courses.models import Attendance, CourseRunPage, Enrolment, SessionPage
+from qualitative import services as qualitative_services
+from qualitative.models import Code, Theme, Unit
 from tests import factories
 
 PROJECT_MODULES = (
@@ -36,6 +38,7 @@ PROJECT_MODULES = (
     "courses.",
     "assessments.",
     "analytics.",
+    "qualitative.",
     "demo.",
     "config.",
 )
@@ -60,6 +63,8 @@ class Scenario:
     certificate: Certificate
     import_job: ImportJob  # started by the evaluator
     download_job: DownloadJob  # asked for by the evaluator, still queued
+    unit: Unit  # the owner's 3-month programme feedback, as a unit to code
+    code: Code  # in the codebook
     users: dict = field(repr=False)
 
 
@@ -163,6 +168,29 @@ ACCESS: dict[str, Entry] = {
         get=(LOGIN, 403, 403, 403, REDIRECT, 404),
         kwargs=lambda s: {"job_id": s.download_job.pk},
     ),
+    # qualitative: evaluators only; an empty POST is refused with its message (400).
+    "evaluation/qualitative/": Entry(get=EVALUATORS),
+    "evaluation/qualitative/codebook/": Entry(
+        get=EVALUATORS, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "evaluation/qualitative/codebook/codes/<int:code_id>/": Entry(
+        get=EVALUATORS,
+        post=(LOGIN, 403, 403, 403, 400, 400),
+        kwargs=lambda s: {"code_id": s.code.pk},
+    ),
+    "evaluation/qualitative/units/<int:unit_id>/": Entry(
+        get=EVALUATORS,
+        post=(LOGIN, 403, 403, 403, 400, 400),
+        kwargs=lambda s: {"unit_id": s.unit.pk},
+    ),
+    "evaluation/qualitative/double-coding/": Entry(
+        get=EVALUATORS, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "evaluation/qualitative/agreement/": Entry(get=EVALUATORS),
+    "evaluation/qualitative/interviews/new/": Entry(
+        get=EVALUATORS, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "evaluation/qualitative/themes/": Entry(get=EVALUATORS),
     # The project's own Wagtail admin views. Trainees are not admin users: Wagtail sends them
     # to the admin login, which answers 403 to anyone signed in. An admin user of the wrong
     # role is sent back to the admin dashboard with "no permission".
@@ -279,9 +307,15 @@ def _build_scenario() -> Scenario:
     services.response_submit(
         enrolment=enrolment,
         wave="month_3",
-        data={**ratings, "resource_use": "used", "programme_feedback": "", "clinical_use": ""},
+        data={
+            **ratings,
+            "resource_use": "used",
+            "programme_feedback": "It helped.",
+            "clinical_use": "",
+        },
     )
     evaluator = factories.EvaluatorFactory()
+    qualitative_services.units_sync()
     return Scenario(
         run=run,
         workshop=workshops[0],
@@ -294,6 +328,8 @@ def _build_scenario() -> Scenario:
         download_job=DownloadJob.objects.create(
             requested_by=evaluator, requested_at=timezone.now(), what="responses", file_format="csv"
         ),
+        unit=Unit.objects.get(),
+        code=Code.objects.create(theme=Theme.objects.create(name="Theme"), name="Code"),
         users={
             "anonymous": None,
             "owner": owner,
