@@ -293,22 +293,22 @@ def _months() -> Case:
     )
 
 
-FreeTextRedactor = Callable[[str, Sequence[int], Sequence[str]], list[str]]
+FreeTextRedactor = Callable[[Sequence[int], dict[str, list[str]]], dict[str, list[str]]]
 _free_text_redactor: FreeTextRedactor | None = None
 
 
 def register_free_text_redactor(redactor: FreeTextRedactor) -> None:
     """Set the function that redacts free text for evaluators (``qualitative.redaction``):
-    (field, response ids, texts) -> the texts as evaluators may read them."""
+    (response ids, {field: texts in that order}) -> the texts as evaluators may read them."""
     global _free_text_redactor
     _free_text_redactor = redactor
 
 
-def _free_text_redact(field: str, response_ids: list[int], texts: list[str]) -> list[str]:
+def _free_text_redact(response_ids: list[int], columns: dict[str, list[str]]) -> dict:
     if _free_text_redactor is None:
         # Never hand out free text unredacted: the qualitative app registers the redactor.
         raise RuntimeError("No free-text redactor is registered (is qualitative installed?).")
-    return _free_text_redactor(field, response_ids, texts)
+    return _free_text_redactor(response_ids, columns)
 
 
 def evaluation_data(
@@ -393,10 +393,13 @@ def evaluation_data(
             .values_list("id", *FREE_TEXT_FIELDS)
         )
         rank = np.lexsort((months, responses[:, 0]))
-        response_ids = [row[0] for row in texts]
-        for i, name in enumerate(FREE_TEXT_FIELDS, start=1):
+        redacted = _free_text_redact(
+            [row[0] for row in texts],
+            {name: [row[i] for row in texts] for i, name in enumerate(FREE_TEXT_FIELDS, start=1)},
+        )
+        for name in FREE_TEXT_FIELDS:
             column = np.empty(months.size, dtype=object)
-            column[rank] = _free_text_redact(name, response_ids, [row[i] for row in texts])
+            column[rank] = redacted[name]
             free_text[name] = column
 
     return EvaluationData(

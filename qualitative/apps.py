@@ -7,8 +7,12 @@ class QualitativeConfig(AppConfig):
 
     def ready(self):
         from analytics import selectors as analytics_selectors
+        from analytics import views as analytics_views
         from qualitative.redaction import free_text_redact
+        from qualitative.selectors import dashboard_section
 
         # Row-level exports (analytics) carry free text only as evaluators may see it; the
         # redaction lives here, so analytics asks for it through this registration.
         analytics_selectors.register_free_text_redactor(free_text_redact)
+        # The evaluation dashboard links to the qualitative workspace through this one.
+        analytics_views.register_dashboard_section(dashboard_section)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from analytics.selectors import CourseRunRef, evaluation_data
 from courses.waves import BASELINE, Wave
@@ -273,4 +273,24 @@ def thematic_map(rows: list[dict]) -> dict:
         "height": 120 + tallest * (box_h + gap),
         "box_width": width,
         "box_height": box_h,
+    }
+
+
+def dashboard_section(course_runs: Sequence[CourseRunRef] | None) -> dict:
+    """The evaluation dashboard's qualitative section: two counting queries and links."""
+    from django.db.models import Count
+
+    units = units_of(course_runs)
+    counts = units.aggregate(
+        units=Count("id"), coded=Count("id", filter=Q(readings__isnull=False), distinct=True)
+    )
+    codes = Coding.objects.filter(reading__unit__in=units).values("code_id").distinct().count()
+    return {
+        "template": "qualitative/dashboard_section.html",
+        "units": counts["units"],
+        "coded": counts["coded"],
+        "codes": codes,
+        "query": f"?course_run={course_runs[0].slug}"
+        if course_runs and len(course_runs) == 1
+        else "",
     }

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('export', 'Export'), ('import', 'Import'), ('attendance', 'Attendance change'), ('role', 'Role change'), ('deletion', 'Account deletion'), ('qualitative', 'Qualitative analysis change')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("export", "Export"),
+                    ("import", "Import"),
+                    ("attendance", "Attendance change"),
+                    ("role", "Role change"),
+                    ("deletion", "Account deletion"),
+                    ("qualitative", "Qualitative analysis change"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
