@@ -75,6 +75,15 @@ EVALUATOR_ACCOUNT = Account(
     EVALUATOR,
     authenticator=True,
 )
+# A second evaluator, to double-code free-text answers blind (demo/qualitative.py).
+SECOND_EVALUATOR_ACCOUNT = Account(
+    "evaluator2@demo.tenfootsteps.org",
+    "footsteps-evaluator2",
+    "Nadia",
+    "Okafor",
+    EVALUATOR,
+    authenticator=True,
+)
 ADMIN_ACCOUNT = Account(
     "admin@demo.tenfootsteps.org",
     "footsteps-admin",
@@ -84,7 +93,13 @@ ADMIN_ACCOUNT = Account(
     superuser=True,
     authenticator=True,
 )
-ACCOUNTS = [TRAINEE_ACCOUNT, TRAINER_ACCOUNT, EVALUATOR_ACCOUNT, ADMIN_ACCOUNT]
+ACCOUNTS = [
+    TRAINEE_ACCOUNT,
+    TRAINER_ACCOUNT,
+    EVALUATOR_ACCOUNT,
+    SECOND_EVALUATOR_ACCOUNT,
+    ADMIN_ACCOUNT,
+]
 
 
 @dataclass(frozen=True)
@@ -147,7 +162,7 @@ def user_for(account: Account):
 
 
 def load_accounts() -> str:
-    """The four demo accounts of the README, each with a verified email and its role.
+    """The demo accounts of the README, each with a verified email and its role.
 
     The trainer, evaluator and admin also get the demo authenticator app (demo.mfa).
     """

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from demo import loaders
 from demo.cohort import load_cohorts
+from demo.qualitative import load_qualitative
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             ("Trainer permissions", loaders.grant_trainer_permissions),
             ("Demo trainee's enrolment", loaders.load_enrolments),
             ("Questionnaire cohorts", load_cohorts),
+            ("Qualitative coding", load_qualitative),
             ("Close enrolment on past runs", loaders.close_past_runs),
         ]
         with transaction.atomic():
