@@ -146,6 +146,10 @@ class Unit(models.Model):
         return f"{self.participant.code} {self.wave} {self.field}"
 
     @property
+    def wave_title(self) -> str:
+        return waves.Wave.parse(self.wave).title
+
+    @property
     def raw_text(self) -> str:
         """The unredacted text: never show it to an evaluator (see ``redaction``)."""
         if self.transcript_id:

@@ -251,18 +251,29 @@ def thematic_map(rows: list[dict]) -> dict:
     themes: dict[str, list[str]] = {}
     for row in rows:
         themes.setdefault(row["theme"], []).append(row["name"])
-    width, box_h, gap = 220, 34, 12
+    width, box_h, gap, indent = 220, 34, 12, 24
     columns = []
     for i, (theme, codes) in enumerate(themes.items()):
         x = 10 + i * (width + 20)
+        tops = [110 + j * (box_h + gap) for j in range(len(codes))]
         columns.append(
             {
                 "theme": theme,
                 "x": x,
                 "cx": x + width / 2,
+                # A spine down the left of the column, a branch to each code's box.
+                "spine_x": x + indent / 2,
+                "spine_end": (tops[-1] + box_h / 2) if tops else 70,
                 "codes": [
-                    {"name": name, "y": 110 + j * (box_h + gap), "cy": 110 + j * (box_h + gap)}
-                    for j, name in enumerate(codes)
+                    {
+                        "name": name,
+                        "y": y,
+                        "mid": y + box_h / 2,
+                        "text_y": y + 22,
+                        "x": x + indent,
+                        "cx": x + indent + (width - indent) / 2,
+                    }
+                    for name, y in zip(codes, tops, strict=True)
                 ],
             }
         )
@@ -272,6 +283,7 @@ def thematic_map(rows: list[dict]) -> dict:
         "width": max(10 + len(themes) * (width + 20), 240),
         "height": 120 + tallest * (box_h + gap),
         "box_width": width,
+        "code_width": width - indent,
         "box_height": box_h,
     }
 

@@ -59,6 +59,7 @@
     status.textContent = "";
   }
 
+  var keyed = null;
   document.addEventListener("selectionchange", function () {
     var sel = window.getSelection();
     if (!sel.rangeCount || sel.isCollapsed) return;
@@ -69,7 +70,10 @@
     // Leave out spaces at either end, as a sentence range does.
     while (a < b && /\s/.test(text[a])) a++;
     while (b > a && /\s/.test(text[b - 1])) b--;
-    if (box.dataset.keyboard !== "1") choose(a, b);
+    // The selection the arrow keys just made has been announced already.
+    if (keyed && keyed[0] === a && keyed[1] === b) return;
+    keyed = null;
+    choose(a, b);
   });
 
   // Keyboard: arrows move sentence by sentence, Shift extends; the range is shown as a selection.
@@ -80,10 +84,9 @@
     var p = pointAt(a), q = pointAt(b);
     var range = document.createRange();
     range.setStart(p[0], p[1]); range.setEnd(q[0], q[1]);
-    box.dataset.keyboard = "1";
+    keyed = [a, b];
     var sel = window.getSelection();
     sel.removeAllRanges(); sel.addRange(range);
-    box.dataset.keyboard = "";
     var label = lo === hi ? "Sentence " + (lo + 1) : "Sentences " + (lo + 1) + " to " + (hi + 1);
     choose(a, b, label + " of " + sentences.length);
   }
