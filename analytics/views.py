@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from uuid import UUID
 
 from django.conf import settings
@@ -18,19 +17,9 @@ from analytics.export_formats import EXPORTS, Scale, export_format
 from analytics.forms import CourseRunSelectionForm
 from analytics.models import DownloadJob
 from analytics.reports import FLOW_LABELS
+from analytics.sections import dashboard_sections
 from analytics.selectors import course_run_choices, evaluation_data
 from analytics.services import export_record
-
-# Sections other apps add to the dashboard (the qualitative strand): each a function of the
-# chosen runs (None = all) returning {"template": ..., **context}, or None to show nothing.
-# A registration, as analytics does not import the apps built on it.
-DashboardSection = Callable[[list | None], dict | None]
-_dashboard_sections: list[DashboardSection] = []
-
-
-def register_dashboard_section(section: DashboardSection) -> None:
-    if section not in _dashboard_sections:
-        _dashboard_sections.append(section)
 
 
 def _selection_data(query):
@@ -109,7 +98,7 @@ def dashboard(request):
             flow_labels=FLOW_LABELS,
             downloads=_downloads(runs, snapshot.report["flow"]["consented"]),
             background_threshold=settings.ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS,
-            sections=[s for s in (section(runs) for section in _dashboard_sections) if s],
+            sections=dashboard_sections(runs),
         )
     return render(request, "analytics/dashboard.html", context, status=200 if valid else 400)
 
