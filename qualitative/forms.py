@@ -78,6 +78,8 @@ class CodingForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         first, last = data.get("first"), data.get("last")
+        if (start is None) != (end is None):
+            raise ValidationError("Select the passage again: one of its ends is missing.")
         if start is not None and end is not None:
             if not start < end <= len(self.text):
                 raise ValidationError("The selected passage is not within the text.")

@@ -182,8 +182,12 @@ def _unit_post(request, unit: Unit, coder, text: str, sentences) -> CodingForm |
         )
         messages.success(request, f"“{data['code'].label}” applied.")
     elif action == "remove":
+        coding_id = request.POST.get("coding", "")
         coding = get_object_or_404(
-            Coding, pk=request.POST.get("coding") or 0, reading__unit=unit, reading__coder=coder
+            Coding,
+            pk=int(coding_id) if coding_id.isdecimal() else 0,
+            reading__unit=unit,
+            reading__coder=coder,
         )
         services.coding_remove(coding=coding, coder=coder)
         messages.success(request, "Coding removed.")

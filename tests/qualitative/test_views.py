@@ -194,3 +194,32 @@ def test_themes_page_shows_table_map_quotes_and_joint(client, evaluator, unit, c
     html = client.get(reverse("qualitative:themes")).content.decode()
     assert 'id="theme-table"' in html and "<svg" in html and 'id="joint-table"' in html
     assert "“The handouts were clear.”" in html
+
+
+def test_bad_input_on_the_coding_page_is_refused_without_change(client, evaluator, unit, codes):
+    client.force_login(evaluator)
+    url = unit_url(unit)
+    for data, status in [
+        ({"action": "remove", "coding": "abc"}, 404),
+        ({"action": "remove", "coding": "99999999999999999999999"}, 404),
+        ({"action": "code", "code": codes[0].pk, "start": 3}, 400),
+        ({"action": "code", "code": codes[0].pk, "first": "x"}, 400),
+        ({"action": "code", "code": codes[0].pk, "first": 1, "last": 0}, 400),
+        ({"action": "code", "code": "nope"}, 400),
+        ({"action": "redact", "passage": "not in the text"}, 400),
+        ({"action": "dance"}, 400),
+    ]:
+        assert client.post(url, data).status_code == status, data
+    assert not Coding.objects.exists()
+    assert not AuditEvent.objects.filter(action="qualitative").exists()
+
+
+def test_another_coders_coding_cannot_be_removed(client, unit, codes):
+    owner = factories.EvaluatorFactory()
+    client.force_login(owner)
+    code_sentences(client, unit, codes[0], 0)
+    client.force_login(factories.EvaluatorFactory())
+    coding = Coding.objects.get()
+    response = client.post(unit_url(unit), {"action": "remove", "coding": coding.pk})
+    assert response.status_code == 404
+    assert Coding.objects.filter(pk=coding.pk).exists()
