@@ -1,5 +1,6 @@
 """import_codings and export_qualitative on the worked example, against reference_codings.R."""
 
+import csv
 import io
 import json
 import zipfile
@@ -214,3 +215,31 @@ class TestImportCodings:
         assert failed(path) == ["line 1, coder: Missing column."]
         path = self.write(tmp_path, "XEK49PV,month_3,programme_feedback,A,")
         assert failed(path, cohort="nope") == ["file, --cohort: No course run 'nope'."]
+
+
+def test_interviews_are_units_for_import_and_export(tmp_path, course_run):
+    participant = factories.make_participant(course_run, code="IV1")
+    factories.make_response(participant, "baseline")
+    from qualitative import services
+
+    services.transcript_add(
+        actor=None,
+        participant=participant,
+        wave="month_6",
+        interviewed_on="2026-05-01",
+        interviewer="Interviewer 1",
+        text="I: How was it?\nP: Call me on 07700 900123.",
+        filename="iv.txt",
+    )
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "participant_code,wave,field,coder,code\n"
+        "IV1,month_6,interview,A,Practice/Pacing\n"
+        "IV1,month_6,interview,B,Practice/Pacing\n"
+    )
+    call_command("import_codings", str(path), cohort=course_run.slug, stdout=io.StringIO())
+    summary = json.loads(export("--format", "json"))
+    assert summary["units"] == 1 and summary["coders"] == ["A", "B"]
+    assert summary["codes"][0]["agreement"][0]["both"] == 1
+    rows = list(csv.DictReader(io.StringIO(export("--format", "csv"))))
+    assert [row["quote"] for row in rows] == ["I: How was it?\nP: Call me on [phone]."] * 2

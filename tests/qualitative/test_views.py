@@ -223,3 +223,11 @@ def test_another_coders_coding_cannot_be_removed(client, unit, codes):
     response = client.post(unit_url(unit), {"action": "remove", "coding": coding.pk})
     assert response.status_code == 404
     assert Coding.objects.filter(pk=coding.pk).exists()
+
+
+def test_the_evaluation_dashboard_links_to_the_workspace(client, evaluator, unit, codes):
+    client.force_login(evaluator)
+    code_sentences(client, unit, codes[0], 0)
+    html = client.get(reverse("analytics:dashboard")).content.decode()
+    assert "1 of 1 free-text answers and interviews coded, with 1 code in use" in html
+    assert reverse("qualitative:themes") in html and reverse("qualitative:workspace") in html
