@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from analytics.selectors import CourseRunRef, evaluation_data
 from courses.waves import BASELINE, Wave
 from qualitative import agreement
-from qualitative.models import Code, Coder, Coding, Reading, Unit
+from qualitative.models import Assignment, Code, Coder, Coding, Reading, Unit
 
 # Experience groups as the study used them (years of experience at baseline).
 EXPERIENCE_GROUPS = ("under 6 months", "6 months to 5 years", "over 5 years")
@@ -30,11 +30,24 @@ def experience_group(years: float | None) -> str | None:
     return EXPERIENCE_GROUPS[2]
 
 
-def units_of(course_runs: Sequence[CourseRunRef] | None = None) -> QuerySet[Unit]:
-    """The units of some course runs (None: every run), consenting participants only."""
+def units_of(
+    course_runs: Sequence[CourseRunRef] | None = None, *, blind_for: Coder | None = None
+) -> QuerySet[Unit]:
+    """The units of some course runs (None: every run), consenting participants only.
+
+    ``blind_for``: leave out the units given to that coder for double coding that they have
+    not finished, so no figure, quote or list shows them anyone else's codes.
+    """
     units = Unit.objects.filter(participant__consented_at__isnull=False)
     if course_runs is not None:
         units = units.filter(participant__course_run_id__in=[run.id for run in course_runs])
+    if blind_for is not None:
+        finished = Reading.objects.filter(coder=blind_for, finished_at__isnull=False)
+        units = units.exclude(
+            pk__in=Assignment.objects.filter(coder=blind_for)
+            .exclude(unit__in=finished.values("unit_id"))
+            .values("unit_id")
+        )
     return units
 
 
@@ -67,16 +80,19 @@ class CodingTable:
 
 
 def coding_table(units: QuerySet[Unit]) -> CodingTable:
-    """Three queries: the readings, the codings and the codes used."""
+    """Three queries: the finished readings, their codings and the codes used.
+
+    A reading still in progress does not count yet (imported ones are finished), so the
+    figures never move while a coder works on a unit.
+    """
     table = CodingTable()
-    readings = Reading.objects.filter(unit__in=units).values_list(
-        "unit_id", "unit__participant_id", "coder__label"
-    )
+    finished = Reading.objects.filter(unit__in=units, finished_at__isnull=False)
+    readings = finished.values_list("unit_id", "unit__participant_id", "coder__label")
     for unit_id, participant_id, coder in readings:
         table.read[coder].add(unit_id)
         table.unit_participant[unit_id] = participant_id
     table.coders = sorted(table.read)
-    codings = Coding.objects.filter(reading__unit__in=units).values_list(
+    codings = Coding.objects.filter(reading__in=finished).values_list(
         "reading__unit_id", "reading__coder__label", "code_id"
     )
     code_ids = set()
@@ -88,9 +104,11 @@ def coding_table(units: QuerySet[Unit]) -> CodingTable:
     return table
 
 
-def qualitative_summary(course_runs: Sequence[CourseRunRef] | None = None) -> dict:
+def qualitative_summary(
+    course_runs: Sequence[CourseRunRef] | None = None, *, blind_for: Coder | None = None
+) -> dict:
     """The ``export_qualitative --format json`` document (see ``reference_codings.R``)."""
-    table = coding_table(units_of(course_runs))
+    table = coding_table(units_of(course_runs, blind_for=blind_for))
     change = primary_change(course_runs)
     coded_people = set(table.unit_participant.values())
     pairs = list(combinations(table.coders, 2))
@@ -126,13 +144,17 @@ def wave_label(name: str) -> str:
     return Wave.parse(name).title
 
 
-def disagreements(course_runs: Sequence[CourseRunRef] | None = None) -> list[dict]:
+def disagreements(
+    course_runs: Sequence[CourseRunRef] | None = None, *, blind_for: Coder | None = None
+) -> list[dict]:
     """Units two coders both finished with different codes, side by side.
 
     Only finished readings count, so no coder sees another's codes while still coding.
     """
     readings = (
-        Reading.objects.filter(unit__in=units_of(course_runs), finished_at__isnull=False)
+        Reading.objects.filter(
+            unit__in=units_of(course_runs, blind_for=blind_for), finished_at__isnull=False
+        )
         .select_related("coder", "unit__participant")
         .prefetch_related("codings__code__theme")
     )
@@ -163,7 +185,9 @@ def _masked(count: int, threshold: int) -> int | str:
     return f"<{threshold}" if count < threshold else count
 
 
-def theme_overview(course_runs: Sequence[CourseRunRef] | None = None) -> dict:
+def theme_overview(
+    course_runs: Sequence[CourseRunRef] | None = None, *, blind_for: Coder | None = None
+) -> dict:
     """The dashboard's qualitative figures: the theme table by wave and experience group,
     the quote bank and the joint display, with the dashboard's small-number rule."""
     from django.conf import settings
@@ -172,8 +196,8 @@ def theme_overview(course_runs: Sequence[CourseRunRef] | None = None) -> dict:
     from qualitative.redaction import platform_redactor
 
     threshold = settings.ANALYTICS_SMALL_NUMBER_THRESHOLD
-    units = units_of(course_runs)
-    summary = qualitative_summary(course_runs)
+    units = units_of(course_runs, blind_for=blind_for)
+    summary = qualitative_summary(course_runs, blind_for=blind_for)
     years = dict(
         Response.objects.filter(
             wave="baseline", participant__in=units.values("participant_id")
@@ -183,7 +207,7 @@ def theme_overview(course_runs: Sequence[CourseRunRef] | None = None) -> dict:
         pid: experience_group(float(y) if y is not None else None) for pid, y in years.items()
     }
     codings = (
-        Coding.objects.filter(reading__unit__in=units)
+        Coding.objects.filter(reading__unit__in=units, reading__finished_at__isnull=False)
         .select_related("code__theme", "reading__unit__participant")
         .order_by("reading__unit__participant__code", "pk")
     )

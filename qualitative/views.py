@@ -311,13 +311,15 @@ def double_coding(request):
 @evaluator_required
 def agreement(request):
     runs, choices, slug = _runs(request)
-    summary = selectors.qualitative_summary(runs)
+    # A second coder sees nothing of the units they are still double coding.
+    coder = _coder(request)
+    summary = selectors.qualitative_summary(runs, blind_for=coder)
     return render(
         request,
         "qualitative/agreement.html",
         {
             "summary": summary,
-            "disagreements": selectors.disagreements(runs),
+            "disagreements": selectors.disagreements(runs, blind_for=coder),
             "runs": choices,
             "slug": slug,
         },
@@ -360,5 +362,9 @@ def themes(request):
     return render(
         request,
         "qualitative/themes.html",
-        {"overview": selectors.theme_overview(runs), "runs": choices, "slug": slug},
+        {
+            "overview": selectors.theme_overview(runs, blind_for=_coder(request)),
+            "runs": choices,
+            "slug": slug,
+        },
     )

@@ -70,6 +70,7 @@ def test_small_numbers_are_masked_and_quotes_withheld(course_run, settings):
     services.units_sync()
     unit = Unit.objects.get()
     services.coding_add(unit=unit, coder=coder, code=code, start=None, end=None, text="I pace.")
+    services.reading_finish(unit=unit, coder=coder)
     settings.ANALYTICS_SMALL_NUMBER_THRESHOLD = 5
     row = theme_overview()["rows"][0]
     assert row["participants"] == "<5" and row["quotes"] == [] and row["quotes_withheld"]

@@ -192,7 +192,30 @@ def test_themes_page_shows_table_map_quotes_and_joint(client, evaluator, unit, c
     client.force_login(evaluator)
     code_sentences(client, unit, codes[0], 0)
     html = client.get(reverse("qualitative:themes")).content.decode()
+    assert "“The handouts were clear.”" not in html  # still being coded
+    client.post(unit_url(unit), {"action": "finish"})
+    html = client.get(reverse("qualitative:themes")).content.decode()
     assert 'id="theme-table"' in html and "<svg" in html and 'id="joint-table"' in html
+    assert "“The handouts were clear.”" in html
+
+
+def test_a_second_coder_sees_no_figures_or_quotes_of_units_they_still_double_code(unit, codes):
+    first, second = Client(), Client()
+    first.force_login(factories.EvaluatorFactory())
+    second_user = factories.EvaluatorFactory()
+    second.force_login(second_user)
+    code_sentences(first, unit, codes[0], 0)
+    first.post(unit_url(unit), {"action": "finish"})
+    coder = services.coder_for_user(user=second_user)
+    services.assignments_make(actor=None, coder=coder, units=[unit], share=1)
+    for page in ("themes", "agreement"):
+        html = second.get(reverse(f"qualitative:{page}")).content.decode()
+        assert "Resources useful" not in html and "handouts" not in html, page
+    html = first.get(reverse("qualitative:themes")).content.decode()
+    assert "“The handouts were clear.”" in html
+    code_sentences(second, unit, codes[1], 0)
+    second.post(unit_url(unit), {"action": "finish"})
+    html = second.get(reverse("qualitative:themes")).content.decode()
     assert "“The handouts were clear.”" in html
 
 
