@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from analytics.selectors import CourseRunRef
 from qualitative.models import Coder, Coding, Reading, Theme
+from qualitative.passages import passage_in
 from qualitative.redaction import platform_redactor, unit_texts
 from qualitative.selectors import qualitative_summary, units_of
 
@@ -150,22 +151,6 @@ def qdpx(course_runs: Sequence[CourseRunRef] | None = None) -> bytes:
         xml = ET.tostring(project, encoding="utf-8", xml_declaration=True)
         zf.writestr("project.qde", xml)
     return archive.getvalue()
-
-
-def passage_in(text: str, coding: Coding) -> tuple[int, int]:
-    """Where a coding's passage is in the unit's current text (the whole text if unknown).
-
-    The offsets hold while the text is as when the coding was made; after a later redaction
-    the passage is found again by its quote.
-    """
-    if coding.start is None:
-        return 0, len(text)
-    if text[coding.start : coding.end] == coding.quote:
-        return coding.start, coding.end
-    found = text.find(coding.quote) if coding.quote else -1
-    if found >= 0:
-        return found, found + len(coding.quote)
-    return 0, len(text)
 
 
 def export(file_format: str, course_runs: Sequence[CourseRunRef] | None = None) -> bytes:

@@ -38,3 +38,20 @@ def segments(text: str, marks: Iterable[tuple[int, int, str]]) -> list[Segment]:
         labels = tuple(sorted({label for s, e, label in marks if s <= a and b <= e}))
         out.append(Segment(text[a:b], labels))
     return out
+
+
+def passage_in(text: str, coding) -> tuple[int, int]:
+    """Where a coding's passage (``start``, ``end``, ``quote``) is in the unit's current text
+    (the whole text if it cannot be found).
+
+    The offsets hold while the text is as when the coding was made; after a later redaction
+    the passage is found again by its quote.
+    """
+    if coding.start is None:
+        return 0, len(text)
+    if text[coding.start : coding.end] == coding.quote:
+        return coding.start, coding.end
+    found = text.find(coding.quote) if coding.quote else -1
+    if found >= 0:
+        return found, found + len(coding.quote)
+    return 0, len(text)

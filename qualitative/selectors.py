@@ -136,14 +136,6 @@ def qualitative_summary(
     return {"coders": table.coders, "units": len(table.unit_participant), "codes": codes}
 
 
-def coder_of(user) -> Coder | None:
-    return Coder.objects.filter(user=user).first()
-
-
-def wave_label(name: str) -> str:
-    return Wave.parse(name).title
-
-
 def disagreements(
     course_runs: Sequence[CourseRunRef] | None = None, *, blind_for: Coder | None = None
 ) -> list[dict]:

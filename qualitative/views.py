@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from accounts.roles import evaluator_required
 from analytics.selectors import course_run_choices
 from qualitative import passages, selectors, services
-from qualitative.exports import passage_in
 from qualitative.forms import (
     AssignmentForm,
     CodeForm,
@@ -216,7 +215,8 @@ def unit_page(request, unit_id: int):
         selectors.units_of().select_related("participant", "response", "transcript"), pk=unit_id
     )
     coder = _coder(request)
-    text = unit_text(unit)
+    redactor = platform_redactor()
+    text = unit_text(unit, redactor)
     sentences = passages.sentences(text)
     form = None
     status = 200
@@ -234,7 +234,7 @@ def unit_page(request, unit_id: int):
     mine = list(reading.codings.select_related("code__theme")) if reading else []
     spans = []
     for coding in mine:
-        start, end = passage_in(text, coding)
+        start, end = passages.passage_in(text, coding)
         spans.append((start, end, coding.code.label))
     others = []
     for other in visible_readings(unit, coder):
@@ -242,10 +242,11 @@ def unit_page(request, unit_id: int):
             {
                 "coder": other.coder.label,
                 "nothing": other.nothing_to_code,
-                "codings": [(c.code.label, passage_in(text, c), c) for c in other.codings.all()],
+                "codings": [
+                    (c.code.label, passages.passage_in(text, c), c) for c in other.codings.all()
+                ],
             }
         )
-    redactor = platform_redactor()
     codes = list(Code.objects.select_related("theme"))
     return render(
         request,
@@ -253,9 +254,7 @@ def unit_page(request, unit_id: int):
         {
             "unit": unit,
             "coder": coder,
-            "text": text,
             "segments": passages.segments(text, spans),
-            "sentences": [(i, text[s:e]) for i, (s, e) in enumerate(sentences)],
             "form": form,
             "reading": reading,
             "mine": [(c, redactor(c.quote)) for c in mine],
