@@ -12,7 +12,7 @@ records, and accounts deleted after consenting).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -33,6 +33,7 @@ from django.db.models.functions import Cast, Coalesce, Substr
 
 from analytics import stats
 from analytics.packing import pack, unpack
+from analytics.sections import free_text_redactor
 from assessments.models import Participant, Response, Statement
 from assessments.selectors import research_participants
 from courses.models import CourseRunPage, Enrolment
@@ -293,22 +294,12 @@ def _months() -> Case:
     )
 
 
-FreeTextRedactor = Callable[[Sequence[int], dict[str, list[str]]], dict[str, list[str]]]
-_free_text_redactor: FreeTextRedactor | None = None
-
-
-def register_free_text_redactor(redactor: FreeTextRedactor) -> None:
-    """Set the function that redacts free text for evaluators (``qualitative.redaction``):
-    (response ids, {field: texts in that order}) -> the texts as evaluators may read them."""
-    global _free_text_redactor
-    _free_text_redactor = redactor
-
-
 def _free_text_redact(response_ids: list[int], columns: dict[str, list[str]]) -> dict:
-    if _free_text_redactor is None:
+    redactor = free_text_redactor()
+    if redactor is None:
         # Never hand out free text unredacted: the qualitative app registers the redactor.
         raise RuntimeError("No free-text redactor is registered (is qualitative installed?).")
-    return _free_text_redactor(response_ids, columns)
+    return redactor(response_ids, columns)
 
 
 def evaluation_data(
