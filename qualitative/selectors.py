@@ -150,6 +150,9 @@ def disagreements(
         .select_related("coder", "unit__participant")
         .prefetch_related("codings__code__theme")
     )
+    from qualitative.redaction import platform_redactor
+
+    redactor = platform_redactor()
     by_unit: dict[int, list[Reading]] = defaultdict(list)
     for reading in readings:
         by_unit[reading.unit_id].append(reading)
@@ -164,13 +167,22 @@ def disagreements(
                     {
                         "unit": a.unit,
                         "coders": (a.coder.label, b.coder.label),
-                        "only_first": sorted(codes_a - codes_b),
-                        "only_second": sorted(codes_b - codes_a),
+                        "only_first": _quoted(a, codes_a - codes_b, redactor),
+                        "only_second": _quoted(b, codes_b - codes_a, redactor),
                         "both": sorted(codes_a & codes_b),
                     }
                 )
     out.sort(key=lambda d: (d["unit"].participant.code, d["unit"].wave, d["unit"].field))
     return out
+
+
+def _quoted(reading: Reading, labels: set[str], redactor) -> list[tuple[str, list[str]]]:
+    """Each code of ``labels`` with the passages (redacted again) this reading applied it to."""
+    quotes: dict[str, list[str]] = {label: [] for label in sorted(labels)}
+    for coding in reading.codings.all():
+        if coding.code.label in quotes:
+            quotes[coding.code.label].append(redactor(coding.quote))
+    return list(quotes.items())
 
 
 def _masked(count: int, threshold: int) -> int | str:

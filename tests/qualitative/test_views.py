@@ -108,6 +108,9 @@ def test_double_coding_is_blind_until_both_finish(unit, codes):
     assert "<strong>Coder 1</strong>: Programme evaluation/Resources useful" in html
     agreement = second.get(reverse("qualitative:agreement")).content.decode()
     assert "QX1" in agreement and "Coder 1 and Coder 2" in agreement
+    # The disagreement side by side, each coder's passage under their code.
+    assert "“The handouts were clear.”" in agreement
+    assert "“I now give people the pacing sheet;”" in agreement
 
 
 def test_codebook_changes_are_audited_and_keep_codings(client, evaluator, unit, codes):
