@@ -19,6 +19,7 @@ class AuditEvent(models.Model):
         DELETION = "deletion", "Account deletion"
         ENROLMENT = "enrolment", "Enrolment change"
         SESSION = "session", "Session change"
+        QUALITATIVE = "qualitative", "Qualitative analysis change"
 
     # Detail keys that point at a person; dropped when the subject's account is deleted.
     IDENTIFYING_DETAIL = ("user_id", "enrolment_id")

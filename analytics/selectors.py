@@ -34,6 +34,7 @@ from django.db.models.functions import Cast, Coalesce, Substr
 
 from analytics import stats
 from analytics.packing import pack, unpack
+from analytics.sections import free_text_redactor
 from assessments.models import Participant, Response, Statement
 from assessments.selectors import research_participants
 from courses.models import CourseRunPage, Enrolment
@@ -384,6 +385,14 @@ def _months() -> Case:
     )
 
 
+def _free_text_redact(response_ids: list[int], columns: dict[str, list[str]]) -> dict:
+    redactor = free_text_redactor()
+    if redactor is None:
+        # Never hand out free text unredacted: the qualitative app registers the redactor.
+        raise RuntimeError("No free-text redactor is registered (is qualitative installed?).")
+    return redactor(response_ids, columns)
+
+
 def evaluation_data(
     *, course_runs: Sequence[CourseRunRef] | None = None, row_level: bool = False
 ) -> EvaluationData:
@@ -463,12 +472,16 @@ def evaluation_data(
         texts = list(
             consenting_responses.annotate(months=_months())
             .order_by("participant_id", "months")
-            .values_list(*FREE_TEXT_FIELDS)
+            .values_list("id", *FREE_TEXT_FIELDS)
         )
         rank = np.lexsort((months, responses[:, 0]))
-        for i, name in enumerate(FREE_TEXT_FIELDS):
+        redacted = _free_text_redact(
+            [row[0] for row in texts],
+            {name: [row[i] for row in texts] for i, name in enumerate(FREE_TEXT_FIELDS, start=1)},
+        )
+        for name in FREE_TEXT_FIELDS:
             column = np.empty(months.size, dtype=object)
-            column[rank] = [row[i] for row in texts]
+            column[rank] = redacted[name]
             free_text[name] = column
 
     return EvaluationData(

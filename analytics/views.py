@@ -17,6 +17,7 @@ from analytics.export_formats import EXPORTS, Scale, export_format
 from analytics.forms import CourseRunSelectionForm
 from analytics.models import DownloadJob
 from analytics.reports import FLOW_LABELS
+from analytics.sections import dashboard_sections
 from analytics.selectors import (
     GROUP_LEVELS,
     analysed_runs,
@@ -105,6 +106,7 @@ def dashboard(request):
             flow_labels=FLOW_LABELS,
             downloads=_downloads(runs, snapshot.report["flow"]["consented"]),
             background_threshold=settings.ANALYTICS_BACKGROUND_DOWNLOAD_PARTICIPANTS,
+            sections=dashboard_sections(runs),
         )
         level = form.cleaned_data.get("group_by") if form.is_bound else ""
         if level:

@@ -19,6 +19,7 @@ from accounts.services import audit_record
 from assessments.bulk_insert import bulk_insert
 from assessments.importing import (
     LOOKUP_CHUNK,
+    OPTIONAL_COLUMNS,
     ImportPlan,
     Progress,
     RowError,
@@ -45,6 +46,7 @@ RESPONSE_FIELDS = [
     "profession_other",
     "years_experience",
     *ITEM_CODES,
+    *OPTIONAL_COLUMNS,
 ]
 PARTICIPANT_FIELDS = [
     "code",
@@ -196,6 +198,7 @@ def _write(
                     row.profession_other,
                     row.years_experience,
                     *row.ratings.values(),
+                    *(row.free_text.get(name, "") for name in OPTIONAL_COLUMNS),
                 )
                 for row in plan.rows[start : start + IMPORT_BATCH]
             ),

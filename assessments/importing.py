@@ -17,8 +17,11 @@ from courses.waves import UnknownWaveError, Wave
 
 COLUMNS = ["participant_code", "wave", "mandatory_completed", "profession", "years_experience"]
 COLUMNS += ITEM_CODES
+# Free text of follow-up rows; a file may leave these columns out (blank = no answer).
+OPTIONAL_COLUMNS = ["programme_feedback", "clinical_use"]
+FREE_TEXT_MAX = 10_000
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,12}$")
-COLUMN_ORDER = {name: index for index, name in enumerate(COLUMNS)}
+COLUMN_ORDER = {name: index for index, name in enumerate(COLUMNS + OPTIONAL_COLUMNS)}
 PROGRESS_EVERY = 1000
 # A header may repeat or misspell a few columns; beyond this it is not a header of ours.
 MAX_COLUMNS = 300
@@ -90,6 +93,7 @@ class ImportRow:
     profession_other: str
     years_experience: Decimal | None
     ratings: dict[str, int | None]
+    free_text: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -205,9 +209,14 @@ def _header_errors(header: list[str]) -> list[RowError]:
         if name in seen:
             errors.append(RowError(1, name, "This column appears twice."))
         seen.add(name)
-        if name not in COLUMNS:
+        if name not in COLUMNS and name not in OPTIONAL_COLUMNS:
             errors.append(
-                RowError(1, name or "(blank)", f"Unknown column; expected: {', '.join(COLUMNS)}.")
+                RowError(
+                    1,
+                    name or "(blank)",
+                    f"Unknown column; expected: {', '.join(COLUMNS)} "
+                    f"(and optionally {', '.join(OPTIONAL_COLUMNS)}).",
+                )
             )
     for name in COLUMNS:
         if name not in seen:
@@ -253,6 +262,7 @@ class _RowReader:
         self.professions = _Checked(match_profession)
         self.years_checked = _Checked(parse_years_experience)
         self.ratings = _Checked(parse_rating)
+        self.free_text = {name: at[name] for name in OPTIONAL_COLUMNS if name in at}
 
     def __call__(self, line: int, cells: list[str], plan: ImportPlan) -> ImportRow | None:
         before = plan.error_count
@@ -292,6 +302,18 @@ class _RowReader:
                     self.ratings[text]
                 except InvalidAnswer as error:
                     plan.add_error(RowError(line, item, error.message("file")))
+        free_text = {}
+        for name, index in self.free_text.items():
+            text = cells[index].strip()
+            if not text:
+                continue
+            if len(text) > FREE_TEXT_MAX:
+                plan.add_error(RowError(line, name, f"Longer than {FREE_TEXT_MAX:,} characters."))
+            elif wave == "baseline":
+                plan.add_error(
+                    RowError(line, name, "Free text belongs on follow-up rows; leave it blank.")
+                )
+            free_text[name] = text
         if plan.error_count > before:
             return None
         return ImportRow(
@@ -303,6 +325,7 @@ class _RowReader:
             profession_other=profession_other,
             years_experience=years,
             ratings=dict(zip(ITEM_CODES, ratings, strict=True)),
+            free_text=free_text,
         )
 
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
     path("", include("analytics.urls")),
+    path("", include("qualitative.urls")),
 ]
 
 if settings.DEBUG:

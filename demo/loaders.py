@@ -79,6 +79,15 @@ EVALUATOR_ACCOUNT = Account(
     EVALUATOR,
     authenticator=True,
 )
+# A second evaluator, to double-code free-text answers blind (demo/qualitative.py).
+SECOND_EVALUATOR_ACCOUNT = Account(
+    "evaluator2@demo.tenfootsteps.org",
+    "footsteps-evaluator2",
+    "Nadia",
+    "Okafor",
+    EVALUATOR,
+    authenticator=True,
+)
 ADMIN_ACCOUNT = Account(
     "admin@demo.tenfootsteps.org",
     "footsteps-admin",
@@ -111,6 +120,7 @@ ACCOUNTS = [
     TRAINEE_ACCOUNT,
     TRAINER_ACCOUNT,
     EVALUATOR_ACCOUNT,
+    SECOND_EVALUATOR_ACCOUNT,
     ADMIN_ACCOUNT,
     NORTH_EAST_TRAINER_ACCOUNT,
     SOUTH_YORKSHIRE_EVALUATOR_ACCOUNT,

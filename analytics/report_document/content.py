@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from analytics import apa, charts
 from analytics.reports import FLOW_LABELS, RESPONSE_CATEGORIES, WAVE_FLOW_KEYS, build_report
+from analytics.sections import report_sections
 from analytics.selectors import CourseRunRef, EvaluationData
 from courses.models import CourseRunPage
 from courses.selectors import mandatory_workshops
@@ -1121,6 +1122,8 @@ def report_content(data: EvaluationData) -> Document:
     _reliability(b, data)
     _reliable_change(b)
     _item_distributions(b)
+    for section in report_sections():  # e.g. the qualitative analysis (analytics.sections)
+        section(b, data)
     _references(b)
     subtitle = (
         "All course runs"

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "analytics",
+    "qualitative",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",

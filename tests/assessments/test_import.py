@@ -306,3 +306,46 @@ def test_a_fresh_site_without_a_course_index_gets_one_for_the_imported_run(db):
     run = CourseRunPage.objects.get(slug="fresh-2023")
     assert isinstance(run.get_parent().specific, CourseIndexPage)
     assert Response.objects.filter(participant__course_run=run).count() == 110
+
+
+class TestFreeTextColumns:
+    """The optional ``programme_feedback`` and ``clinical_use`` columns of follow-up rows."""
+
+    def test_free_text_example_is_imported_on_follow_up_rows(self):
+        run_import(EXAMPLES_DIR / "free_text.csv")
+        answers = Response.objects.exclude(programme_feedback="", clinical_use="")
+        assert answers.exists()
+        assert not answers.filter(wave="baseline").exists()
+        texts = answers.values_list("programme_feedback", "clinical_use")
+        assert sum(bool(a) + bool(b) for a, b in texts) == 192
+        row = Response.objects.get(participant__code="XEK49PV", wave="month_3")
+        assert row.programme_feedback.startswith("There is never enough time in an appointment")
+        assert row.clinical_use == ""
+
+    def test_files_without_the_columns_leave_them_blank(self):
+        run_import(EXAMPLE)
+        assert not Response.objects.exclude(programme_feedback="").exists()
+
+    def test_free_text_on_a_baseline_row_is_refused_with_its_line(self, tmp_path):
+        path = write(
+            tmp_path,
+            HEADER + ",programme_feedback,clinical_use",
+            f"P1,baseline,yes,GP,2,{RATINGS},Too long,",
+            f"P1,month_3,yes,,,{RATINGS},,Uses the sheet",
+        )
+        before = snapshot()
+        errors = failed_import(path)
+        assert errors == [
+            "line 2, programme_feedback: Free text belongs on follow-up rows; leave it blank."
+        ]
+        assert snapshot() == before
+
+    def test_only_one_of_the_columns_may_be_given(self, tmp_path):
+        path = write(
+            tmp_path,
+            HEADER + ",clinical_use",
+            f"P1,baseline,yes,GP,2,{RATINGS},",
+            f'P1,month_3,yes,,,{RATINGS},"I pace, then plan"',
+        )
+        run_import(path)
+        assert Response.objects.get(wave="month_3").clinical_use == "I pace, then plan"

@@ -85,7 +85,8 @@ def test_rows_are_stored_exactly_as_the_orm_stores_them():
         Response,
         RESPONSE_FIELDS,
         [
-            (ids[code], wave, instrument.pk, NOW, NOW, profession, other, years, *ratings)
+            # Blank free text (programme_feedback, clinical_use), as a file without them.
+            (ids[code], wave, instrument.pk, NOW, NOW, profession, other, years, *ratings, "", "")
             for code, (wave, profession, other, years, ratings) in zip(
                 codes[1], VALUES, strict=True
             )
@@ -123,7 +124,7 @@ def response_rows(participant_ids, instrument_id, bad_at: int, bad: str) -> list
             ratings[6] = 9  # rating_s7_1_to_5
         if n == bad_at and bad == "wave":
             wave = "month_99"  # known_wave
-        rows.append((pk, wave, instrument_id, NOW, NOW, "", "", None, *ratings))
+        rows.append((pk, wave, instrument_id, NOW, NOW, "", "", None, *ratings, "", ""))
     if bad == "unique":  # one_response_per_wave: a second baseline of the first participant
         rows.insert(bad_at, rows[0])
     return rows

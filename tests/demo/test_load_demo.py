@@ -285,3 +285,20 @@ def test_refuses_without_debug_unless_told_the_site_is_not_real(db):
     with pytest.raises(CommandError, match="public passwords"):
         call_command("load_demo", verbosity=0)
     assert not get_user_model().objects.filter(email__endswith="@demo.tenfootsteps.org").exists()
+
+
+class QualitativeDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo", public_credentials_ok=True, verbosity=0)
+
+    def test_both_demo_evaluators_coded_answers_and_kappa_is_defined(self):
+        from qualitative.models import Assignment
+        from qualitative.selectors import qualitative_summary
+
+        summary = qualitative_summary()
+        self.assertEqual(summary["coders"], ["Coder 1", "Coder 2"])
+        kappas = [row["cohens_kappa"] for code in summary["codes"] for row in code["agreement"]]
+        self.assertTrue(any(k is not None and k < 1 for k in kappas))
+        second = get_user_model().objects.get(email=loaders.SECOND_EVALUATOR_ACCOUNT.email)
+        self.assertTrue(Assignment.objects.filter(coder__user=second).exists())

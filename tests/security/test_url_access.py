@@ -39,6 +39,8 @@ from courses.models import (
     SessionPage,
     WaitingListEntry,
 )
+from qualitative import services as qualitative_services
+from qualitative.models import Code, Theme, Unit
 from tests import factories
 
 PROJECT_MODULES = (
@@ -47,6 +49,7 @@ PROJECT_MODULES = (
     "courses.",
     "assessments.",
     "analytics.",
+    "qualitative.",
     "demo.",
     "config.",
 )
@@ -84,6 +87,8 @@ class Scenario:
     import_job: ImportJob  # started by the evaluator
     download_job: DownloadJob  # asked for by the evaluator, still queued
     module: FootstepModulePage
+    unit: Unit  # the owner's 3-month programme feedback, as a unit to code
+    code: Code  # in the codebook
     users: dict = field(repr=False)
     waiting_entry: WaitingListEntry | None = None  # the owner's, on a full run
 
@@ -255,6 +260,30 @@ ACCESS: dict[str, Entry] = {
         get=(LOGIN, 403, 403, 403, REDIRECT, 404, 403, 404),
         kwargs=lambda s: {"job_id": s.download_job.pk},
     ),
+    # qualitative: evaluators only; an empty POST is refused with its message (400).
+    "evaluation/qualitative/": Entry(get=EVALUATORS),
+    "evaluation/qualitative/codebook/": Entry(
+        get=EVALUATORS, post=(LOGIN, 403, 403, 403, 400, 400, 403, 400)
+    ),
+    "evaluation/qualitative/codebook/codes/<int:code_id>/": Entry(
+        get=EVALUATORS,
+        post=(LOGIN, 403, 403, 403, 400, 400, 403, 400),
+        kwargs=lambda s: {"code_id": s.code.pk},
+    ),
+    # Another organisation's answer is not found by a restricted evaluator.
+    "evaluation/qualitative/units/<int:unit_id>/": Entry(
+        get=(LOGIN, 403, 403, 403, 200, 200, 403, 404),
+        post=(LOGIN, 403, 403, 403, 400, 400, 403, 404),
+        kwargs=lambda s: {"unit_id": s.unit.pk},
+    ),
+    "evaluation/qualitative/double-coding/": Entry(
+        get=EVALUATORS, post=(LOGIN, 403, 403, 403, 400, 400, 403, 400)
+    ),
+    "evaluation/qualitative/agreement/": Entry(get=EVALUATORS),
+    "evaluation/qualitative/interviews/new/": Entry(
+        get=EVALUATORS, post=(LOGIN, 403, 403, 403, 400, 400, 403, 400)
+    ),
+    "evaluation/qualitative/themes/": Entry(get=EVALUATORS),
     # The project's own Wagtail admin views. Trainees are not admin users: Wagtail sends them
     # to the admin login, which answers 403 to anyone signed in. An admin user of the wrong
     # role is sent back to the admin dashboard with "no permission".
@@ -393,11 +422,17 @@ def _build_scenario() -> Scenario:
     services.response_submit(
         enrolment=enrolment,
         wave="month_3",
-        data={**ratings, "resource_use": "used", "programme_feedback": "", "clinical_use": ""},
+        data={
+            **ratings,
+            "resource_use": "used",
+            "programme_feedback": "It helped.",
+            "clinical_use": "",
+        },
     )
     evaluator = factories.EvaluatorFactory()
     full_run = factories.make_course_run(places=1)
     factories.enrol(other, full_run)
+    qualitative_services.units_sync()
     return Scenario(
         run=run,
         own_run=own_run,
@@ -412,6 +447,8 @@ def _build_scenario() -> Scenario:
             requested_by=evaluator, requested_at=timezone.now(), what="responses", file_format="csv"
         ),
         module=module,
+        unit=Unit.objects.get(),
+        code=Code.objects.create(theme=Theme.objects.create(name="Theme"), name="Code"),
         users={
             "anonymous": None,
             "owner": owner,

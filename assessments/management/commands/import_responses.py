@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.import_services import responses_import
-from assessments.importing import COLUMNS
+from assessments.importing import COLUMNS, OPTIONAL_COLUMNS
 
 
 class Command(BaseCommand):
@@ -13,7 +13,8 @@ class Command(BaseCommand):
     requires_system_checks = []
     help = (
         "Import a CSV of responses into a course run (created if the slug is new). Columns: "
-        f"{', '.join(COLUMNS)}. All or nothing: any bad line aborts with every error listed."
+        f"{', '.join(COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)}, free text of "
+        "follow-up rows). All or nothing: any bad line aborts with every error listed."
     )
 
     def add_arguments(self, parser):

@@ -6,6 +6,7 @@ from django.test import override_settings
 from demo import loaders
 from demo.cohort import load_cohorts
 from demo.organisations import load_organisations
+from demo.qualitative import load_qualitative
 
 # Tasks queued while loading (the enrolment and certificate emails, 174 of them, to made-up
 # addresses) are kept in memory and never run, whichever backend the site uses.
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             ("Demo trainee's enrolment", loaders.load_enrolments),
             ("A full run with a waiting list", loaders.load_waiting_list),
             ("Questionnaire cohorts", load_cohorts),
+            ("Qualitative coding", load_qualitative),
             ("Close enrolment on past runs", loaders.close_past_runs),
         ]
         with override_settings(TASKS=DROP_TASKS), transaction.atomic():
