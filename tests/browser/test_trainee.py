@@ -1,18 +1,21 @@
 """A trainee's whole journey on a phone: sign up, verify, enrol, consent, baseline, chart,
 follow-up, certificate and its public verification page."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import QuestionnaireDraft, Response
+from assessments.services import follow_up_emails_enqueue
 from courses.models import Footstep
-from courses.services import attendance_record
+from courses.services import attendance_record, session_reminders_enqueue
 from tests import factories
 from tests.browser.helpers import DESKTOP, PHONE, assert_fits, last_email_link, sign_in
 
@@ -201,6 +204,10 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     shoot(page, "11-chart-baseline")
     console.collect()
 
+    # The day before workshop 1, the daily command reminds everyone enrolled.
+    first_workshop = factories.workshops(run)[0]
+    session_reminders_enqueue(now=first_workshop.starts_at - timedelta(days=1))
+
     # Three months later: the trainer took both registers, the follow-up is open.
     _move_the_clock(run)
     enrolment = run.enrolments.get()
@@ -208,6 +215,7 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
         attendance_record(
             session=workshop, enrolment_ids_attended={enrolment.pk}, marked_by=trainer
         )
+    follow_up_emails_enqueue()  # the daily command: the follow-up is due
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
     steps = page.locator(".nhsuk-task-list")
     expect(steps.locator("[data-step=workshop_1]")).to_contain_text("Attended")
@@ -251,6 +259,31 @@ def test_a_trainee_goes_from_sign_up_to_a_verified_certificate(page, shoot, cons
     expect(page.get_by_text("Bristol spring cohort")).to_be_visible()
     assert_fits(page)
     shoot(page, "15-certificate-verified")
+
+    # A forgotten password: the reset email.
+    page.goto("/accounts/password/reset/")
+    assert_fits(page)
+    shoot(page, "16-password-reset")
+    page.get_by_label("Email").fill("alex.morgan@example.org")
+    page.get_by_role("button", name=re.compile("reset my password", re.I)).click()
+    expect(page.get_by_role("heading", name=re.compile("password reset", re.I))).to_be_visible()
+    assert_fits(page)
+
+    # Every email of the journey reached the trainee, each ours (HTML and text).
+    subjects = [m.subject for m in mail.outbox if m.to == ["alex.morgan@example.org"]]
+    assert subjects[:2] == [
+        "Ten Footsteps: Confirm your email address",
+        "Ten Footsteps: You are enrolled on Bristol spring cohort",
+    ], subjects
+    # Worded from the day it is sent (the task runs at once here, two weeks ahead).
+    assert subjects[2].startswith(f"Ten Footsteps: Reminder: {first_workshop.title} is "), subjects
+    assert subjects[3:] == [
+        "Ten Footsteps: Your 3-month follow-up questionnaire is open",
+        "Ten Footsteps: Your certificate is ready",
+        "Ten Footsteps: Reset your password",
+    ], subjects
+    for message in mail.outbox:
+        assert [kind for _, kind in message.alternatives] == ["text/html"]
 
     console.assert_clean()
     user = get_user_model().objects.get(email="alex.morgan@example.org")
