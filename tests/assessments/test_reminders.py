@@ -273,8 +273,11 @@ class TestTrainerViewOfWaves:
         for months in (3, 6, 12):
             window = follow_up_window(run, Wave(months))
             section = html[html.index(f'<h2 id="wave-month_{months}">') :].split("</section>")[0]
-            assert f"Opens on {window.opens_at:%-d %B %Y}, {months} months after" in section
-            assert f"closes on {window.closes_at:%-d %B %Y}" in section
+            # The page gives UK dates (a window opening late in the evening UTC in summer
+            # opens the next day in the UK).
+            opens, closes = map(timezone.localtime, (window.opens_at, window.closes_at))
+            assert f"Opens on {opens:%-d %B %Y}, {months} months after" in section
+            assert f"closes on {closes:%-d %B %Y}" in section
         six = html[html.index('<h2 id="wave-month_6">') :].split("</section>")[0]
         assert "Due: <strong>1</strong>" in six and "Reminded: <strong>1</strong>" in six
         assert "Done: <strong>1</strong>" in six and "No baseline: <strong>1</strong>" in six

@@ -8,7 +8,14 @@ from playwright.sync_api import expect
 from qualitative import services
 from qualitative.models import Code, Theme, Unit
 from tests import factories
-from tests.browser.helpers import DESKTOP, PHONE, Console, assert_fits, sign_in
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    Console,
+    assert_fits,
+    check_accessibility,
+    sign_in,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,6 +54,7 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
 
 def code_with_keyboard(page, unit, shortcut: str, sentences: int = 1) -> None:
     page.goto(reverse("qualitative:unit", args=[unit.pk]))
+    check_accessibility(page)
     tab_to(page, "#unit-text")
     for _ in range(sentences):
         page.keyboard.press("ArrowDown")
@@ -69,10 +77,12 @@ def test_two_evaluators_code_and_double_code_blind_with_the_keyboard(
 
     # The second evaluator opens the workspace once, which gives them a coder label.
     sign_in(second, second_user.email, totp_user=second_user)
+    check_accessibility(second)  # where an evaluator lands
     second.goto(reverse("qualitative:workspace"))
     expect(second.get_by_text("You code as Coder 1")).to_be_visible()
 
     sign_in(page, first_user.email, totp_user=first_user)
+    check_accessibility(page)
     page.goto(reverse("qualitative:workspace"))
     shoot(page, "workspace")
     for unit, shortcut in zip(units, "121", strict=True):
@@ -82,6 +92,7 @@ def test_two_evaluators_code_and_double_code_blind_with_the_keyboard(
 
     # Give every coded unit to the second coder, by keyboard.
     page.goto(reverse("qualitative:double-coding"))
+    check_accessibility(page)
     tab_to(page, "#id_coder")
     page.keyboard.press("ArrowDown")
     tab_to(page, "#id_share")

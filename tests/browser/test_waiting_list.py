@@ -7,7 +7,14 @@ from playwright.sync_api import expect
 from courses import services
 from courses.models import Enrolment
 from tests import factories
-from tests.browser.helpers import DESKTOP, PHONE, assert_fits, last_email_link, sign_in
+from tests.browser.helpers import (
+    DESKTOP,
+    PHONE,
+    assert_fits,
+    check_accessibility,
+    last_email_link,
+    sign_in,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,6 +81,7 @@ def test_a_trainer_sees_the_waiting_list_and_moves_a_trainee_on_a_phone(page, sh
 
     sign_in(page, trainer.email, totp_user=trainer)
     page.goto("/trainer/runs/")
+    check_accessibility(page)
     expect(page.get_by_text("Below its minimum").first).to_be_visible()
     page.get_by_role("link", name="Places, trainees and sessions for Exeter cohort").click()
     expect(page.get_by_role("heading", name="Waiting list")).to_be_visible()
@@ -92,6 +100,7 @@ def test_a_trainer_sees_the_waiting_list_and_moves_a_trainee_on_a_phone(page, sh
     shoot(page, "03-moved-and-place-offered")
 
     page.get_by_role("link", name="Cancel Workshop 1").click()
+    check_accessibility(page)
     page.get_by_role("button", name="Cancel the session").click()
     expect(page.get_by_text("is cancelled")).to_be_visible()
     page.set_viewport_size(DESKTOP)
