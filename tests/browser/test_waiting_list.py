@@ -100,6 +100,7 @@ def test_a_trainer_sees_the_waiting_list_and_moves_a_trainee_on_a_phone(page, sh
     shoot(page, "03-moved-and-place-offered")
 
     page.get_by_role("link", name="Cancel Workshop 1").click()
+    expect(page.get_by_role("heading", name="Cancel Workshop 1")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Cancel the session").click()
     expect(page.get_by_text("is cancelled")).to_be_visible()
