@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from assessments.models import ITEM_CODES, Response, Statement
+from assessments.models import COURSE_RUN_SLUG_MAX, ITEM_CODES, Response, Statement
 from assessments.validators import MESSAGES, RATING_MAX, RATING_MIN
 from courses.waves import Wave
 
@@ -229,11 +229,13 @@ class ImportForm(forms.Form):
     )
     course_run = forms.SlugField(
         label="Course run (slug)",
+        max_length=COURSE_RUN_SLUG_MAX,
         help_text="An existing run's slug, or a new one to create the run, e.g. york-2021.",
         widget=forms.TextInput(attrs={"list": "run-slugs", "autocomplete": "off"}),
         error_messages={
             "required": "Give the course run's slug.",
             "invalid": "Use lowercase letters, digits and hyphens, e.g. york-2021.",
+            "max_length": "Keep the slug to %(limit_value)d characters or fewer.",
         },
     )
 

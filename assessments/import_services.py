@@ -27,7 +27,7 @@ from assessments.importing import (
     existing_participants_check,
     responses_file_check,
 )
-from assessments.models import ITEM_CODES, Participant, Response
+from assessments.models import COURSE_RUN_SLUG_MAX, ITEM_CODES, Participant, Response
 from assessments.selectors import current_instrument
 from assessments.signals import research_data_changed_on_commit
 from courses.models import CourseIndexPage, CourseRunPage, FollowUpWave
@@ -56,7 +56,6 @@ PARTICIPANT_FIELDS = [
     "mandatory_completed",
     "created_at",
 ]
-COURSE_RUN_SLUG_MAX = 100
 CONCURRENT_IMPORT = (
     "Another import wrote some of these participant codes at the same time, so nothing was "
     "imported; check the file again."
@@ -84,7 +83,6 @@ def responses_import_check(
         )
         return plan
     if len(course_run_slug) > COURSE_RUN_SLUG_MAX:
-        # A new run's page would refuse it (slug and "<slug> (imported)" title, 255 at most).
         plan = ImportPlan(course_run_slug=course_run_slug[:COURSE_RUN_SLUG_MAX])
         plan.add_error(
             RowError(

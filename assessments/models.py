@@ -18,6 +18,9 @@ from assessments.validators import (
 from courses import waves
 from courses.models import CourseRunPage, Enrolment, Footstep
 
+# A new run's page takes the slug and "<slug> (imported)" as its title (255 at most).
+COURSE_RUN_SLUG_MAX = 100
+
 # Codes avoid characters people confuse when reading them aloud or copying them: 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 ITEM_CODES = [f"s{i}" for i in range(1, 15)]
@@ -291,7 +294,7 @@ class ImportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    course_run_slug = models.CharField(max_length=100)
+    course_run_slug = models.CharField(max_length=COURSE_RUN_SLUG_MAX)
     filename = models.CharField(max_length=200)
     file = models.FileField(upload_to="imports/", blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.CHECKING)

@@ -46,8 +46,6 @@ BASELINE_FIELDS = {"profession", "profession_other", "years_experience", "prior_
 BASELINE_FIELDS |= {"uses_resources"}
 FOLLOW_UP_FIELDS = {"resource_use", "programme_feedback", "clinical_use"}
 CERTIFICATE_CODE_LENGTH = 12
-IMPORT_BATCH = 1000
-COURSE_RUN_SLUG_MAX = 100
 
 
 def _unused_participant_code() -> str:

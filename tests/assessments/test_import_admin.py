@@ -112,6 +112,15 @@ def test_form_errors_are_clear(client, evaluator):
     assert "Use lowercase letters, digits and hyphens" in html
 
 
+def test_a_slug_longer_than_a_job_can_hold_is_refused_on_the_form(client, evaluator):
+    # PostgreSQL refused the job's row (varchar 100) with a 500 before the form checked it.
+    client.force_login(evaluator)
+    page = upload(client, course_run="9" * 101)
+    assert page.status_code == 200
+    assert "Keep the slug to 100 characters or fewer." in page.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["trainee", "trainer"])
 def test_only_those_allowed_to_import_reach_it(client, role, request):
     client.force_login(request.getfixturevalue(role))
