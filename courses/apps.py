@@ -9,11 +9,16 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from wagtail.documents.models import AbstractDocument
         from wagtail.models import Page
+        from wagtail.permissions import register_permission_policy
         from wagtail.signals import page_published, post_page_move
 
         from courses.content_cache import course_content
         from courses.models import Enrolment, Footstep
+        from courses.permission_policy import OrganisationPagePermissionPolicy
         from courses.signals import audit_attendance_leaving_with_enrolment, course_page_published
+
+        # Before any admin view asks the registry (it refuses a policy registered later).
+        register_permission_policy(Page, OrganisationPagePermissionPolicy(Page))
 
         # Module bodies show documents' titles, sizes and links, so documents count too.
         def on_model_change(sender, **kwargs):

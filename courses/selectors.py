@@ -168,6 +168,18 @@ def course_run_visible_to(user, *, path: str) -> bool:
     return course_runs_visible_to(user).filter(path=path).exists()
 
 
+def pages_without_hidden_runs(pages: QuerySet[Page], user) -> QuerySet[Page]:
+    """``pages`` without the course runs ``user`` may not see, nor anything under them (the
+    admin's explorer, search, chooser and page menus); unchanged for unrestricted staff."""
+    if not user.is_authenticated or not is_restricted(user):
+        return pages
+    hidden = CourseRunPage.objects.exclude(pk__in=course_runs_visible_to(user).values("pk"))
+    paths = list(hidden.values_list("path", flat=True))
+    if not paths:
+        return pages
+    return pages.exclude(reduce(or_, (Q(path__startswith=path) for path in paths)))
+
+
 def _children_of(runs) -> Q:
     """Pages directly under any of ``runs`` (the tree path has one step per level)."""
     runs = list(runs)
@@ -388,6 +400,14 @@ class SessionCount:
 
 
 @dataclass(frozen=True)
+class ModuleCount:
+    """How many of a run's enrolled trainees marked one footstep's module done."""
+
+    module: FootstepModulePage
+    done: int
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """One run on the trainers' pages. A new column is one more field here, filled from one
     more annotation or one query over all runs in ``run_summaries`` (never a query per run);
@@ -398,6 +418,7 @@ class RunSummary:
     mandatory_completed: int
     sessions: list[SessionCount]
     figures: list[RunFigure] = field(default_factory=list)
+    modules: list[ModuleCount] = field(default_factory=list)
     waiting: int = 0
     below_minimum: bool = False
 
@@ -407,8 +428,9 @@ def run_summaries(
 ) -> list[RunSummary]:
     """Per course run (published or not; ``runs`` narrows them, e.g. to
     ``course_runs_visible_to(user)``): enrolled, waiting, attendance per session, how many
-    completed the mandatory part, whether it is below its minimum, and the figures other apps
-    add. A fixed number of queries whatever the number of runs or sessions."""
+    completed the mandatory part, how many marked each footstep's module done, whether it is
+    below its minimum, and the figures other apps add. A fixed number of queries whatever the
+    number of runs or sessions."""
     now = now or timezone.now()
     runs = CourseRunPage.objects.all() if runs is None else runs
     runs = list(
@@ -443,6 +465,15 @@ def run_summaries(
         if done
     )
     figures = run_figures(runs)
+    modules_done = {
+        (row["user__enrolments__course_run_id"], row["module_id"]): row["done"]
+        for row in ModuleCompletion.objects.filter(
+            user__enrolments__course_run__in=runs,
+            user__enrolments__status=Enrolment.Status.ACTIVE,
+        )
+        .values("user__enrolments__course_run_id", "module_id")
+        .annotate(done=Count("user", distinct=True))
+    }
     by_run: dict[str, list[SessionCount]] = defaultdict(list)
     for session in sessions:
         by_run[session.run_path].append(SessionCount(session, session.attended))
@@ -453,6 +484,10 @@ def run_summaries(
             mandatory_completed=completed[run.pk],
             sessions=by_run[run.path],
             figures=figures.get(run.pk, []),
+            modules=[
+                ModuleCount(module, modules_done.get((run.pk, module.pk), 0))
+                for module in FootstepModulePage.published()
+            ],
             waiting=run.waiting,
             below_minimum=is_below_minimum(run, enrolled=run.enrolled, now=now),
         )

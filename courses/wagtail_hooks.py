@@ -2,10 +2,6 @@
 and places buttons, and the page tree limited to the runs of a member of staff's
 organisations."""
 
-from functools import reduce
-from operator import or_
-
-from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from wagtail import hooks
@@ -18,8 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from accounts.roles import is_trainer
 from courses.admin_views import CourseRunsAdminView
 from courses.models import CourseRunPage, Footstep, SessionPage
-from courses.selectors import course_runs_visible_to
-from organisations.selectors import is_restricted
+from courses.selectors import pages_without_hidden_runs
 
 
 class FootstepViewSet(SnippetViewSet):
@@ -68,24 +63,10 @@ def course_runs_viewset():
     return CourseRunsViewSet()
 
 
-def _hidden_run_paths(user) -> list[str]:
-    """Tree paths of the runs ``user`` may not see (none for unrestricted staff). What they
-    may do to those is refused by the pages' ``permissions_for_user``; here they are hidden
-    from the explorer and the page chooser."""
-    if not is_restricted(user):
-        return []
-    visible = course_runs_visible_to(user).values("pk")
-    return list(CourseRunPage.objects.exclude(pk__in=visible).values_list("path", flat=True))
-
-
-@hooks.register("construct_explorer_page_queryset")
 @hooks.register("construct_page_chooser_queryset")
-def hide_other_organisations_runs(*args):
-    pages, request = args[-2], args[-1]  # the explorer passes the parent page first
-    hidden = _hidden_run_paths(request.user)
-    if not hidden:
-        return pages
-    return pages.exclude(reduce(or_, (Q(path__startswith=path) for path in hidden)))
+def hide_other_organisations_runs(pages, request):
+    """The chooser, which does not ask the permission policy (courses.permission_policy)."""
+    return pages_without_hidden_runs(pages, request.user)
 
 
 @hooks.register("register_page_listing_buttons")

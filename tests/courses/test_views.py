@@ -15,6 +15,7 @@ from courses.models import (
     CourseRunPage,
     Enrolment,
     Footstep,
+    FootstepModulePage,
     ModuleCompletion,
     QASessionPage,
 )
@@ -310,6 +311,15 @@ def test_trainer_runs_page_shows_counts_and_links_to_each_register(client, train
     assert reverse("courses:register", args=[w1.pk]) in html
     assert "1 / 1" in html  # attended / enrolled for each past workshop
     assert "Completed the mandatory part</dt><dd>1</dd>" in html.replace("\n", "")
+
+
+def test_trainer_runs_page_shows_each_footsteps_module_marked_done(client, trainer, world):
+    module = FootstepModulePage.objects.get(footstep__number=1)
+    ModuleCompletion.objects.create(user=world.past_enrolment.user, module=module)
+    client.force_login(trainer)
+    html = " ".join(client.get(reverse("courses:trainer_runs")).content.decode().split())
+    assert "Footstep modules marked done" in html
+    assert f'<th scope="row">{module.footstep}</th><td class="num">1 / 1</td>' in html
 
 
 def test_the_trainers_home_lists_this_weeks_to_do_and_each_runs_answers(client, trainer):

@@ -138,6 +138,44 @@ def test_a_restricted_trainer_has_no_page_permission_on_another_organisations_ru
     assert other.title not in explorer.content.decode()
 
 
+def test_no_admin_listing_shows_another_organisations_runs_to_a_restricted_trainer(
+    client, two_organisations
+):
+    """Search, the sidebar's page menu, the chooser and the reports ask Wagtail's permission
+    policy; a restricted trainer finds neither the other organisation's run nor its
+    sessions there (their titles alone tell who trains where)."""
+    ours, theirs = two_organisations
+    own = factories.make_course_run(organisation=ours, title="Harbour run ours")
+    other = factories.make_course_run(organisation=theirs, title="Harbour run theirs")
+    other_session = factories.workshops(other)[0]
+    other_session.title = "Harbour workshop theirs"
+    other_session.save_revision().publish()
+    trainer = factories.limit_to(factories.TrainerFactory(), ours)
+    client.force_login(trainer)
+    index = own.get_parent()
+    pages = [
+        reverse("wagtailadmin_pages:search") + "?q=Harbour",
+        reverse("wagtailadmin_pages:search_results") + "?q=Harbour",
+        reverse("wagtailadmin_explore", args=[index.pk]) + "?q=Harbour",
+        reverse("wagtailadmin_explore_root"),
+        reverse("wagtailadmin_choose_page") + "?q=Harbour",
+        reverse("wagtailadmin_choose_page_child", args=[index.pk]),
+        f"/admin/api/main/pages/?child_of={index.pk}&for_explorer=1",
+        reverse("wagtailadmin_home"),
+    ]
+    for url in pages:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "Harbour run theirs" not in html and "Harbour workshop theirs" not in html, url
+    found = client.get(reverse("wagtailadmin_pages:search_results") + "?q=Harbour")
+    assert "Harbour run ours" in found.content.decode()
+    # An unrestricted trainer finds both.
+    client.force_login(factories.TrainerFactory())
+    found = client.get(reverse("wagtailadmin_pages:search_results") + "?q=Harbour")
+    assert "Harbour run theirs" in found.content.decode()
+
+
 def _run_form(organisation):
     return nested_form_data(
         {
