@@ -80,7 +80,7 @@ def group_reports(
 ) -> list[dict[str, Any]]:
     """Per group of runs (``analytics.selectors.organisation_groups``): its participant flow
     and sample, from that group's own report, so the small-number rule applies to each group
-    on its own, as to any selection."""
+    on its own, as to any selection; then across the groups (:func:`_withhold_complements`)."""
     rows = []
     for group in groups:
         report = build_report(
@@ -96,7 +96,51 @@ def group_reports(
                 "sample": report["sample"],
             }
         )
+    _withhold_complements(rows)
     return rows
+
+
+def _group_counts(row: dict[str, Any]):
+    """(what it counts, its dict, its key) of every count in one group's flow and sample."""
+    flow, sample = row["flow"], row["sample"]
+    for key in flow:
+        yield ("flow", key), flow, key
+    for wave in row["wave_flow"]:
+        for key in WAVE_FLOW_KEYS:
+            yield ("wave_flow", wave["wave"], key), wave, key
+    yield ("baseline_respondents",), sample, "baseline_respondents"
+    for profession in sample["professions"]:
+        yield ("profession", profession["profession"]), profession, "count"
+    for name in ("years_experience", "optional_sessions_attended"):
+        yield (name, "n"), sample[name], "n"
+    for name in ("uses_resources_at_baseline", "used_resources_at_follow_up"):
+        for key in ("count", "n"):
+            yield (name, key), sample[name], key
+
+
+def _withhold_complements(rows: list[dict[str, Any]]) -> None:
+    """Secondary suppression across groups (in place).
+
+    The groups split a selection whose own counts are shown, so where exactly one group's
+    count is masked, the total minus the other groups' counts would give it away; the
+    smallest other group's count is withheld too (``None``), and a share whose count or
+    number answering is withheld goes with it. Two or more masked counts only give away
+    their sum, which is not one group's."""
+    cells: dict[tuple, list[tuple[dict, str]]] = {}
+    for row in rows:
+        for what, holder, key in _group_counts(row):
+            cells.setdefault(what, []).append((holder, key))
+    for found in cells.values():
+        masked = [cell for cell in found if isinstance(cell[0][cell[1]], str)]
+        shown = [cell for cell in found if isinstance(cell[0][cell[1]], int)]
+        if len(masked) == 1 and shown:
+            holder, key = min(shown, key=lambda cell: cell[0][cell[1]])
+            holder[key] = None
+    for row in rows:
+        for name in ("uses_resources_at_baseline", "used_resources_at_follow_up"):
+            share = row["sample"][name]
+            if share["count"] is None or share["n"] is None:
+                share["share"] = None
 
 
 def build_report(

@@ -18,6 +18,13 @@ def stat(value, decimals: int = 2) -> str:
 
 
 @register.filter
+def count(value) -> str:
+    """A count: suppressed ones ("<5") pass through; one withheld so that a suppressed count
+    cannot be worked out (``None``) reads "withheld"."""
+    return "withheld" if value is None else str(value)
+
+
+@register.filter
 def pvalue(value) -> str:
     """p to three decimals, or "< .001"."""
     if value is None:

@@ -103,3 +103,24 @@ def test_no_grouping_unless_asked_and_a_bad_grouping_is_a_clear_error(client, ev
     response = client.get(DASHBOARD, {"group_by": "ward"})
     assert response.status_code == 400
     assert "Choose a grouping from the list." in response.content.decode()
+
+
+def test_a_groups_small_count_cannot_be_worked_out_from_the_total(
+    client, evaluator, world, settings
+):
+    # By region: North West analyses 8, the run in no region 1 ("<5"); the pooled 9 is shown
+    # above, so 9 - 8 would give the 1 away: North West's count is withheld too.
+    settings.ANALYTICS_SMALL_NUMBER_THRESHOLD = 5
+    client.force_login(evaluator)
+    response = client.get(DASHBOARD, {"group_by": "region", "refresh": "1"})
+    groups = {group["label"]: group for group in response.context["groups"]}
+    region, loose = groups["North West"], groups["Not in any region"]
+    assert response.context["report"]["flow"]["analysed"] == 9
+    assert loose["flow"]["analysed"] == "<5" and region["flow"]["analysed"] is None
+    assert loose["sample"]["baseline_respondents"] == "<5"
+    assert region["sample"]["baseline_respondents"] is None
+    # A share goes with its withheld number answering.
+    share = region["sample"]["uses_resources_at_baseline"]
+    assert share["n"] is None and share["share"] is None
+    html = " ".join(response.content.decode().split())
+    assert '<td class="num">withheld</td>' in html and '<td class="num">&lt;5</td>' in html
