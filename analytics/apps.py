@@ -1,12 +1,6 @@
 from django.apps import AppConfig
 
 
-def _discard_snapshots(**kwargs) -> None:
-    from analytics.snapshot_cache import snapshot_cache
-
-    snapshot_cache.invalidate(**kwargs)
-
-
 def _reliable_change_se() -> float | None:
     # Imported on first use, not at start-up: the snapshot module draws the dashboard's charts
     # with plotly, which a command or worker that only imports or exports never needs.
@@ -21,11 +15,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         from assessments import selectors as assessments_selectors
-        from assessments.signals import research_data_changed
 
-        research_data_changed.connect(
-            _discard_snapshots, weak=False, dispatch_uid="analytics-snapshots"
-        )
         # The trainee's chart (assessments) asks for the reliable-change threshold through
         # this registration: assessments does not import analytics (dependencies point one way).
         assessments_selectors.register_reliable_change_se(_reliable_change_se)

@@ -3,13 +3,16 @@
 Recomputing the analysis over 10,000 participants takes 0.1–0.3 s, and evaluators reload
 the dashboard far more often than the answers change. A snapshot is reused while it is
 younger than ``EVALUATION_SNAPSHOT_MAX_AGE`` seconds, so a new questionnaire answer shows
-within that time; imports, changes of consent and account deletions
-(``research_data_changed``) discard every snapshot at once. When a snapshot has aged, one
-request recomputes it while the others keep showing the previous figures, so a crowd of
-evaluators never recomputes the same analysis side by side. Downloads never use snapshots.
+within that time. Snapshots are cached under Django's cache ``version`` of the research
+records (``assessments.selectors.research_records_version``, read from the records), so an
+import, a change of consent or an anonymised account is shown at once without anyone
+announcing it. When a snapshot has aged, one request recomputes it while the others keep
+showing the previous figures, so a crowd of evaluators never recomputes the same analysis
+side by side. Downloads never use snapshots.
 
-The trainee's chart reads one figure of the evaluation the same way: the measurement error
-of the overall score over every run pooled (``reliable_change_se``), which says whether a
+The trainee's chart reads one figure of the evaluation, by age alone (two more queries on
+every chart would cost more than a minute-old threshold): the measurement error of the
+overall score over every run pooled (``reliable_change_se``), which says whether a
 trainee's own change is a reliable one.
 """
 
@@ -28,9 +31,12 @@ from django.utils import timezone
 from analytics import apa, charts
 from analytics.reports import build_report, group_reports, reliable_change_reference
 from analytics.selectors import CourseRunRef, evaluation_data, organisation_groups
-from analytics.snapshot_cache import KEEP_SECONDS, snapshot_cache
+from assessments.selectors import research_records_version
 
 T = TypeVar("T")
+# "v3" changes with Snapshot's fields, so a new release never reads an older one.
+NAMESPACE = "analytics:snapshot:v3"
+KEEP_SECONDS = 24 * 60 * 60
 RECOMPUTE_LOCK_SECONDS = 60
 # A trainee is told whether their change is reliable only when the threshold comes from at
 # least this many baselines (and never from fewer than the small-number threshold): fewer
@@ -90,40 +96,47 @@ def _key(course_runs: Sequence[CourseRunRef] | None) -> str:
     # "*" is all runs pooled; an empty selection (staff whose organisations have no runs)
     # must not share its key.
     if course_runs is None:
-        return snapshot_cache.key("*")
-    return snapshot_cache.key(",".join(sorted(run.slug for run in course_runs)))
+        return f"{NAMESPACE}:*"
+    return f"{NAMESPACE}:{','.join(sorted(run.slug for run in course_runs))}"
 
 
-def _recompute(key: str, compute: Callable[[], T]) -> T:
-    value = compute()
-    cache.set(key, value, timeout=KEEP_SECONDS)
-    return value
+def _fresh(
+    key: str, compute: Callable[[], T], *, refresh: bool = False, version: str | None = None
+) -> T:
+    """The value cached under ``key`` and ``version`` (it has a ``computed_at``) while it is
+    younger than ``EVALUATION_SNAPSHOT_MAX_AGE``, else ``compute()``: by one request at a
+    time, while the others keep the previous value."""
 
+    def recompute() -> T:
+        value = compute()
+        cache.set(key, value, timeout=KEEP_SECONDS, version=version)
+        return value
 
-def _fresh(key: str, compute: Callable[[], T], *, refresh: bool = False) -> T:
-    """The cached value under ``key`` (it has a ``computed_at``) while it is younger than
-    ``EVALUATION_SNAPSHOT_MAX_AGE``, else ``compute()``: by one request at a time, while the
-    others keep the previous value."""
-    value = None if refresh else cache.get(key)
+    value = None if refresh else cache.get(key, version=version)
     if value is None:
-        return _recompute(key, compute)
+        return recompute()
     age = (timezone.now() - value.computed_at).total_seconds()
     if age < settings.EVALUATION_SNAPSHOT_MAX_AGE:
         return value
     lock = f"{key}:lock"
-    if not cache.add(lock, True, timeout=RECOMPUTE_LOCK_SECONDS):
+    if not cache.add(lock, True, timeout=RECOMPUTE_LOCK_SECONDS, version=version):
         return value  # another request is recomputing it right now
     try:
-        return _recompute(key, compute)
+        return recompute()
     finally:
-        cache.delete(lock)
+        cache.delete(lock, version=version)
 
 
 def dashboard_snapshot(
     *, course_runs: Sequence[CourseRunRef] | None, refresh: bool = False
 ) -> Snapshot:
     """The figures for ``course_runs`` (None = all), recomputed if stale or ``refresh``."""
-    return _fresh(_key(course_runs), lambda: _compute(course_runs), refresh=refresh)
+    return _fresh(
+        _key(course_runs),
+        lambda: _compute(course_runs),
+        refresh=refresh,
+        version=research_records_version(),
+    )
 
 
 @dataclass(frozen=True)
@@ -142,7 +155,7 @@ def dashboard_groups(
         groups = organisation_groups(course_runs, level)
         return GroupsSnapshot(timezone.now(), group_reports(groups))
 
-    return _fresh(key, compute, refresh=refresh)
+    return _fresh(key, compute, refresh=refresh, version=research_records_version())
 
 
 @dataclass(frozen=True)
@@ -165,9 +178,9 @@ def reliable_change_se() -> float | None:
     participant with a baseline overall score (pooled rather than per run, so that small
     runs get a threshold too and every trainee is measured against the same one). ``None``
     when it is not defined or comes from fewer than ``TRAINEE_REFERENCE_MINIMUM`` baselines
-    (or fewer than the small-number threshold). Cached as the dashboard's snapshots are.
+    (or fewer than the small-number threshold). Cached for ``EVALUATION_SNAPSHOT_MAX_AGE``.
     """
-    reference = _fresh(snapshot_cache.key("reliable-change-se"), _reference)
+    reference = _fresh(f"{NAMESPACE}:reliable-change-se", _reference)
     minimum = max(TRAINEE_REFERENCE_MINIMUM, settings.ANALYTICS_SMALL_NUMBER_THRESHOLD)
     if not isinstance(reference.n, int) or reference.n < minimum:
         return None

@@ -29,7 +29,6 @@ from assessments.importing import (
 )
 from assessments.models import COURSE_RUN_SLUG_MAX, ITEM_CODES, Participant, Response
 from assessments.selectors import current_instrument
-from assessments.signals import research_data_changed_on_commit
 from courses.models import CourseIndexPage, CourseRunPage, FollowUpWave
 from courses.services import schedule_follow_ups_add
 from home.models import HomePage
@@ -216,7 +215,6 @@ def _write(
             **audit_detail,
         },
     )
-    research_data_changed_on_commit()
 
 
 def _participants_write(plan: ImportPlan, *, run: CourseRunPage, now) -> dict[str, int]:

@@ -28,7 +28,6 @@ from assessments.selectors import (
     optional_sessions_attended,
     wave_window,
 )
-from assessments.signals import research_data_changed_on_commit
 from assessments.tasks import certificate_ready_email_send, follow_up_email_send
 from assessments.validators import (
     MESSAGES,
@@ -89,7 +88,6 @@ def consent_record(
         participant = Participant.objects.select_for_update().get(enrolment=enrolment)
         participant.consented_at = (participant.consented_at or now) if consented else None
         participant.save(update_fields=["consented_at"])
-    research_data_changed_on_commit()
     return participant
 
 
@@ -398,7 +396,6 @@ def research_records_anonymise(*, user) -> dict[str, int]:
             participant.delete()
             deleted += 1
     Certificate.objects.filter(enrolment__user=user).delete()
-    research_data_changed_on_commit()
     return {"kept": kept, "deleted": deleted}
 
 

@@ -12,6 +12,7 @@ from courses.models import Attendance
 from courses.selectors import trainee_dashboard
 from tests import factories
 from tests.assessments.conftest import attend_workshops, submit_follow_up, with_baseline
+from tests.examples import EXAMPLES_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,38 @@ def test_a_workshop_under_way_is_to_do_now(enrolment):
     with_baseline(enrolment)
     workshop = by_name(steps_of(enrolment, now=during))["workshop_1"]
     assert (workshop.status, workshop.status_text) == (StepStatus.TO_DO, "Now")
+
+
+def test_the_research_records_version_follows_every_change_of_the_records_as_a_whole(
+    course_run, trainee
+):
+    from assessments.import_services import responses_import
+    from assessments.selectors import research_records_version
+    from assessments.services import consent_record, research_records_anonymise
+
+    seen = [research_records_version()]
+
+    def changed() -> bool:
+        seen.append(research_records_version())
+        return seen[-1] != seen[-2]
+
+    enrolment = factories.enrol(trainee, course_run)
+    participant = consent_record(enrolment=enrolment, consented=True)
+    assert changed()  # a new record, consenting
+    factories.make_response(participant, "baseline", [3] * 14)
+    assert not changed()  # one answer: the dashboard's minute covers it
+    consent_record(enrolment=enrolment, consented=False)
+    assert changed()
+    consent_record(enrolment=enrolment, consented=True)
+    assert changed()  # consent given again, as late as the last one
+    header, *lines = (EXAMPLES_DIR / "responses.csv").read_text().splitlines()
+    for wave in ("baseline", "follow_up"):
+        rows = [line for line in lines if line.split(",")[1] == wave]
+        assert rows
+        plan = responses_import(content="\n".join([header, *rows]).encode(), course_run_slug="york")
+        assert plan.ok, plan.errors
+        # Imported records, then imported answers of records already there.
+        assert changed()
+    research_records_anonymise(user=trainee)
+    assert changed()  # unlinked from the account
+    assert not changed()  # and read twice, the same
