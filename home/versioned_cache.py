@@ -1,8 +1,8 @@
 """Cache entries that all go stale together when the data they come from changes.
 
-A ``VersionedCache`` keys its entries on a version string kept in the shared cache;
-``invalidate`` (a signal receiver) replaces the version, so older entries are never read
-again and expire. It replaces the version at once, so the changing request itself reads
+A ``VersionedCache`` stores its entries under Django's cache ``version`` argument, set to a
+version string kept in the shared cache; ``invalidate`` (a signal receiver) replaces the
+version, so older entries are never read again and expire. It replaces the version at once, so the changing request itself reads
 fresh data, and again when the transaction commits, so a request that read the new version
 before the commit cannot leave pre-commit data cached under it. Within a request each
 version is read from the cache once (``VersionedCacheMiddleware`` scopes that memory).
@@ -49,16 +49,13 @@ class VersionedCache:
                 version = cache.get(self.version_key) or version
         return self._remember(version)
 
-    def key(self, name: str) -> str:
-        return f"{self.namespace}:{self.version()}:{name}"
-
     def get_or_compute(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()``, cached under ``name`` until the next ``invalidate``."""
-        key = self.key(name)
-        value = cache.get(key, _MISSING)
+        key, version = f"{self.namespace}:{name}", self.version()
+        value = cache.get(key, _MISSING, version=version)
         if value is _MISSING:
             value = compute()
-            cache.set(key, value, timeout=self.keep_seconds)
+            cache.set(key, value, timeout=self.keep_seconds, version=version)
         return value
 
     def _replace_version(self) -> None:
