@@ -16,8 +16,6 @@ queries per configuration and the ratio to all layers on; the seeded data is
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import time
@@ -26,12 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from benchmarks.bench_pages import _SQLITE_FILE, queries, seed  # noqa: E402  (sets Django up)
+from benchmarks.bench_pages import queries, seeded_database  # noqa: E402  (sets Django up)
 from courses.content_cache import course_content  # noqa: E402
 from home.backends import permission_sets  # noqa: E402
 from home.policies import site_pages  # noqa: E402
@@ -71,15 +67,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
 
-    setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = str(_SQLITE_FILE)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        seeded = seed()
-        trainee = Client()
-        trainee.force_login(seeded["trainee"])
+    with seeded_database() as (seeded, trainee):
         pages = seeded["pages"]
-        print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs;")
         print(f"{args.rounds} interleaved rounds, SQLite, the seeded data of bench_pages")
         for off in CONFIGS.values():  # warm-up of each configuration
             with configured(off):
@@ -125,8 +114,6 @@ def main() -> int:
             p50 = statistics.median(values)
             print(f"  {name:<12} {p50 * 1000:8.2f} ms {p50 / snapshot:6.2f}× the snapshot")
         return 0
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

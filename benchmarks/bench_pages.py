@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +93,22 @@ def seed() -> dict[str, object]:
             "chart": reverse("assessments:chart", args=[enrolment.pk]),
         },
     }
+
+
+@contextmanager
+def seeded_database():
+    """A throwaway SQLite database with ``seed()``'s data: (seeded, the trainee's client)."""
+    setup_test_environment()
+    connection.settings_dict["TEST"]["NAME"] = str(_SQLITE_FILE)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        seeded = seed()
+        client = Client()
+        client.force_login(seeded["trainee"])
+        print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs;")
+        yield seeded, client
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def time_pages(client: Client, pages: dict[str, str], rounds: int) -> dict[str, list[float]]:
@@ -165,15 +182,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
 
-    setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = str(_SQLITE_FILE)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        seeded = seed()
-        client = Client()
-        client.force_login(seeded["trainee"])
+    with seeded_database() as (seeded, client):
         pages = seeded["pages"]
-        print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs;")
         print(f"{args.rounds} interleaved rounds, SQLite, {OTHERS + 1} trainees with two waves")
         timings = time_pages(client, pages, args.rounds)
         reference = statistics.median(timings["home (reference)"])
@@ -206,8 +216,6 @@ def main() -> int:
                 f"{total_br:9,d}  ({verdict} {TRANSFER_BUDGET // 1024} KB gzipped)"
             )
         return 1 if over else 0
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
