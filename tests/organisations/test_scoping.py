@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from analytics import download_jobs
 from analytics.models import DownloadJob
 from analytics.reports import build_report
@@ -172,3 +173,18 @@ def test_commands_refuse_a_user_who_is_not_an_evaluator(world):
     for username in (trainer.username, "nobody"):
         with pytest.raises(CommandError, match=f"No evaluator with the username {username}"):
             _statistics("--as-user", username)
+
+
+def test_the_qualitative_export_as_a_user_holds_only_that_users_runs(world):
+    restricted = factories.limit_to(factories.EvaluatorFactory(), world["ours"])
+
+    def runs_exported(*args) -> list[str]:
+        call_command("export_qualitative", "--format", "json", *args, stdout=StringIO())
+        # The summary names no runs; the audit entry of the export says which it read.
+        return AuditEvent.objects.filter(action="export").latest("pk").detail["course_runs"]
+
+    assert runs_exported("--as-user", restricted.username) == ["own"]
+    with pytest.raises(CommandError, match="No course run with the slug"):
+        runs_exported("--as-user", restricted.username, "--course-run", "other")
+    with pytest.raises(CommandError, match="No evaluator with the username nobody"):
+        runs_exported("--as-user", "nobody")

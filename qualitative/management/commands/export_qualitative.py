@@ -1,8 +1,13 @@
-"""python manage.py export_qualitative [--cohort SLUG ...] --format json|csv|qdpx [--output FILE]"""
+"""python manage.py export_qualitative [--course-run SLUG ...] [--as-user USERNAME]
+--format json|csv|qdpx [--output FILE]"""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.selectors import UnknownCourseRunError, course_runs_by_slug
+from analytics.management.export_command import (
+    add_selection_arguments,
+    selected_course_runs,
+    write_output,
+)
 from analytics.services import export_record
 from qualitative.exports import FORMATS, export
 
@@ -15,32 +20,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--cohort",
-            "--course-run",
-            dest="cohort",
-            action="append",
-            default=[],
-            metavar="SLUG",
-            help="Slug of a course run to include; repeat for several. Default: all runs.",
-        )
+        add_selection_arguments(parser, output_help="Write to FILE (needed for qdpx).")
         parser.add_argument("--format", choices=FORMATS, default="json")
-        parser.add_argument("--output", metavar="FILE", help="Write to FILE (needed for qdpx).")
 
-    def handle(self, *args, cohort, format, output, **options):
+    def handle(self, *args, course_run, format, output, as_user, **options):
         if format == "qdpx" and not output:
             raise CommandError("QDPX is a binary format: give --output FILE.")
-        try:
-            runs = course_runs_by_slug(cohort, user=None) if cohort else None
-        except UnknownCourseRunError as error:
-            raise CommandError(str(error)) from error
-        content = export(format, runs)
-        if output:
-            try:
-                with open(output, "wb") as handle:
-                    handle.write(content)
-            except OSError as error:
-                raise CommandError(f"Cannot write {output}: {error.strerror}.") from error
-        else:
-            self.stdout.write(content.decode("utf-8"), ending="")
-        export_record(actor=None, what="qualitative", file_format=format, course_runs=runs)
+        user, runs = selected_course_runs(course_run, as_user)
+        write_output(self, export(format, runs), output)
+        export_record(actor=user, what="qualitative", file_format=format, course_runs=runs)
