@@ -5,8 +5,8 @@ version string kept in the shared cache; ``invalidate`` (a signal receiver) repl
 version, so older entries are never read again and expire. It replaces the version at
 once, so the changing request itself reads fresh data, and again when the transaction
 commits, so a request that read the new version before the commit cannot leave pre-commit
-data cached under it. Within a request each
-version is read from the cache once (``VersionedCacheMiddleware`` scopes that memory).
+data cached under it. Within a request each version is read from the cache once
+(``VersionedCacheMiddleware`` scopes that memory).
 """
 
 from __future__ import annotations
