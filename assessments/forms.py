@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from assessments.models import COURSE_RUN_SLUG_MAX, ITEM_CODES, Response, Statement
 from assessments.validators import MESSAGES, RATING_MAX, RATING_MIN
 from courses.waves import Wave
+from home.validators import MaxFileSize
 
 BLANK = ""
 # No "leave blank" choice: a statement left blank is a radio group with nothing chosen, and
@@ -226,6 +227,7 @@ class ImportForm(forms.Form):
         label="CSV file",
         help_text="UTF-8 CSV with the header on line 1 (spreadsheets: save as “CSV UTF-8”).",
         error_messages={"required": "Choose the CSV file to import."},
+        validators=[MaxFileSize(IMPORT_MAX_BYTES, "split it.")],
     )
     course_run = forms.SlugField(
         label="Course run (slug)",
@@ -238,11 +240,3 @@ class ImportForm(forms.Form):
             "max_length": "Keep the slug to %(limit_value)d characters or fewer.",
         },
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise ValidationError(
-                f"The file is larger than {IMPORT_MAX_BYTES // (1024 * 1024)} MB; split it."
-            )
-        return upload

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from courses.attendance_import import DEFAULT_SHARE_PERCENT, MAX_BYTES
 from courses.models import CourseRunPage
 from courses.services import NOT_ENROLLED
+from home.validators import MaxFileSize
 
 RELOAD = "The register's form was changed or is out of date, so nothing was saved. Reload it."
 PREVIEW_EXPIRED = (
@@ -86,6 +87,12 @@ class AttendanceReportForm(forms.Form):
         label="Attendance report",
         help_text="The CSV file Teams or Zoom exported, as downloaded.",
         error_messages={"required": "Choose the attendance report to import."},
+        validators=[
+            MaxFileSize(
+                MAX_BYTES,
+                "an attendance report of one session is far smaller. Check it is the right file.",
+            )
+        ],
     )
     share_percent = forms.IntegerField(
         label="Present if they stayed at least (% of the session)",
@@ -100,15 +107,6 @@ class AttendanceReportForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError(
-                f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; an attendance "
-                "report of one session is far smaller. Check it is the right file."
-            )
-        return upload
 
 
 class MoveForm(forms.Form):

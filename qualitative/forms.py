@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from assessments.selectors import research_participants
 from courses import waves
+from home.validators import MaxFileSize
 from qualitative.models import Code, Coder, Theme
 
 TRANSCRIPT_MAX_BYTES = 5 * 1024 * 1024
@@ -120,7 +121,9 @@ class TranscriptForm(forms.Form):
     )
     interviewer = forms.CharField(max_length=100)
     file = forms.FileField(
-        label="Transcript", help_text="A .txt (UTF-8) or .docx file, at most 5 MB."
+        label="Transcript",
+        help_text="A .txt (UTF-8) or .docx file, at most 5 MB.",
+        validators=[MaxFileSize(TRANSCRIPT_MAX_BYTES)],
     )
 
     def clean_participant_code(self):
@@ -142,8 +145,6 @@ class TranscriptForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > TRANSCRIPT_MAX_BYTES:
-            raise ValidationError("The file is larger than 5 MB.")
         content = upload.read()
         name = upload.name.lower()
         if name.endswith(".txt"):
