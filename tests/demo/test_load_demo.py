@@ -92,6 +92,13 @@ class LoadDemoTests(TestCase):
         call_command("load_demo", public_credentials_ok=True, verbosity=0)
         self.assertEqual(snapshot(), before)
 
+    def test_the_admin_search_finds_the_demo_pages(self):
+        # The index updates are tasks, dropped while loading; the command rebuilds the index.
+        from wagtail.models import Page
+
+        titles = {page.title for page in Page.objects.search("cohort")}
+        self.assertLessEqual({"Tyneside cohort", "Bristol cohort"}, titles)
+
     def test_the_policy_pages_name_the_demo_organisation_and_its_address(self):
         html = self.client.get("/privacy/").content.decode()
         self.assertIn(f"<dd>{content.ORGANISATION_NAME}</dd>", html)
