@@ -29,8 +29,8 @@ from accounts.roles import TRAINEE
 from assessments.models import ITEM_CODES, Response
 from assessments.selectors import follow_up_window, participant_for_enrolment
 from assessments.services import consent_record, response_submit
-from courses.models import CourseRunPage, Enrolment
-from courses.services import attendance_mark
+from courses.models import CourseRunPage, Enrolment, FootstepModulePage
+from courses.services import attendance_mark, module_completion_set
 from courses.waves import BASELINE, Wave
 from demo.loaders import (
     LONGITUDINAL_RUN,
@@ -252,6 +252,12 @@ def _in_window(run: CourseRunPage, wave: Wave, fraction: float) -> datetime:
     return window.opens_at + (latest - window.opens_at) * fraction
 
 
+def _modules_marked(plan: TraineePlan) -> int:
+    """How many footstep modules, from the first, the trainee marked done: drawn from their
+    own generator, so the cohort's answers stay what they were before modules were marked."""
+    return random.Random(plan.email).choice([0, 0, 1, 2, 3, 4, 5, 6, 8, 10])
+
+
 def _trainee(plan: TraineePlan, run: CourseRunPage, sessions: list, trainer) -> int:
     """Create what is missing for one trainee; returns how many responses were added."""
     enrolment = enrol(_user(plan), run)
@@ -259,6 +265,8 @@ def _trainee(plan: TraineePlan, run: CourseRunPage, sessions: list, trainer) -> 
     optional = [s for s in sessions if not s.is_mandatory and s.has_started]
     for session in workshops[: plan.workshops_attended] + optional[: plan.optional_attended]:
         attendance_mark(session=session, enrolment=enrolment, attended=True, marked_by=trainer)
+    for module in FootstepModulePage.published()[: _modules_marked(plan)]:
+        module_completion_set(user=enrolment.user, module=module, done=True)
     answered_at = workshops[0].starts_at - timedelta(days=plan.baseline_days_before)
     if participant_for_enrolment(enrolment) is None:
         consent_record(enrolment=enrolment, consented=plan.consents, now=answered_at)
