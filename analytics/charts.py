@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from kaleido.errors import ChromeNotFoundError
 from plotly.subplots import make_subplots
 
-from analytics.reports import FLOW_LABELS, RESPONSE_CATEGORIES
+from analytics.reports import FLOW_LABELS, RESPONSE_CATEGORIES, count_text
 from assessments.charts import BASELINE_STYLE, FOLLOW_UP_STYLES, line_styles
 from courses.waves import BASELINE, Wave
 
@@ -282,7 +282,7 @@ def flow_chart(report: dict[str, Any]) -> go.Figure:
 
     def box(x, y, width, stage, n, excluded=False, heading=""):
         shape, label = _flow_box(
-            x, y, width, f"{heading}{FLOW_LABELS[stage]}<br><b>n = {n}</b>", excluded
+            x, y, width, f"{heading}{FLOW_LABELS[stage]}<br><b>n = {count_text(n)}</b>", excluded
         )
         shapes.append(shape)
         annotations.append(label)
@@ -300,8 +300,8 @@ def flow_chart(report: dict[str, Any]) -> go.Figure:
         box(x, _ROWS[3], width, "follow_up_responses", row["follow_up_responses"], heading=heading)
         box(x, _ROWS[4], width, "matched_pairs", row["matched_pairs"])
         excluded = (
-            f"Excluded: workshops <b>{row['excluded_mandatory_not_completed']}</b>, "
-            f"incomplete <b>{row['excluded_incomplete']}</b>"
+            f"Excluded: workshops <b>{count_text(row['excluded_mandatory_not_completed'])}</b>, "
+            f"incomplete <b>{count_text(row['excluded_incomplete'])}</b>"
         )
         shape, label = _flow_box(x, _ROWS[5], width, excluded, excluded=True)
         shapes.append(shape)
@@ -382,11 +382,6 @@ def _percent(share: float | None) -> float | None:
     return None if share is None else 100 * share
 
 
-def _count_text(count: Any) -> str:
-    """A count for a hover label: a number, the masked "<N" or "withheld"."""
-    return "withheld" if count is None else str(count)
-
-
 def _distributions(report: dict[str, Any], wave: str | None) -> list[dict[str, Any]]:
     distributions = report["item_distributions"]
     if wave is None:
@@ -454,7 +449,7 @@ def item_distribution_chart(report: dict[str, Any], wave: str | None = None) -> 
         hover = [f"{item['item']}: {item['text']}" for item in items]
         for key, side in sides:
             shares = [_percent(item["shares"][key]) for item in items]
-            counts = [_count_text(item["counts"][key]) for item in items]
+            counts = [count_text(item["counts"][key]) for item in items]
             figure.add_trace(
                 go.Bar(
                     x=[None if share is None else side * share for share in shares],
@@ -489,7 +484,7 @@ def item_distribution_chart(report: dict[str, Any], wave: str | None = None) -> 
                 col=1,
             )
         shares = [_percent(item["shares"]["blank"]) for item in items]
-        counts = [_count_text(item["counts"]["blank"]) for item in items]
+        counts = [count_text(item["counts"]["blank"]) for item in items]
         figure.add_trace(
             go.Bar(
                 x=shares,

@@ -55,7 +55,8 @@ RESPONSE_CATEGORIES = ("1", "2", "3", "4", "5", "blank")
 
 SMALL_NUMBER_NOTE = (
     'Counts below {n} are shown as "<{n}" so that no individual can be singled out; '
-    "shares based on such counts are withheld."
+    "shares based on such counts are withheld, and so is a count that would give a hidden "
+    'one away by subtraction from a total ("withheld").'
 )
 
 
@@ -397,6 +398,8 @@ def _suppress_small_numbers(report: dict[str, Any], threshold: int) -> None:
     }
     for row in report["wave_flow"]:
         mask(row, *WAVE_FLOW_KEYS)
+    for row in [report["flow"], *report["wave_flow"]]:
+        _withhold_flow_complement(row)
     for row in report["attrition"]:
         mask(row["responded"], "n")
         mask(row["not_responded"], "n")
@@ -436,6 +439,26 @@ def _suppress_small_numbers(report: dict[str, Any], threshold: int) -> None:
         share["count"] = masked if small(count) else count
         share["n"] = masked if small(n) else n
     report["small_number_note"] = SMALL_NUMBER_NOTE.format(n=threshold)
+
+
+def count_text(count: int | str | None) -> str:
+    """A count as shown: a number, the masked "<N", or "withheld" (``None``: hidden so that
+    a masked count cannot be worked out from the others)."""
+    return "withheld" if count is None else str(count)
+
+
+# The matched pairs of a flow split into exactly these three.
+MATCHED_PAIRS_PARTS = ("excluded_mandatory_not_completed", "excluded_incomplete", "analysed")
+
+
+def _withhold_flow_complement(row: dict[str, Any]) -> None:
+    """When exactly one part of the matched pairs is masked and the matched pairs are shown,
+    the pairs minus the other two parts would give it away: the smaller shown part is
+    withheld too (``None``)."""
+    masked = [key for key in MATCHED_PAIRS_PARTS if isinstance(row[key], str)]
+    shown = [key for key in MATCHED_PAIRS_PARTS if isinstance(row[key], int)]
+    if len(masked) == 1 and shown and isinstance(row["matched_pairs"], int):
+        row[min(shown, key=row.get)] = None
 
 
 def _suppress_distribution(item: dict[str, Any], small, masked: str) -> None:

@@ -22,7 +22,13 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from analytics import apa, charts
-from analytics.reports import FLOW_LABELS, RESPONSE_CATEGORIES, WAVE_FLOW_KEYS, build_report
+from analytics.reports import (
+    FLOW_LABELS,
+    RESPONSE_CATEGORIES,
+    WAVE_FLOW_KEYS,
+    build_report,
+    count_text,
+)
 from analytics.sections import report_sections
 from analytics.selectors import CourseRunRef, EvaluationData
 from courses.models import CourseRunPage
@@ -615,11 +621,13 @@ def flow_description(report: dict[str, Any]) -> str:
     """A text alternative for the flow diagram, with every count it shows."""
     flow = report["flow"]
     parts = [
-        f"{FLOW_LABELS[key].lower()} {flow[key]}"
+        f"{FLOW_LABELS[key].lower()} {count_text(flow[key])}"
         for key in ("enrolled", "consented", "baseline_responses")
     ]
     for row in report["wave_flow"]:
-        stages = ", ".join(f"{FLOW_LABELS[key].lower()} {row[key]}" for key in WAVE_FLOW_KEYS)
+        stages = ", ".join(
+            f"{FLOW_LABELS[key].lower()} {count_text(row[key])}" for key in WAVE_FLOW_KEYS
+        )
         parts.append(f"{report['wave_labels'][row['wave']].lower()}: {stages}")
     return "Participant flow diagram: " + "; ".join(parts) + "."
 
@@ -639,9 +647,9 @@ def _flow(b: _Builder) -> None:
         [
             label,
             *(
-                (count(row[key]) for row in waves)
+                (count_text(row[key]) for row in waves)
                 if key in WAVE_FLOW_KEYS and waves
-                else [count(flow[key])] * max(len(waves), 1)
+                else [count_text(flow[key])] * max(len(waves), 1)
             ),
         ]
         for key, label in FLOW_LABELS.items()

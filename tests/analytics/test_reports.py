@@ -182,3 +182,27 @@ def test_reliable_change_threshold_needs_three_baselines(course_run):
     assert reference["se_difference"] is None and reference["critical_difference"] is None
     assert reference["n"] == 2
     assert "reliability" in reference["reason"]
+
+
+def test_a_lone_small_part_of_the_matched_pairs_takes_the_smaller_shown_part_with_it():
+    from analytics.reports import _withhold_flow_complement
+
+    # 26 pairs = 1 (masked) + 18 + 7: 26 - 18 - 7 would give the 1 away.
+    flow = {
+        "matched_pairs": 26,
+        "excluded_mandatory_not_completed": "<5",
+        "excluded_incomplete": 18,
+        "analysed": 7,
+    }
+    _withhold_flow_complement(flow)
+    assert flow["analysed"] is None and flow["excluded_incomplete"] == 18
+    # Two masked parts give away only their sum, which is not one person's.
+    row = {
+        "matched_pairs": 26,
+        "excluded_mandatory_not_completed": "<5",
+        "excluded_incomplete": "<5",
+        "analysed": 20,
+    }
+    before = dict(row)
+    _withhold_flow_complement(row)
+    assert row == before
