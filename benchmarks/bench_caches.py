@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from benchmarks.bench_pages import queries, seeded_database  # noqa: E402  (sets Django up)
@@ -100,14 +101,16 @@ def main() -> int:
         evaluator = Client()
         evaluator.force_login(seeded["evaluator"])
         dashboard = reverse("analytics:dashboard")
-        evaluator.get(dashboard)
         routes = {"snapshot": {}, "recomputed": {"refresh": "1"}}
         dash = {name: [] for name in routes}
-        for _ in range(args.rounds):
-            for name, params in routes.items():
-                start = time.perf_counter()
-                evaluator.get(dashboard, params)
-                dash[name].append(time.perf_counter() - start)
+        # The test settings recompute every time (a maximum age of 0); production's minute.
+        with override_settings(EVALUATION_SNAPSHOT_MAX_AGE=60):
+            evaluator.get(dashboard)
+            for _ in range(args.rounds):
+                for name, params in routes.items():
+                    start = time.perf_counter()
+                    evaluator.get(dashboard, params)
+                    dash[name].append(time.perf_counter() - start)
         snapshot = statistics.median(dash["snapshot"])
         print("\nEvaluation dashboard (41 participants; the snapshot's gain grows with them):")
         for name, values in dash.items():
