@@ -123,20 +123,20 @@ def _withhold_complements(rows: list[dict[str, Any]]) -> None:
     """Secondary suppression across groups (in place).
 
     The groups split a selection whose own counts are shown, so where exactly one group's
-    count is masked, the total minus the other groups' counts would give it away; the
-    smallest other group's count is withheld too (``None``), and a share whose count or
-    number answering is withheld goes with it. Two or more masked counts only give away
-    their sum, which is not one group's."""
-    cells: dict[tuple, list[tuple[dict, str]]] = {}
+    count is hidden, the total minus the other groups' counts would give it away; the
+    smallest other group's count is withheld too (``None``). A count withheld here could in
+    turn be worked out within its group's flow, and so on: the two rules are applied until
+    neither hides anything more. A share whose count or number answering is withheld goes
+    with it. Two or more hidden counts give away only their sum, which is not one group's."""
+    across: dict[tuple, list[tuple[dict, str]]] = {}
     for row in rows:
         for what, holder, key in _group_counts(row):
-            cells.setdefault(what, []).append((holder, key))
-    for found in cells.values():
-        masked = [cell for cell in found if isinstance(cell[0][cell[1]], str)]
-        shown = [cell for cell in found if isinstance(cell[0][cell[1]], int)]
-        if len(masked) == 1 and shown:
-            holder, key = min(shown, key=lambda cell: cell[0][cell[1]])
-            holder[key] = None
+            across.setdefault(what, []).append((holder, key))
+    flows = [flow for row in rows for flow in (row["flow"], *row["wave_flow"])]
+    changed = True
+    while changed:
+        changed = any([_withhold_one_more(cells) for cells in across.values()])
+        changed = any([_withhold_flow_complement(flow) for flow in flows]) or changed
     for row in rows:
         for name in ("uses_resources_at_baseline", "used_resources_at_follow_up"):
             share = row["sample"][name]
@@ -447,18 +447,31 @@ def count_text(count: int | str | None) -> str:
     return "withheld" if count is None else str(count)
 
 
+def _hidden(count) -> bool:
+    """Masked ("<N") or withheld (``None``)."""
+    return count is None or isinstance(count, str)
+
+
+def _withhold_one_more(cells: list[tuple[dict, str]]) -> bool:
+    """``cells`` ((dict, key) pairs) are tied by one sum, so a single hidden one could be
+    worked out from the others: then the smallest shown one is withheld too (in place).
+    Returns whether it withheld one."""
+    hidden = [cell for cell in cells if _hidden(cell[0][cell[1]])]
+    shown = [cell for cell in cells if not _hidden(cell[0][cell[1]])]
+    if len(hidden) != 1 or not shown:
+        return False
+    holder, key = min(shown, key=lambda cell: cell[0][cell[1]])
+    holder[key] = None
+    return True
+
+
 # The matched pairs of a flow split into exactly these three.
 MATCHED_PAIRS_PARTS = ("excluded_mandatory_not_completed", "excluded_incomplete", "analysed")
 
 
-def _withhold_flow_complement(row: dict[str, Any]) -> None:
-    """When exactly one part of the matched pairs is masked and the matched pairs are shown,
-    the pairs minus the other two parts would give it away: the smaller shown part is
-    withheld too (``None``)."""
-    masked = [key for key in MATCHED_PAIRS_PARTS if isinstance(row[key], str)]
-    shown = [key for key in MATCHED_PAIRS_PARTS if isinstance(row[key], int)]
-    if len(masked) == 1 and shown and isinstance(row["matched_pairs"], int):
-        row[min(shown, key=row.get)] = None
+def _withhold_flow_complement(flow: dict[str, Any]) -> bool:
+    """The matched pairs are the sum of their three parts (:func:`_withhold_one_more`)."""
+    return _withhold_one_more([(flow, key) for key in ("matched_pairs", *MATCHED_PAIRS_PARTS)])
 
 
 def _suppress_distribution(item: dict[str, Any], small, masked: str) -> None:

@@ -206,3 +206,42 @@ def test_a_lone_small_part_of_the_matched_pairs_takes_the_smaller_shown_part_wit
     before = dict(row)
     _withhold_flow_complement(row)
     assert row == before
+
+
+def test_a_count_withheld_across_groups_is_not_given_away_within_its_own_flow():
+    from analytics.reports import _withhold_complements
+
+    def group(matched, mandatory, incomplete, analysed):
+        share = {"count": 10, "n": 20, "share": 0.5}
+        return {
+            "flow": {
+                "matched_pairs": matched,
+                "excluded_mandatory_not_completed": mandatory,
+                "excluded_incomplete": incomplete,
+                "analysed": analysed,
+            },
+            "wave_flow": [],
+            "sample": {
+                "baseline_respondents": 20,
+                "professions": [],
+                "years_experience": {"n": 20},
+                "optional_sessions_attended": {"n": 20},
+                "uses_resources_at_baseline": dict(share),
+                "used_resources_at_follow_up": dict(share),
+            },
+        }
+
+    # Only the second group's analysed count is small: the first group's 30 is withheld
+    # across groups, which its own 40 - 6 - 4 would give back, so its 4 goes too; then the
+    # second group's 12 - 5 - "<5" ties its 5 to the hidden count, and so on until stable.
+    rows = [group(40, 6, 4, 30), group(12, 5, 5, "<5")]
+    _withhold_complements(rows)
+    first, second = (row["flow"] for row in rows)
+    assert first["analysed"] is None and first["excluded_incomplete"] is None
+    for flow in (first, second):
+        hidden = [key for key, value in flow.items() if value is None or isinstance(value, str)]
+        assert len(hidden) != 1, flow  # never one hidden count that the others give away
+    by_key = {key: [row["flow"][key] for row in rows] for key in first}
+    for key, values in by_key.items():
+        hidden = [v for v in values if v is None or isinstance(v, str)]
+        assert len(hidden) != 1, key
