@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+_CALLER_ENVIRONMENT = dict(os.environ)  # for --beside: the other project's own settings
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 _SQLITE_FILE = Path(tempfile.mkdtemp(prefix="bench-pages-")) / "bench.sqlite3"
 os.environ["DATABASE_URL"] = f"sqlite:///{_SQLITE_FILE}"
@@ -111,17 +114,60 @@ def seeded_database():
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def time_pages(client: Client, pages: dict[str, str], rounds: int) -> dict[str, list[float]]:
+def time_pages(
+    client: Client, pages: dict[str, str], rounds: int, beside: Beside | None = None
+) -> dict[str, list[float]]:
+    """Seconds per page over the rounds; with ``beside``, its pages are timed in each round
+    too, right after ours (under the names ``beside.names``)."""
     for url in pages.values():  # warm-up: caches, templates, the first query of each kind
         for _ in range(3):
             assert client.get(url).status_code == 200, url
     timings: dict[str, list[float]] = {name: [] for name in pages}
+    if beside is not None:
+        timings.update({name: [] for name in beside.names})
     for _ in range(rounds):
         for name, url in pages.items():
             start = time.perf_counter()
             client.get(url)
             timings[name].append(time.perf_counter() - start)
+        if beside is not None:
+            for name, seconds in zip(beside.names, beside.round(), strict=True):
+                timings[name].append(seconds)
     return timings
+
+
+class Beside:
+    """Another Django project's pages timed by ``page_timer.py`` in that project's own
+    interpreter, one round whenever asked (``--beside PYTHON PROJECT SETTINGS URL...``)."""
+
+    def __init__(self, python: str, project: str, settings_module: str, urls: list[str]):
+        self.names = [f"beside {url}" for url in urls]
+        self.process = subprocess.Popen(  # noqa: S603 (the command line the user gave)
+            [
+                python,
+                str(ROOT / "benchmarks" / "page_timer.py"),
+                "--project",
+                project,
+                "--settings",
+                settings_module,
+                *urls,
+            ],
+            env=_CALLER_ENVIRONMENT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        if self.process.stdout.readline().strip() != "ready":
+            raise SystemExit(f"{project}: its pages could not be timed (see above).")
+
+    def round(self) -> list[float]:
+        self.process.stdin.write("round\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def queries(client: Client, url: str) -> int:
@@ -177,15 +223,46 @@ def figure_routes(client: Client, url: str, repeat: int) -> None:
         print(f"  {name:<38} {p50 * 1000:7.2f} ms {p50 / ours:6.1f}× ours")
 
 
+def compare_beside(timings: dict[str, list[float]], pages: dict[str, str], beside) -> None:
+    """Each trainee page's p50 as a ratio to the p50 of the other project's pages."""
+    theirs = [seconds for name in beside.names for seconds in timings[name]]
+    reference = statistics.median(theirs)
+    for name in beside.names:
+        print(f"{name}: p50 {statistics.median(timings[name]) * 1000:.2f} ms")
+    print(f"Their pages together: p50 {reference * 1000:.2f} ms")
+    print(f"{'page':<18} {'p50 ms':>7} {'× theirs':>9}  goal at most 0.5x")
+    for name in pages:
+        if name == "home (reference)":
+            continue
+        p50 = statistics.median(timings[name])
+        ratio = p50 / reference
+        print(f"{name:<18} {p50 * 1000:7.2f} {ratio:9.2f}  {'met' if ratio <= 0.5 else 'not met'}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=40)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--beside",
+        nargs="+",
+        metavar="ARG",
+        help="PYTHON PROJECT SETTINGS URL [URL ...]: also time these pages of another Django "
+        "project (e.g. bakerydemo's detail pages) in the same rounds; each trainee page is "
+        "then compared with the p50 of all their timings (goal: at most 0.5x)",
+    )
+    args, _ = parser.parse_known_args()  # make bench passes every script the same options
+    if args.beside is not None and len(args.beside) < 4:
+        parser.error("--beside needs PYTHON PROJECT SETTINGS and at least one URL")
 
     with seeded_database() as (seeded, client):
         pages = seeded["pages"]
+        beside = Beside(*args.beside[:3], args.beside[3:]) if args.beside else None
         print(f"{args.rounds} interleaved rounds, SQLite, {OTHERS + 1} trainees with two waves")
-        timings = time_pages(client, pages, args.rounds)
+        try:
+            timings = time_pages(client, pages, args.rounds, beside)
+        finally:
+            if beside is not None:
+                beside.close()
         reference = statistics.median(timings["home (reference)"])
         print(f"{'page':<18} {'p50 ms':>7} {'× home':>7} {'queries':>8}")
         over = []
@@ -196,6 +273,8 @@ def main() -> int:
                 over.append(name)
             print(f"{name:<18} {p50 * 1000:7.2f} {p50 / reference:7.2f} {count:8d}")
         print(f"Query budget {QUERY_BUDGET}: {'over on ' + ', '.join(over) if over else 'met'}")
+        if beside is not None:
+            compare_beside(timings, pages, beside)
         figure_routes(client, pages["chart"], args.rounds)
 
         evaluator = Client()
