@@ -156,15 +156,17 @@ def certificate_missing(
     return reasons
 
 
-def certificate_eligibility(enrolment: Enrolment) -> list[str]:
-    """Why a certificate cannot be issued yet; an empty list means it can."""
-    answered = Response.objects.filter(participant__enrolment=enrolment).values_list(
-        "wave", flat=True
-    )
+def certificate_eligibility(
+    enrolment: Enrolment, answered: Collection[str] | None = None
+) -> list[str]:
+    """Why a certificate cannot be issued yet; an empty list means it can. ``answered``: the
+    waves the trainee has answered, when the caller has read them already."""
+    if answered is None:
+        answered = set(
+            Response.objects.filter(participant__enrolment=enrolment).values_list("wave", flat=True)
+        )
     return certificate_missing(
-        enrolment.course_run,
-        mandatory_completed=mandatory_completed(enrolment),
-        answered=set(answered),
+        enrolment.course_run, mandatory_completed=mandatory_completed(enrolment), answered=answered
     )
 
 

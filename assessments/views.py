@@ -35,7 +35,9 @@ from home.models import ProgrammeSettings
 
 def _own_enrolment(request, enrolment_id: int) -> Enrolment:
     return get_object_or_404(
-        Enrolment.objects.select_related("course_run", "user"),
+        Enrolment.objects.select_related("course_run", "user").prefetch_related(
+            "course_run__follow_up_waves"  # the run's schedule, read by most views here
+        ),
         pk=enrolment_id,
         user=request.user,
     )
@@ -239,7 +241,9 @@ def chart(request, enrolment_id: int):
             "modules_done": completed_module_ids(request.user),
             "reliable_change": reliable_change,
             "next_follow_up": _next_follow_up(enrolment, responses),
-            "certificate_reasons": selectors.certificate_eligibility(enrolment),
+            "certificate_reasons": selectors.certificate_eligibility(
+                enrolment, answered=responses.keys()
+            ),
         },
     )
 

@@ -8,7 +8,7 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from wagtail.documents.models import AbstractDocument
-        from wagtail.models import Page
+        from wagtail.models import Page, Site
         from wagtail.permissions import register_permission_policy
         from wagtail.signals import page_published, post_page_move
 
@@ -20,9 +20,10 @@ class CoursesConfig(AppConfig):
         # Before any admin view asks the registry (it refuses a policy registered later).
         register_permission_policy(Page, OrganisationPagePermissionPolicy(Page))
 
-        # Module bodies show documents' titles, sizes and links, so documents count too.
+        # Module bodies show documents' titles, sizes and links, so documents count too;
+        # sites, because the request's site comes from here (courses.middleware).
         def on_model_change(sender, **kwargs):
-            if issubclass(sender, Page | Footstep | AbstractDocument):
+            if issubclass(sender, Page | Site | Footstep | AbstractDocument):
                 course_content.invalidate()
 
         post_save.connect(on_model_change, weak=False, dispatch_uid="courses-content-saved")

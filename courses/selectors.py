@@ -24,7 +24,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Least, Lower, Substr
+from django.db.models.functions import Least, Lower
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -48,24 +48,24 @@ _IS_QA = Q(attendances__session__qasessionpage__isnull=False)
 BELOW_MINIMUM_WARNING = timedelta(days=14)
 
 
-def _workshops_numbered(number: int) -> QuerySet[WorkshopPage]:
-    """The ids of every run's workshop 1 (or 2): a workshop's number is its order among its
-    run's workshops (a run has at most two: ``WorkshopPage.max_count_per_parent``), so
-    workshop 2 is the one with an earlier sibling. Uncorrelated, so the database works the
-    list out once per query, not once per enrolment."""
-    earlier_sibling = WorkshopPage.objects.filter(
-        Q(starts_at__lt=OuterRef("starts_at"))
-        | Q(starts_at=OuterRef("starts_at"), path__lt=OuterRef("path")),
-        depth=OuterRef("depth"),
-        path__startswith=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen),
-    )
-    workshops = WorkshopPage.objects.all()
-    workshops = (
-        workshops.exclude(Exists(earlier_sibling))
-        if number == 1
-        else workshops.filter(Exists(earlier_sibling))
-    )
-    return workshops.values("pk")
+def _workshop_ids_by_number() -> dict[int, list[int]]:
+    """The ids of every run's workshop 1 and workshop 2: a workshop's number is its order
+    among its run's workshops by start, then by place in the tree (a run has at most two:
+    ``WorkshopPage.max_count_per_parent``). From the course content cache, so a page asks
+    no query for it: any page saved, deleted or moved renews it."""
+
+    def number_workshops() -> dict[int, list[int]]:
+        numbered: dict[int, list[int]] = {1: [], 2: []}
+        seen: Counter[str] = Counter()
+        rows = WorkshopPage.objects.order_by("starts_at", "path").values_list("pk", "path")
+        for pk, path in rows:
+            run_path = path[: -Page.steplen]
+            seen[run_path] += 1
+            if seen[run_path] in numbered:
+                numbered[seen[run_path]].append(pk)
+        return numbered
+
+    return course_content.get_or_compute("workshops-by-number", number_workshops)
 
 
 def _attended_workshop(number: int) -> Least:
@@ -74,7 +74,7 @@ def _attended_workshop(number: int) -> Least:
     by attending workshop 1 twice."""
     attended = Count(
         "attendances",
-        filter=Q(attendances__session_id__in=_workshops_numbered(number)),
+        filter=Q(attendances__session_id__in=_workshop_ids_by_number()[number]),
         distinct=True,
     )
     return Least(attended, Value(1))
