@@ -233,15 +233,12 @@ class Suggestion:
 
 def lowest_footsteps(scores: list[FootstepScore]) -> list[Suggestion]:
     """Up to three footsteps with the lowest latest score below the top of the scale, with
-    their published module so the trainee can revisit it."""
+    their published module (the first in the library's order) so the trainee can revisit it."""
     scored = [s for s in scores if s.latest is not None and s.latest < RATING_MAX]
     lowest = sorted(scored, key=lambda s: (s.latest, s.footstep.number))[:SUGGESTIONS]
-    modules = {
-        module.footstep_id: module
-        for module in FootstepModulePage.objects.live().filter(
-            footstep__in=[s.footstep for s in lowest]
-        )
-    }
+    modules: dict[int, FootstepModulePage] = {}
+    for module in FootstepModulePage.published():
+        modules.setdefault(module.footstep_id, module)
     return [Suggestion(score, modules.get(score.footstep.pk)) for score in lowest]
 
 
