@@ -11,9 +11,15 @@ ratio to the home page's and its queries (warm caches; target: at most 15).
 Then the bytes of the chart pages' first visit: the HTML, and every stylesheet, script and
 icon it links, each gzip-compressed as nginx does (deploy/nginx.conf, level 5) and with
 brotli at its default (what WhiteNoise's compressed copies give); the figure data is inside
-the HTML. Target: under 500 KB in total. Usage:
+the HTML. Target: under 500 KB in total.
+
+With ``--beside PYTHON PROJECT SETTINGS URL...`` another Django project's pages (the target
+compares with wagtail/bakerydemo's two detail pages, set up by hand beside this one: README,
+Performance) are timed in the same rounds by ``page_timer.py`` in that project's own
+interpreter, and each trainee page's p50 is printed as a ratio to theirs. Usage:
 
     .venv/bin/python benchmarks/bench_pages.py [--rounds 40]
+        [--beside PYTHON PROJECT SETTINGS URL ...]
 """
 
 from __future__ import annotations
