@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.models import Collection, GroupCollectionPermission
 
+from home.backends import permission_sets
+
 TRAINEE = "Trainees"
 TRAINER = "Trainers"
 EVALUATOR = "Evaluators"
@@ -97,8 +99,12 @@ def sync_role_groups(**kwargs) -> None:
 
 
 def is_trainee(user) -> bool:
-    """True for members of the trainee group (only they enrol and answer questionnaires)."""
-    return user.is_authenticated and user.groups.filter(name=TRAINEE).exists()
+    """True for members of the trainee group (only they enrol and answer questionnaires).
+    Cached with the permission sets (the navigation asks on every page), which any change of
+    group membership renews (``home.apps``)."""
+    return user.is_authenticated and permission_sets.get_or_compute(
+        f"{user.pk}:trainee", lambda: user.groups.filter(name=TRAINEE).exists()
+    )
 
 
 def is_trainer(user) -> bool:

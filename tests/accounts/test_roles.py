@@ -120,3 +120,14 @@ def test_signing_in_lands_on_it_unless_next_says_otherwise(client, trainee, trai
         f"{login}?next={account}", {"login": trainee.email, "password": factories.PASSWORD}
     )
     assert response["Location"] == account
+
+
+def test_being_a_trainee_is_remembered_until_the_membership_changes(db, django_assert_num_queries):
+    trainee = factories.TraineeFactory()
+    assert is_trainee(trainee)
+    with django_assert_num_queries(0):  # the navigation asks on every page
+        assert is_trainee(trainee)
+    trainee.groups.remove(Group.objects.get(name=TRAINEE))
+    assert not is_trainee(trainee)
+    trainee.groups.add(Group.objects.get(name=TRAINEE))
+    assert is_trainee(trainee)
